@@ -1,0 +1,15 @@
+package org.sagent.agent.cli;
+
+/** Exit statuses of every sagent command, as README and the man page document them. */
+public final class ExitCodes {
+
+    /** Done; for check-config: the file is valid (warnings may have been printed). */
+    public static final int OK = 0;
+    /** The command ran and found a problem: an invalid configuration, a failed start. */
+    public static final int FAILED = 1;
+    /** The command line itself was wrong (unknown option, missing argument). */
+    public static final int USAGE = 2;
+
+    private ExitCodes() {
+    }
+}

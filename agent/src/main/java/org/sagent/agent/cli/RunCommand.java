@@ -1,0 +1,65 @@
+package org.sagent.agent.cli;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.sagent.agent.Agent;
+import org.sagent.agent.config.ConfigParser;
+import org.sagent.agent.config.ConfigProblem;
+import org.sagent.agent.config.ConfigResult;
+import org.sagent.agent.config.LocalAddresses;
+import org.sagent.agent.config.NodeIdentity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code sagent run}: the daemon, as systemd starts it. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run the agent in the foreground until SIGTERM.",
+                "Log lines go to standard error, with syslog priorities when it is the journal."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:stopped by SIGTERM", "1:could not start (invalid configuration, unknown node)",
+                "2:wrong usage"})
+public final class RunCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
+    @CommandLine.Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            defaultValue = CheckConfigCommand.DEFAULT_CONFIG,
+            description = "The configuration file (default: ${DEFAULT-VALUE}).")
+    Path config;
+
+    @CommandLine.Option(names = "--node", paramLabel = "NAME",
+            description = "This machine's node name, when its replication address does not tell.")
+    Optional<String> node;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ConfigResult result = ConfigParser.parseFile(config);
+        for (ConfigProblem problem : result.problems()) {
+            if (problem.isError()) {
+                log.error("{}", problem);
+            } else {
+                log.warn("{}", problem);
+            }
+        }
+        if (!(result instanceof ConfigResult.Valid valid)) {
+            log.error("not starting: {} has errors; fix them (sagent check-config {} lists them)", config, config);
+            return ExitCodes.FAILED;
+        }
+        NodeIdentity.Outcome self = NodeIdentity.find(valid.config(), node, LocalAddresses.current());
+        if (self instanceof NodeIdentity.Outcome.NotFound notFound) {
+            log.error("not starting: {}", notFound.reason());
+            return ExitCodes.FAILED;
+        }
+        NodeIdentity.Outcome.Found found = (NodeIdentity.Outcome.Found) self;
+        Agent agent = new Agent(valid.config(), found.node());
+        log.info("this node is {} ({})", found.node().name(), found.how());
+        agent.start();
+        Thread hook = new Thread(agent::stop, "sagent-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        agent.awaitStopped();
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,624 @@
+package org.sagent.agent.config;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+
+/**
+ * Reads and validates {@code sagent.yaml} (spec section 6): YAML syntax, known keys, typed
+ * values, then the cross-checks between sections. Pure apart from reading the file; reports
+ * every problem with its line and column instead of stopping at the first.
+ */
+public final class ConfigParser {
+
+    static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+    static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    static final Pattern DRBD_RESOURCE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,127}");
+    static final Pattern O2CB_CLUSTER = Pattern.compile("[A-Za-z0-9_-]{1,16}");
+    static final Pattern UNIT_NAME = Pattern.compile("[A-Za-z0-9:_.@\\\\-]+\\.(service|socket|target)");
+    /** Ports that belong to the stack sagent runs beside; an agent port there would break it. */
+    private static final Map<Integer, String> TAKEN_PORTS = Map.of(7789, "DRBD's usual replication port",
+            7777, "OCFS2's o2net port", 445, "Samba's port", 139, "Samba's NetBIOS port");
+    private static final int MAX_FILE_BYTES = 1 << 20;
+
+    private final String label;
+    private final ProblemSink problems;
+    /** Every node name written, valid or not, so one bad node does not make its addresses' homes "unknown" too. */
+    private final Set<String> declaredNodeNames = new java.util.TreeSet<>();
+
+    private ConfigParser(String label) {
+        this.label = label;
+        this.problems = new ProblemSink(label);
+    }
+
+    /** Reads the file; a missing or unreadable file is an error result, not an exception. */
+    public static ConfigResult parseFile(Path file) {
+        String label = file.toString();
+        byte[] bytes;
+        try {
+            if (Files.isDirectory(file)) {
+                return single(label, "is a directory; give the path of the YAML file, e.g. /etc/sagent/sagent.yaml");
+            }
+            if (Files.size(file) > MAX_FILE_BYTES) {
+                return single(label, "is larger than 1 MiB; this is not a sagent configuration file");
+            }
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return single(label, "no such file; create it (the package installs a commented example as "
+                    + "/etc/sagent/sagent.yaml) or give its path");
+        } catch (IOException e) {
+            return single(label, "cannot be read: " + e.getMessage() + "; check its permissions (sagent runs as root)");
+        }
+        try {
+            String text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+            return parse(label, text);
+        } catch (CharacterCodingException e) {
+            return single(label, "is not UTF-8 text; save it as UTF-8");
+        }
+    }
+
+    /** Parses {@code text}; {@code label} names the file in every message. */
+    public static ConfigResult parse(String label, String text) {
+        return new ConfigParser(label).run(text);
+    }
+
+    private static ConfigResult single(String label, String message) {
+        return new ConfigResult.Invalid(List.of(new ConfigProblem(label, 1, 1, ConfigProblem.Severity.ERROR, message)));
+    }
+
+    private ConfigResult run(String text) {
+        Optional<Node> root;
+        try {
+            LoadSettings settings = LoadSettings.builder()
+                    .setLabel(label)
+                    .setAllowDuplicateKeys(true) // reported by YamlSection with both positions known
+                    .setMaxAliasesForCollections(20)
+                    .setAllowRecursiveKeys(false)
+                    .setCodePointLimit(MAX_FILE_BYTES)
+                    .build();
+            root = new Compose(settings).composeString(text);
+        } catch (MarkedYamlEngineException e) {
+            Mark mark = e.getProblemMark().or(e::getContextMark).orElse(null);
+            int line = mark == null ? 1 : mark.getLine() + 1;
+            int column = mark == null ? 1 : mark.getColumn() + 1;
+            if (String.valueOf(e.getProblem()).contains("(TAB)")) {
+                problems.error(line, column, "a tab character; YAML indents with spaces only: replace the tab with spaces");
+            } else {
+                problems.error(line, column, "not valid YAML: " + e.getProblem()
+                        + (e.getContext() == null ? "" : " " + e.getContext())
+                        + "; check the indentation (spaces only, two per level) and quote values containing ': ' or '#'");
+            }
+            return new ConfigResult.Invalid(problems.sorted());
+        } catch (YamlEngineException e) {
+            problems.error(1, 1, "not valid YAML: " + e.getMessage());
+            return new ConfigResult.Invalid(problems.sorted());
+        } catch (RuntimeException e) {
+            // The YAML library may fail in ways of its own on hostile input; an administrator
+            // still deserves a positioned error, never a stack trace.
+            problems.error(1, 1, "not valid YAML: " + e);
+            return new ConfigResult.Invalid(problems.sorted());
+        }
+        if (root.isEmpty()) {
+            problems.error(1, 1, "the file is empty; start from the commented example the package installs "
+                    + "(/etc/sagent/sagent.yaml) or see README.md, section Configuration");
+            return new ConfigResult.Invalid(problems.sorted());
+        }
+        SagentConfig config = read(root.get());
+        return problems.hasErrors() ? new ConfigResult.Invalid(problems.sorted())
+                : new ConfigResult.Valid(config, problems.sorted());
+    }
+
+    private SagentConfig read(Node rootNode) {
+        Optional<YamlSection> top = YamlSection.of("", rootNode, problems, "cluster:, nodes:, public-addresses: ...");
+        if (top.isEmpty()) {
+            return null;
+        }
+        YamlSection root = top.get();
+        ClusterSettings cluster = readCluster(root);
+        List<NodeSpec> nodes = readNodes(root);
+        List<PublicAddressSpec> addresses = readPublicAddresses(root, nodes);
+        FailoverSettings failover = readFailover(root);
+        AnnounceSettings announce = readAnnounce(root);
+        ProbeSettings probe = readProbe(root);
+        HealthSettings health = readHealth(root);
+        root.finish();
+        if (cluster == null) {
+            return null;
+        }
+        return new SagentConfig(label, cluster, nodes, addresses, failover, announce, probe, health);
+    }
+
+    private ClusterSettings readCluster(YamlSection root) {
+        if (!root.has("cluster")) {
+            problems.error(root.node(), "missing section 'cluster'; add cluster: { name: scluster }");
+            return null;
+        }
+        Optional<YamlSection> found = root.section("cluster", "{ name: scluster, port: 7800 }");
+        if (found.isEmpty()) {
+            return null;
+        }
+        YamlSection section = found.get();
+        String name = section.requiredText("name", "name: scluster").orElse("");
+        if (!name.isEmpty() && !CLUSTER_NAME.matcher(name).matches()) {
+            problems.error(section.value("name").orElseThrow(), "cluster.name: '" + name
+                    + "' is not a valid cluster name; use letters, digits, '.', '_' and '-' (at most 64), e.g. scluster");
+        }
+        int port = section.integer("port", ClusterSettings.DEFAULT_PORT, 1, 65535);
+        if (TAKEN_PORTS.containsKey(port)) {
+            problems.error(section.value("port").orElseThrow(), "cluster.port: " + port + " is "
+                    + TAKEN_PORTS.get(port) + "; pick a free port, e.g. " + ClusterSettings.DEFAULT_PORT);
+        }
+        section.finish();
+        return new ClusterSettings(name, port);
+    }
+
+    private List<NodeSpec> readNodes(YamlSection root) {
+        List<NodeSpec> nodes = new ArrayList<>();
+        if (!root.has("nodes")) {
+            problems.error(root.node(), "missing section 'nodes'; add one entry per server, e.g. nodes: "
+                    + "[ { name: s0, replication-address: 10.0.0.10, lan-address: 172.20.0.20 } ]");
+            return nodes;
+        }
+        Optional<List<Node>> items = root.list("nodes");
+        if (items.isEmpty()) {
+            return nodes;
+        }
+        if (items.get().isEmpty()) {
+            problems.error(root.value("nodes").orElseThrow(), "nodes: the list is empty; add one entry per server");
+        }
+        Map<String, Node> names = new HashMap<>();
+        Map<Integer, Node> numbers = new HashMap<>();
+        Map<InetAddress, String> addresses = new HashMap<>();
+        for (int i = 0; i < items.get().size(); i++) {
+            Node item = items.get().get(i);
+            Optional<YamlSection> found = YamlSection.of("nodes[" + i + "]", item, problems,
+                    "name:, replication-address:, lan-address:");
+            if (found.isEmpty()) {
+                continue;
+            }
+            YamlSection section = found.get();
+            String name = section.requiredText("name", "name: s" + i).orElse("");
+            if (!name.isEmpty()) {
+                declaredNodeNames.add(name);
+            }
+            if (!name.isEmpty() && !NODE_NAME.matcher(name).matches()) {
+                problems.error(section.value("name").orElseThrow(), section.name("name") + ": '" + name
+                        + "' is not a valid node name; use letters, digits, '.', '_' and '-', starting with a letter or digit");
+            } else if (!name.isEmpty() && names.putIfAbsent(name, item) != null) {
+                problems.error(section.value("name").orElseThrow(), section.name("name") + ": node name '" + name
+                        + "' is used twice (first on line " + line(names.get(name)) + "); give each node its own name");
+            }
+            int number = section.integer("number", i, 0, 255);
+            if (numbers.putIfAbsent(number, item) != null) {
+                problems.error(section.value("number").map(n -> n).orElse(item), section.name("number") + ": node number "
+                        + number + " is used twice (first on line " + line(numbers.get(number))
+                        + "); give each node its own number, or leave number out to use the position in the list");
+            }
+            Optional<InetAddress> replication = section.address("replication-address", "10.0.0.1" + i);
+            Optional<InetAddress> lan = section.address("lan-address", "172.20.0.2" + i);
+            replication.ifPresent(a -> uniqueAddress(addresses, a, section, "replication-address", name));
+            lan.ifPresent(a -> uniqueAddress(addresses, a, section, "lan-address", name));
+            section.finish();
+            if (replication.isPresent() && lan.isPresent()) {
+                nodes.add(new NodeSpec(name, number, replication.get(), lan.get()));
+            }
+        }
+        checkSameFamily(root, nodes);
+        return nodes;
+    }
+
+    private void uniqueAddress(Map<InetAddress, String> seen, InetAddress address, YamlSection section, String key,
+                               String node) {
+        String where = key + " of node " + node;
+        String previous = seen.putIfAbsent(address, where);
+        if (previous != null) {
+            problems.error(section.value(key).orElseThrow(), section.name(key) + ": " + address.getHostAddress()
+                    + " is already the " + previous + "; each node address must be unique");
+        }
+    }
+
+    private void checkSameFamily(YamlSection root, List<NodeSpec> nodes) {
+        long ipv4 = nodes.stream().filter(n -> n.replicationAddress() instanceof java.net.Inet4Address).count();
+        if (ipv4 != 0 && ipv4 != nodes.size()) {
+            problems.error(root.value("nodes").orElseThrow(), "nodes: replication addresses mix IPv4 and IPv6; "
+                    + "the agents talk on one network, so use one family for all of them");
+        }
+    }
+
+    private List<PublicAddressSpec> readPublicAddresses(YamlSection root, List<NodeSpec> nodes) {
+        List<PublicAddressSpec> result = new ArrayList<>();
+        if (!root.has("public-addresses")) {
+            problems.error(root.node(), "missing section 'public-addresses'; add the service addresses clients use, e.g. "
+                    + "public-addresses: [ { address: 172.20.1.20/16, interface: eth1, home: s0 } ]");
+            return result;
+        }
+        Optional<List<Node>> items = root.list("public-addresses");
+        if (items.isEmpty()) {
+            return result;
+        }
+        if (items.get().isEmpty()) {
+            problems.error(root.value("public-addresses").orElseThrow(),
+                    "public-addresses: the list is empty; add the service addresses clients use");
+        }
+        Set<String> nodeNames = declaredNodeNames;
+        Map<InetAddress, String> nodeAddresses = new HashMap<>();
+        for (NodeSpec node : nodes) {
+            nodeAddresses.put(node.replicationAddress(), "the replication address of node " + node.name());
+            nodeAddresses.put(node.lanAddress(), "the LAN address of node " + node.name());
+        }
+        Map<InetAddress, Node> seen = new HashMap<>();
+        for (int i = 0; i < items.get().size(); i++) {
+            Node item = items.get().get(i);
+            Optional<YamlSection> found = YamlSection.of("public-addresses[" + i + "]", item, problems,
+                    "{ address: 172.20.1.20/16, interface: eth1, home: s0 }");
+            if (found.isEmpty()) {
+                continue;
+            }
+            YamlSection section = found.get();
+            Optional<IpPrefix> prefix = readPrefix(section);
+            String interfaceName = section.requiredText("interface", "interface: eth1").orElse("");
+            if (!interfaceName.isEmpty()) {
+                interfaceNameProblem(interfaceName).ifPresent(why -> problems.error(section.value("interface")
+                        .orElseThrow(), section.name("interface") + ": '" + interfaceName + "' " + why));
+            }
+            String home = defaultHome(i, nodes);
+            if (section.has("home")) {
+                Optional<String> written = section.text("home");
+                if (written.isPresent() && !nodeNames.isEmpty() && !nodeNames.contains(written.get())) {
+                    problems.error(section.value("home").orElseThrow(), section.name("home") + ": no node is named '"
+                            + written.get() + "'" + Suggestions.didYouMean(written.get(), nodeNames)
+                            + "; nodes: " + String.join(", ", nodeNames));
+                }
+                home = written.orElse(home);
+            }
+            if (prefix.isPresent()) {
+                InetAddress address = prefix.get().address();
+                Node valueNode = section.value("address").orElseThrow();
+                if (seen.putIfAbsent(address, valueNode) != null) {
+                    problems.error(valueNode, section.name("address") + ": " + address.getHostAddress()
+                            + " is listed twice (first on line " + line(seen.get(address)) + "); list each public address once");
+                } else if (nodeAddresses.containsKey(address)) {
+                    problems.error(valueNode, section.name("address") + ": " + address.getHostAddress() + " is "
+                            + nodeAddresses.get(address) + "; a public address must be one that moves, not a node's own");
+                }
+            }
+            section.finish();
+            if (prefix.isPresent() && !interfaceName.isEmpty()) {
+                result.add(new PublicAddressSpec(prefix.get(), interfaceName, home));
+            }
+        }
+        return result;
+    }
+
+    /** The spec's default: the n-th address's home is the n-th node, round robin past the last. */
+    private static String defaultHome(int index, List<NodeSpec> nodes) {
+        if (nodes.isEmpty()) {
+            return "";
+        }
+        List<NodeSpec> byNumber = nodes.stream().sorted((a, b) -> Integer.compare(a.number(), b.number())).toList();
+        return byNumber.get(index % byNumber.size()).name();
+    }
+
+    private Optional<IpPrefix> readPrefix(YamlSection section) {
+        Optional<String> text = section.requiredText("address", "address: 172.20.1.20/16");
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        String value = text.get().trim();
+        Node at = section.value("address").orElseThrow();
+        Optional<IpPrefix> prefix = IpPrefix.parse(value);
+        if (prefix.isPresent()) {
+            if (prefix.get().prefixLength() == 0) {
+                problems.error(at, section.name("address") + ": a /0 prefix would make the whole Internet on-link; "
+                        + "write the LAN's prefix length, e.g. " + prefix.get().address().getHostAddress() + "/24");
+                return Optional.empty();
+            }
+            return prefix;
+        }
+        int slash = value.indexOf('/');
+        String bare = slash < 0 ? value : value.substring(0, slash);
+        Optional<InetAddress> address = IpLiterals.parse(bare);
+        if (address.isEmpty()) {
+            problems.error(at, section.name("address") + ": '" + value + "' is not an IP address with a prefix length; "
+                    + "write e.g. 172.20.1.20/16 or 2001:db8::20/64");
+        } else if (slash < 0) {
+            problems.error(at, section.name("address") + ": '" + value + "' has no prefix length; write "
+                    + value + "/" + (address.get() instanceof java.net.Inet4Address ? "24" : "64")
+                    + " with the LAN's real prefix length");
+        } else {
+            problems.error(at, section.name("address") + ": prefix length '" + value.substring(slash + 1)
+                    + "' is out of range; write a number from 1 to " + IpLiterals.maxPrefixLength(address.get()));
+        }
+        return Optional.empty();
+    }
+
+    /** Linux's own rules for interface names (dev_valid_name), and the alias mistake. */
+    static Optional<String> interfaceNameProblem(String name) {
+        if (name.length() > 15) {
+            return Optional.of("is longer than 15 characters, the kernel's limit for interface names");
+        }
+        if (name.equals(".") || name.equals("..") || name.contains("/") || !name.chars().noneMatch(Character::isWhitespace)) {
+            return Optional.of("is not a valid interface name (no '/', no spaces, not '.' or '..')");
+        }
+        if (name.contains(":")) {
+            return Optional.of("is an alias label, not an interface; write the interface itself, e.g. "
+                    + name.substring(0, name.indexOf(':')));
+        }
+        return Optional.empty();
+    }
+
+    private FailoverSettings readFailover(YamlSection root) {
+        Optional<YamlSection> found = root.section("failover", "{ failure-timeout: 1s, failback: auto }");
+        if (found.isEmpty()) {
+            return new FailoverSettings(FailoverSettings.DEFAULT_HEARTBEAT_INTERVAL,
+                    FailoverSettings.DEFAULT_FAILURE_TIMEOUT, FailoverSettings.DEFAULT_FAILBACK,
+                    FailoverSettings.DEFAULT_FAILBACK_DELAY);
+        }
+        YamlSection section = found.get();
+        Duration heartbeat = atLeast(section, "heartbeat-interval",
+                section.duration("heartbeat-interval", FailoverSettings.DEFAULT_HEARTBEAT_INTERVAL), Duration.ofMillis(10));
+        Duration failureTimeout = section.duration("failure-timeout", FailoverSettings.DEFAULT_FAILURE_TIMEOUT);
+        if (failureTimeout.compareTo(heartbeat.multipliedBy(2)) < 0) {
+            Node at = section.value("failure-timeout").orElse(section.keyNode("heartbeat-interval"));
+            problems.error(at, "failover.failure-timeout (" + DurationText.format(failureTimeout)
+                    + ") must be at least twice failover.heartbeat-interval (" + DurationText.format(heartbeat)
+                    + "), or one late heartbeat fails a healthy node over; write failure-timeout: "
+                    + DurationText.format(heartbeat.multipliedBy(5)) + " or lower the heartbeat interval");
+        } else if (failureTimeout.compareTo(Duration.ofSeconds(30)) > 0) {
+            problems.warning(section.value("failure-timeout").orElseThrow(), "failover.failure-timeout ("
+                    + DurationText.format(failureTimeout) + ") leaves clients without service that long after a power loss");
+        }
+        FailbackMode failback = FailoverSettings.DEFAULT_FAILBACK;
+        Optional<String> mode = section.text("failback");
+        if (mode.isPresent()) {
+            try {
+                failback = FailbackMode.valueOf(mode.get().trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                problems.error(section.value("failback").orElseThrow(), "failover.failback: '" + mode.get()
+                        + "' is not a failback mode; write auto or manual");
+            }
+        }
+        Duration failbackDelay = section.duration("failback-delay", FailoverSettings.DEFAULT_FAILBACK_DELAY);
+        section.finish();
+        return new FailoverSettings(heartbeat, failureTimeout, failback, failbackDelay);
+    }
+
+    private AnnounceSettings readAnnounce(YamlSection root) {
+        Optional<YamlSection> found = root.section("announce", "{ count: 3, interval: 100ms }");
+        if (found.isEmpty()) {
+            return new AnnounceSettings(AnnounceSettings.DEFAULT_COUNT, AnnounceSettings.DEFAULT_INTERVAL);
+        }
+        YamlSection section = found.get();
+        int count = section.integer("count", AnnounceSettings.DEFAULT_COUNT, 1, 30);
+        Duration interval = between(section, "interval", section.duration("interval", AnnounceSettings.DEFAULT_INTERVAL),
+                Duration.ofMillis(1), Duration.ofSeconds(10));
+        section.finish();
+        return new AnnounceSettings(count, interval);
+    }
+
+    private ProbeSettings readProbe(YamlSection root) {
+        Optional<YamlSection> found = root.section("probe", "{ count: 3, interval: 20ms, wait: 60ms }");
+        if (found.isEmpty()) {
+            return new ProbeSettings(ProbeSettings.DEFAULT_COUNT, ProbeSettings.DEFAULT_INTERVAL, ProbeSettings.DEFAULT_WAIT);
+        }
+        YamlSection section = found.get();
+        int count = section.integer("count", ProbeSettings.DEFAULT_COUNT, 1, 10);
+        Duration interval = between(section, "interval", section.duration("interval", ProbeSettings.DEFAULT_INTERVAL),
+                Duration.ofMillis(1), Duration.ofSeconds(1));
+        Duration wait = between(section, "wait", section.duration("wait", ProbeSettings.DEFAULT_WAIT),
+                Duration.ofMillis(1), Duration.ofSeconds(5));
+        section.finish();
+        return new ProbeSettings(count, interval, wait);
+    }
+
+    private HealthSettings readHealth(YamlSection root) {
+        Optional<YamlSection> found = root.section("health", "{ interval: 2s, drbd: { resources: [sstorage] } }");
+        if (found.isEmpty()) {
+            problems.warning(root.has("health") ? root.value("health").orElseThrow() : root.node(),
+                    "no health checks are configured: this node will serve whenever its agent runs, even with "
+                            + "DRBD, OCFS2 or Samba down; add a health: section (see the commented example)");
+            return new HealthSettings(HealthSettings.DEFAULT_INTERVAL, HealthSettings.DEFAULT_TIMEOUT,
+                    HealthSettings.DEFAULT_RISE, HealthSettings.DEFAULT_FALL, Optional.empty(), Optional.empty(),
+                    Optional.empty(), List.of());
+        }
+        YamlSection section = found.get();
+        Duration interval = atLeast(section, "interval", section.duration("interval", HealthSettings.DEFAULT_INTERVAL),
+                Duration.ofMillis(100));
+        Duration timeout = section.duration("timeout", interval.compareTo(HealthSettings.DEFAULT_TIMEOUT) < 0
+                ? interval : HealthSettings.DEFAULT_TIMEOUT);
+        if (timeout.compareTo(interval) > 0) {
+            problems.error(section.value("timeout").orElseThrow(), "health.timeout (" + DurationText.format(timeout)
+                    + ") is longer than health.interval (" + DurationText.format(interval)
+                    + "); a check must end before its next turn: write timeout: " + DurationText.format(interval)
+                    + " or less, or raise the interval");
+        }
+        int rise = section.integer("rise", HealthSettings.DEFAULT_RISE, 1, 100);
+        int fall = section.integer("fall", HealthSettings.DEFAULT_FALL, 1, 100);
+        Optional<HealthSettings.Drbd> drbd = readDrbd(section);
+        Optional<HealthSettings.Ocfs2> ocfs2 = readOcfs2(section);
+        Optional<HealthSettings.Samba> samba = readSamba(section);
+        List<HealthSettings.Script> scripts = readScripts(section, interval, timeout);
+        if (drbd.isEmpty() && ocfs2.isEmpty() && samba.isEmpty() && scripts.isEmpty() && !problems.hasErrors()) {
+            problems.warning(section.node(), "health: no checks are configured (drbd, ocfs2, samba or scripts): this "
+                    + "node will serve whenever its agent runs");
+        }
+        section.finish();
+        return new HealthSettings(interval, timeout, rise, fall, drbd, ocfs2, samba, scripts);
+    }
+
+    private Optional<HealthSettings.Drbd> readDrbd(YamlSection health) {
+        Optional<YamlSection> found = health.section("drbd", "drbd: { resources: [sstorage] }");
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        YamlSection section = found.get();
+        List<String> resources = new ArrayList<>();
+        if (!section.has("resources")) {
+            problems.error(section.node(), "health.drbd: missing key 'resources'; add resources: [sstorage]");
+        }
+        section.textList("resources").ifPresent(items -> {
+            if (items.isEmpty()) {
+                problems.error(section.value("resources").orElseThrow(),
+                        "health.drbd.resources: the list is empty; name the DRBD resources, e.g. [sstorage]");
+            }
+            for (ScalarNode item : items) {
+                String name = item.getValue();
+                if (!DRBD_RESOURCE.matcher(name).matches()) {
+                    problems.error(item, "health.drbd.resources: '" + name + "' is not a DRBD resource name "
+                            + "(the name after 'resource' in /etc/drbd.d/*.res)");
+                } else if (resources.contains(name)) {
+                    problems.error(item, "health.drbd.resources: '" + name + "' is listed twice; list it once");
+                } else {
+                    resources.add(name);
+                }
+            }
+        });
+        section.finish();
+        return Optional.of(new HealthSettings.Drbd(resources));
+    }
+
+    private Optional<HealthSettings.Ocfs2> readOcfs2(YamlSection health) {
+        Optional<YamlSection> found = health.section("ocfs2", "ocfs2: { mount: /srv/scluster, cluster: scluster }");
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        YamlSection section = found.get();
+        Optional<String> mount = section.requiredText("mount", "mount: /srv/scluster");
+        mount.filter(m -> !m.startsWith("/") || m.contains("\0")).ifPresent(m -> problems.error(
+                section.value("mount").orElseThrow(), "health.ocfs2.mount: '" + m
+                        + "' is not an absolute path; write the mount point as in /etc/fstab, e.g. /srv/scluster"));
+        Optional<String> cluster = section.requiredText("cluster", "cluster: scluster");
+        cluster.filter(c -> !O2CB_CLUSTER.matcher(c).matches()).ifPresent(c -> problems.error(
+                section.value("cluster").orElseThrow(), "health.ocfs2.cluster: '" + c
+                        + "' is not an o2cb cluster name (letters, digits, '_' and '-', at most 16); write the name "
+                        + "from /etc/ocfs2/cluster.conf, e.g. scluster"));
+        section.finish();
+        if (mount.isEmpty() || cluster.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new HealthSettings.Ocfs2(Path.of(mount.get()).normalize(), cluster.get()));
+    }
+
+    private Optional<HealthSettings.Samba> readSamba(YamlSection health) {
+        Optional<YamlSection> found = health.section("samba", "samba: { unit: smbd.service }");
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        YamlSection section = found.get();
+        Optional<String> unit = section.text("unit");
+        unit.filter(u -> !UNIT_NAME.matcher(u).matches()).ifPresent(u -> problems.error(
+                section.value("unit").orElseThrow(), "health.samba.unit: '" + u
+                        + "' is not a systemd unit name; write the full name, e.g. smbd.service"));
+        Optional<Integer> port = section.has("port") ? Optional.of(section.integer("port", 445, 1, 65535))
+                : Optional.empty();
+        if (unit.isPresent() && port.isPresent()) {
+            problems.error(section.keyNode("port"), "health.samba: give either unit or port, not both; the unit "
+                    + "state is the better signal: keep unit: " + unit.get());
+        }
+        section.finish();
+        if (unit.isEmpty() && port.isEmpty()) {
+            unit = Optional.of(HealthSettings.Samba.DEFAULT_UNIT);
+        }
+        return Optional.of(new HealthSettings.Samba(unit, port));
+    }
+
+    private List<HealthSettings.Script> readScripts(YamlSection health, Duration interval, Duration defaultTimeout) {
+        List<HealthSettings.Script> scripts = new ArrayList<>();
+        Optional<List<Node>> items = health.list("scripts");
+        if (items.isEmpty()) {
+            return scripts;
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < items.get().size(); i++) {
+            Optional<YamlSection> found = YamlSection.of("health.scripts[" + i + "]", items.get().get(i), problems,
+                    "{ name: quorum-disk, command: [/usr/local/sbin/check-quorum], timeout: 1s }");
+            if (found.isEmpty()) {
+                continue;
+            }
+            YamlSection section = found.get();
+            String name = section.requiredText("name", "name: my-check").orElse("");
+            if (!name.isEmpty() && !NODE_NAME.matcher(name).matches()) {
+                problems.error(section.value("name").orElseThrow(), section.name("name") + ": '" + name
+                        + "' is not a valid check name; use letters, digits, '.', '_' and '-'");
+            } else if (!name.isEmpty() && !names.add(name)) {
+                problems.error(section.value("name").orElseThrow(), section.name("name") + ": check name '" + name
+                        + "' is used twice; give each script its own name");
+            }
+            List<String> command = new ArrayList<>();
+            if (!section.has("command")) {
+                problems.error(section.node(), section.path() + ": missing key 'command'; add command: [/path/to/check, ARG]");
+            }
+            section.textList("command").ifPresent(parts -> parts.forEach(p -> command.add(p.getValue())));
+            if (section.has("command") && command.isEmpty() && section.value("command").orElseThrow()
+                    instanceof org.snakeyaml.engine.v2.nodes.SequenceNode) {
+                problems.error(section.value("command").orElseThrow(), section.name("command")
+                        + ": the list is empty; write the program and its arguments, e.g. [/usr/local/sbin/check, --quiet]");
+            }
+            if (!command.isEmpty()) {
+                Node first = ((org.snakeyaml.engine.v2.nodes.SequenceNode) section.value("command").orElseThrow())
+                        .getValue().get(0);
+                String program = command.get(0);
+                if (!program.startsWith("/")) {
+                    problems.error(first, section.name("command") + ": '" + program + "' is not an absolute path; "
+                            + "the agent runs with a minimal PATH, so write the full path (command -v " + program + " tells it)");
+                } else if (!java.nio.file.Files.isExecutable(Path.of(program))) {
+                    problems.warning(first, section.name("command") + ": " + program
+                            + " is not an executable file on this machine; the check will fail until it is");
+                }
+            }
+            Duration timeout = section.duration("timeout", defaultTimeout);
+            if (timeout.compareTo(interval) > 0) {
+                problems.error(section.value("timeout").orElseThrow(), section.name("timeout") + " ("
+                        + DurationText.format(timeout) + ") is longer than health.interval (" + DurationText.format(interval)
+                        + "); write timeout: " + DurationText.format(interval) + " or less");
+            }
+            section.finish();
+            scripts.add(new HealthSettings.Script(name, command, timeout));
+        }
+        return scripts;
+    }
+
+    private Duration atLeast(YamlSection section, String key, Duration value, Duration minimum) {
+        return between(section, key, value, minimum, Duration.ofDays(1));
+    }
+
+    private Duration between(YamlSection section, String key, Duration value, Duration minimum, Duration maximum) {
+        if (value.compareTo(minimum) < 0 || value.compareTo(maximum) > 0) {
+            problems.error(section.value(key).orElseThrow(), section.name(key) + ": " + DurationText.format(value)
+                    + " is out of range; write a duration from " + DurationText.format(minimum) + " to "
+                    + DurationText.format(maximum));
+            return minimum;
+        }
+        return value;
+    }
+
+    private static int line(Node node) {
+        return node.getStartMark().map(m -> m.getLine() + 1).orElse(1);
+    }
+}
