@@ -1,6 +1,7 @@
 package org.sagent.agent;
 
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.sagent.agent.config.DurationText;
 import org.sagent.agent.config.HealthSettings;
 import org.sagent.agent.config.NodeSpec;
@@ -16,7 +17,8 @@ public final class Agent {
 
     private final SagentConfig config;
     private final NodeSpec self;
-    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final AtomicReference<String> stopReason = new AtomicReference<>();
 
     public Agent(SagentConfig config, NodeSpec self) {
         this.config = config;
@@ -49,13 +51,21 @@ public final class Agent {
         log.info("running; holding no addresses yet: membership and address management are not built in this version");
     }
 
-    /** Called from the shutdown hook on SIGTERM; returns once the agent has stopped. */
-    public void stop() {
-        log.info("stopping on SIGTERM");
-        stopped.countDown();
+    /** Asks the agent to stop; safe from any thread, including a signal handler. */
+    public void requestStop(String why) {
+        if (stopReason.compareAndSet(null, why)) {
+            stopRequested.countDown();
+        }
     }
 
-    public void awaitStopped() throws InterruptedException {
-        stopped.await();
+    /** Blocks until someone asks the agent to stop; returns why. */
+    public String awaitStopRequest() throws InterruptedException {
+        stopRequested.await();
+        return stopReason.get();
+    }
+
+    /** Stops every part of the agent, in order. */
+    public void stop(String why) {
+        log.info("stopping: {}", why);
     }
 }

@@ -56,10 +56,12 @@ public final class RunCommand implements Callable<Integer> {
         NodeIdentity.Outcome.Found found = (NodeIdentity.Outcome.Found) self;
         Agent agent = new Agent(valid.config(), found.node());
         log.info("this node is {} ({})", found.node().name(), found.how());
+        // Handle SIGTERM (systemctl stop) and SIGINT ourselves: the JVM's default would run
+        // shutdown hooks and exit with status 143, which systemd counts as a failure.
+        StopSignals.onStop(agent::requestStop);
         agent.start();
-        Thread hook = new Thread(agent::stop, "sagent-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        agent.awaitStopped();
+        String why = agent.awaitStopRequest();
+        agent.stop(why);
         return ExitCodes.OK;
     }
 }
