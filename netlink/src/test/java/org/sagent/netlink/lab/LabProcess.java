@@ -70,10 +70,20 @@ public final class LabProcess {
 
     /** Waits, at most {@code timeout}, for a line of standard output that matches; fails saying what never came. */
     public String awaitLine(Predicate<String> wanted, String what, Duration timeout) throws InterruptedException {
+        return await(stdout, wanted, what, timeout);
+    }
+
+    /** As {@link #awaitLine} for standard error (tcpdump says "listening on" there). */
+    public String awaitErrorLine(Predicate<String> wanted, String what, Duration timeout) throws InterruptedException {
+        return await(stderr, wanted, what, timeout);
+    }
+
+    private String await(List<String> lines, Predicate<String> wanted, String what, Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (stdout) {
+        synchronized (lines) {
             while (true) {
-                for (String line : stdout) {
+                for (String line : lines) {
                     if (wanted.test(line)) {
                         return line;
                     }
@@ -81,9 +91,9 @@ public final class LabProcess {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new AssertionError(description + ": no " + what + " within " + timeout.toMillis()
-                            + " ms; stdout " + stdout + ", stderr " + stderr());
+                            + " ms; stdout " + stdout() + ", stderr " + stderr());
                 }
-                stdout.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                lines.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
             }
         }
     }

@@ -1,0 +1,172 @@
+package org.sagent.netlink.packet;
+
+import java.net.Inet4Address;
+import java.time.Duration;
+import java.util.Optional;
+import org.sagent.netlink.MacAddress;
+import org.sagent.netlink.NetlinkException;
+import org.sagent.netlink.route.Link;
+
+/**
+ * ARP on one interface: gratuitous announcements, RFC 5227 probes, and liveness requests.
+ * Not thread-safe: give each thread its own channel (they are cheap).
+ */
+public final class ArpChannel implements AutoCloseable {
+
+    private final Link link;
+    private final MacAddress mac;
+    private final PacketSocket socket;
+
+    private ArpChannel(Link link, MacAddress mac) {
+        this.link = link;
+        this.mac = mac;
+        this.socket = new PacketSocket(link.index(), link.name(), PacketSocket.ETH_P_ARP);
+    }
+
+    /** Opens a channel on {@code link}, which must have an Ethernet address. */
+    public static ArpChannel open(Link link) {
+        MacAddress mac = link.mac().filter(m -> !m.equals(MacAddress.ZERO)).orElseThrow(() -> new NetlinkException(
+                "ARP on " + link.name() + ": the interface has no Ethernet address"));
+        return new ArpChannel(link, mac);
+    }
+
+    public MacAddress mac() {
+        return mac;
+    }
+
+    /** One gratuitous ARP for {@code address} in the given form, broadcast. */
+    public void announce(Inet4Address address, AnnounceForm form) {
+        ArpPacket packet = form == AnnounceForm.REQUEST
+                ? new ArpPacket(MacAddress.BROADCAST, mac, ArpPacket.REQUEST, mac, address, MacAddress.ZERO, address)
+                : new ArpPacket(MacAddress.BROADCAST, mac, ArpPacket.REPLY, mac, address, mac, address);
+        socket.send(packet.encode(), MacAddress.BROADCAST, "sending gratuitous ARP for " + address.getHostAddress()
+                + " on " + link.name());
+    }
+
+    /**
+     * {@code count} rounds of announcements, {@code interval} apart; each round sends the forms
+     * given. Returns the number of frames sent.
+     */
+    public int announce(Inet4Address address, int count, Duration interval, AnnounceForm... forms) {
+        int sent = 0;
+        for (int i = 0; i < count; i++) {
+            if (i > 0) {
+                sleep(interval);
+            }
+            for (AnnounceForm form : forms) {
+                announce(address, form);
+                sent++;
+            }
+        }
+        return sent;
+    }
+
+    /**
+     * RFC 5227 probe: {@code count} requests from 0.0.0.0 asking for {@code address},
+     * {@code interval} apart, then listening {@code wait} more. Anyone else who claims the
+     * address (a reply, a request or an announcement with it as sender) or probes for it too
+     * makes it {@link ProbeResult.InUse}.
+     */
+    public ProbeResult probe(Inet4Address address, int count, Duration interval, Duration wait) {
+        ArpPacket probe = new ArpPacket(MacAddress.BROADCAST, mac, ArpPacket.REQUEST, mac, ArpPacket.UNSPECIFIED,
+                MacAddress.ZERO, address);
+        for (int i = 0; i < count; i++) {
+            socket.send(probe.encode(), MacAddress.BROADCAST, "sending ARP probe for " + address.getHostAddress()
+                    + " on " + link.name());
+            Optional<MacAddress> holder = listenForClaim(address, i == count - 1 ? wait : interval);
+            if (holder.isPresent()) {
+                return new ProbeResult.InUse(holder.get());
+            }
+        }
+        return new ProbeResult.Free();
+    }
+
+    private Optional<MacAddress> listenForClaim(Inet4Address address, Duration period) {
+        long deadline = System.nanoTime() + period.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return Optional.empty();
+            }
+            Optional<PacketSocket.Frame> frame = socket.receive(Duration.ofNanos(left));
+            if (frame.isEmpty()) {
+                return Optional.empty();
+            }
+            Optional<ArpPacket> packet = ArpPacket.decode(frame.get().bytes(), frame.get().length());
+            if (packet.isPresent() && claims(packet.get(), address)) {
+                return Optional.of(packet.get().senderMac());
+            }
+        }
+    }
+
+    /** True when {@code packet}, from someone else, uses {@code address} as its own or probes for it. */
+    boolean claims(ArpPacket packet, Inet4Address address) {
+        if (packet.senderMac().equals(mac)) {
+            return false;
+        }
+        boolean usesIt = packet.senderIp().equals(address);
+        boolean probesForIt = packet.operation() == ArpPacket.REQUEST && packet.senderIp().equals(ArpPacket.UNSPECIFIED)
+                && packet.targetIp().equals(address);
+        return usesIt || probesForIt;
+    }
+
+    /**
+     * Asks "who has {@code target}?" from {@code source} and waits for the answer: the agent's
+     * "is my peer still alive on the LAN?".
+     */
+    public Liveness ping(Inet4Address source, Inet4Address target, Duration timeout) {
+        ArpPacket request = new ArpPacket(MacAddress.BROADCAST, mac, ArpPacket.REQUEST, mac, source, MacAddress.ZERO, target);
+        long start = System.nanoTime();
+        socket.send(request.encode(), MacAddress.BROADCAST, "sending ARP request for " + target.getHostAddress()
+                + " on " + link.name());
+        long deadline = start + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return new Liveness.Silent(timeout);
+            }
+            Optional<PacketSocket.Frame> frame = socket.receive(Duration.ofNanos(left));
+            if (frame.isEmpty()) {
+                return new Liveness.Silent(timeout);
+            }
+            Optional<ArpPacket> packet = ArpPacket.decode(frame.get().bytes(), frame.get().length());
+            if (packet.isPresent() && packet.get().operation() == ArpPacket.REPLY
+                    && packet.get().senderIp().equals(target)) {
+                return new Liveness.Alive(packet.get().senderMac(), Duration.ofNanos(System.nanoTime() - start));
+            }
+        }
+    }
+
+    /** The next ARP packet from someone else within {@code timeout}. */
+    public Optional<ArpPacket> receive(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return Optional.empty();
+            }
+            Optional<PacketSocket.Frame> frame = socket.receive(Duration.ofNanos(left));
+            if (frame.isEmpty()) {
+                return Optional.empty();
+            }
+            Optional<ArpPacket> packet = ArpPacket.decode(frame.get().bytes(), frame.get().length());
+            if (packet.isPresent()) {
+                return packet;
+            }
+        }
+    }
+
+    static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis(), (int) (duration.toNanos() % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NetlinkException("interrupted while pacing packets");
+        }
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+    }
+}
