@@ -26,7 +26,8 @@ final class Capture implements AutoCloseable {
 
     static Capture start(NetnsLab lab, NetnsLab.Netns ns, String interfaceName, String filter) throws Exception {
         Path file = Files.createTempFile("sagent-capture", ".pcap");
-        List<String> command = new ArrayList<>(List.of("tcpdump", "-Z", "root", "-i", interfaceName, "-n", "-U", "-w", file.toString()));
+        List<String> command = new ArrayList<>(List.of("tcpdump", "-Z", "root", "--immediate-mode", "-i", interfaceName, "-n", "-U", "-w",
+                file.toString()));
         command.addAll(List.of(filter.split(" ")));
         LabProcess tcpdump = lab.start(ns, command.toArray(String[]::new));
         tcpdump.awaitErrorLine(l -> l.contains("listening on"), "'listening on' from tcpdump (apt-get install tcpdump)",
@@ -34,8 +35,12 @@ final class Capture implements AutoCloseable {
         return new Capture(lab, ns, tcpdump, file);
     }
 
-    /** Stops tcpdump (it flushes on SIGTERM) and returns the captured frames. */
-    List<Pcap.Packet> stop() throws IOException {
+    /** Waits (bounded) until {@code count} frames are in the file, stops tcpdump and returns them all. */
+    List<Pcap.Packet> stopAfter(int count) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (Pcap.read(file).size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
         tcpdump.stop(Duration.ofSeconds(5));
         return Pcap.read(file);
     }
