@@ -233,4 +233,30 @@ class PacketIT {
         // The checksum differs where Linux adds a nonce option (RFC 7527); decode() verified the kernel's.
         assertArrayEquals(slice(f, 58, 20), slice(ours, 58, 20), "reserved field and target");
     }
+
+    @Test
+    void probeAndLivenessRequestsDecodedByteByByte() throws Exception {
+        DriverClient driver = DriverClient.start(lab, b);
+        byte[] macB = mac(b);
+        List<Pcap.Packet> frames;
+        try (Capture capture = Capture.start(lab, client, "eth1", "arp and ether src " + HexFormat.ofDelimiter(":")
+                .formatHex(macB))) {
+            assertTrue(driver.one("probe eth1 198.51.100.121 1 10 10").startsWith("free"));
+            assertEquals("silent", driver.one("ping eth1 198.51.100.2 198.51.100.77 50"));
+            frames = capture.stopAfter(2);
+        }
+        assertEquals(2, frames.size());
+        byte[] probe = frames.get(0).bytes();
+        assertArrayEquals(new byte[] {-1, -1, -1, -1, -1, -1}, slice(probe, 0, 6));
+        assertEquals(1, ByteBuffer.wrap(probe, 20, 2).getShort(), "a probe is a request");
+        assertArrayEquals(macB, slice(probe, 22, 6));
+        assertArrayEquals(new byte[4], slice(probe, 28, 4), "RFC 5227: sender address 0.0.0.0");
+        assertArrayEquals(new byte[6], slice(probe, 32, 6), "target MAC zero");
+        assertArrayEquals(ip(198, 51, 100, 121), slice(probe, 38, 4), "target: the address probed");
+
+        byte[] who = frames.get(1).bytes();
+        assertEquals(1, ByteBuffer.wrap(who, 20, 2).getShort());
+        assertArrayEquals(ip(198, 51, 100, 2), slice(who, 28, 4), "liveness request: from our own address");
+        assertArrayEquals(ip(198, 51, 100, 77), slice(who, 38, 4), "for the peer's");
+    }
 }
