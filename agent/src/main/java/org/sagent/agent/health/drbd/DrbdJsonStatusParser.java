@@ -44,9 +44,12 @@ public final class DrbdJsonStatusParser {
                 for (Object pd : list(connection.get("peer_devices"))) {
                     Map<?, ?> peerDevice = map(pd, "peer device");
                     String replication = text(peerDevice.get("replication-state"), "Off");
-                    Optional<Double> done = replication.startsWith("Sync") || replication.startsWith("PausedSync")
-                            ? Optional.ofNullable(peerDevice.get("percent-in-sync")).map(p -> ((Number) p).doubleValue())
-                            : Optional.empty();
+                    // During a resync "percent-resync-done" is the progress; older versions only have
+                    // "percent-in-sync". Either may be a bare nan in real output: not a number, no progress.
+                    Object progress = peerDevice.containsKey("percent-resync-done") ? peerDevice.get("percent-resync-done")
+                            : peerDevice.get("percent-in-sync");
+                    Optional<Double> done = (replication.startsWith("Sync") || replication.startsWith("PausedSync"))
+                            && progress instanceof Number number ? Optional.of(number.doubleValue()) : Optional.empty();
                     peerVolumes.add(new DrbdResourceStatus.PeerVolume(integer(peerDevice.get("volume")), replication,
                             text(peerDevice.get("peer-disk-state"), "DUnknown"), done));
                 }

@@ -70,7 +70,8 @@ public final class DrbdJudge {
                 }
             }
         }
-        return new DrbdVerdict(true, false, "UpToDate", "DRBD " + resource + " is Primary and UpToDate, peer connected");
+        return new DrbdVerdict(true, false, "UpToDate", "DRBD " + resource + " is Primary and UpToDate, "
+                + (status.peers().size() == 1 ? "peer connected" : "all " + status.peers().size() + " peers connected"));
     }
 
     private static DrbdVerdict standAlone(String resource) {

@@ -87,7 +87,8 @@ public final class DrbdStatusTextParser {
                 current = new Element();
                 resource.volumes.add(current);
                 put(current, tokens, 0, lineNumber);
-            } else if (indent == 4 && peer != null && (tokens[0].startsWith("volume:") || line.contains("replication:"))) {
+            } else if (indent == 4 && peer != null && (tokens[0].startsWith("volume:") || line.contains("replication:")
+                    || line.contains("peer-disk:"))) {
                 current = new Element();
                 resource.peerVolumes.get(peer).add(current);
                 put(current, tokens, 0, lineNumber);
@@ -117,14 +118,17 @@ public final class DrbdStatusTextParser {
         }
         List<DrbdResourceStatus.Peer> peers = new ArrayList<>();
         for (Element p : r.peers) {
+            // drbdadm leaves out what is normal: "connection:" while Connected, "replication:" while
+            // Established; a peer that is not connected shows only "NAME connection:Connecting".
+            String connection = p.values.getOrDefault("connection", "Connected");
+            String normalReplication = connection.equals("Connected") ? "Established" : "Off";
             List<DrbdResourceStatus.PeerVolume> peerVolumes = new ArrayList<>();
             for (Element pv : r.peerVolumes.get(p)) {
                 peerVolumes.add(new DrbdResourceStatus.PeerVolume(intOf(pv, "volume", 0),
-                        pv.values.getOrDefault("replication", "Off"), pv.values.getOrDefault("peer-disk", "DUnknown"),
+                        pv.values.getOrDefault("replication", normalReplication),
+                        pv.values.getOrDefault("peer-disk", "DUnknown"),
                         Optional.ofNullable(pv.values.get("done")).map(Double::parseDouble)));
             }
-            // drbdadm prints only "peer connection:Connecting" for a peer that is not connected.
-            String connection = p.values.getOrDefault("connection", "Connected");
             peers.add(new DrbdResourceStatus.Peer(p.name, connection, p.values.getOrDefault("role", "Unknown"),
                     peerVolumes));
         }

@@ -19,7 +19,7 @@ public final class ProcDrbdParser {
     private static final Pattern MINOR = Pattern.compile("^\\s*(\\d+): cs:(\\S+)(.*)$");
     private static final Pattern ROLES = Pattern.compile("ro:(\\S+)/(\\S+)");
     private static final Pattern DISKS = Pattern.compile("ds:(\\S+)/(\\S+)");
-    private static final Pattern FLAGS = Pattern.compile("\\s([rs])([-a-z]{5})\\s*$");
+    private static final Pattern FLAGS = Pattern.compile("\\s([rs])([-a-z]{3,5})\\s*$");
     private static final Pattern SYNCED = Pattern.compile("sync'ed:\\s*([0-9.]+)%");
     /** Connection states in which the peers talk; all others mean disconnected. */
     static final Set<String> CONNECTED_STATES = Set.of("Connected", "StartingSyncS", "StartingSyncT", "WFBitMapS",

@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
  */
 public final class O2cbOutputs {
 
-    private static final Pattern CLUSTER_STATUS = Pattern.compile("(?m)^Cluster '([^']+)' is (online|offline)");
+    /** "Cluster 'x' is online" (o2cb cluster-status), "Checking O2CB cluster "x": Online" (init script 1.8), unquoted in 1.6. */
+    private static final Pattern CLUSTER_STATUS = Pattern.compile(
+            "(?m)^(?:Cluster '([^']+)' is (online|offline)|Checking O2CB cluster \"?([^\":]+)\"?: (Online|Offline))");
     private static final Pattern CONNECTED = Pattern.compile("(?m)^o2net connected:(.*)$");
     private static final Pattern LIVE = Pattern.compile("(?m)^o2hb livenodes:(.*)$");
     private static final Pattern DEBUGFS_CONNECTED = Pattern.compile("(?m)^== /sys/kernel/debug/o2net/connected_nodes\\R(.*)$");
@@ -42,8 +44,10 @@ public final class O2cbOutputs {
     public static Optional<Boolean> clusterOnline(String text, String cluster) {
         Matcher m = CLUSTER_STATUS.matcher(text);
         while (m.find()) {
-            if (m.group(1).equals(cluster)) {
-                return Optional.of(m.group(2).equals("online"));
+            String name = m.group(1) != null ? m.group(1) : m.group(3);
+            String state = m.group(2) != null ? m.group(2) : m.group(4);
+            if (name.equals(cluster)) {
+                return Optional.of(state.equalsIgnoreCase("online"));
             }
         }
         return Optional.empty();
@@ -63,10 +67,11 @@ public final class O2cbOutputs {
                 continue;
             }
             String device = line.split("\\s+")[0];
-            if (column >= 0 && line.length() > column) {
+            if (column >= 0) {
                 List<String> nodes = new ArrayList<>();
-                for (String n : line.substring(column).split(",")) {
-                    if (!n.isBlank()) {
+                String listed = line.length() > column ? line.substring(column).strip() : "";
+                for (String n : listed.split(",")) {
+                    if (!n.isBlank() && !listed.equals("Not mounted")) {
                         nodes.add(n.strip());
                     }
                 }

@@ -118,4 +118,23 @@ class Ocfs2FixturesTest {
         assertEquals(Optional.of("o2cb"), SystemdUnitState.sysfsValue(fixture("vm-ocfs2/sys-fs-ocfs2.txt"),
                 "/sys/fs/ocfs2/cluster_stack"));
     }
+
+    @Test
+    void readsTheDocumentedFormatsOfOlderAndNewerTools() throws Exception {
+        assertEquals(Optional.of(true), O2cbOutputs.clusterOnline(
+                fixture("ocfs2-docs/icicimov-service-o2cb-status-ocfs2-tools-1.6-online.txt"), "iscsi"));
+        assertEquals(Optional.of(true), O2cbOutputs.clusterOnline(
+                fixture("ocfs2-docs/oracle-ol10-o2cb-init-status-local-heartbeat-online.txt"), "mycluster"));
+        Map<String, List<String>> nodes = O2cbOutputs.mountedNodes(fixture("ocfs2-docs/ocfs2-tools-man-mounted-ocfs2-f.txt"));
+        assertEquals(List.of("node1", "node3", "node10"), nodes.get("/dev/sdd1"));
+        assertEquals(List.of(), nodes.get("/dev/sdh1"), "Not mounted");
+        assertEquals(List.of(), nodes.get("/dev/sdc1"), "a local volume");
+        assertEquals(List.of("drbd01", "drbd02"),
+                O2cbOutputs.mountedNodes(fixture("ocfs2-docs/icicimov-mounted-ocfs2-f-ocfs2-tools-1.6.txt")).get("/dev/sdc"));
+        assertEquals(List.of("8AB016CD59FC4327A2CDAB69F08518E3"),
+                O2cbOutputs.mountedNodes(fixture("ocfs2-docs/ocfs2-tools-man-mounted-ocfs2-d.txt")).get("/dev/sdd1"));
+        assertEquals(new Ocfs2MountVerdict(true, "Mounted", "OCFS2 /share is mounted read-write from /dev/mapper/mylun"),
+                Ocfs2MountVerdict.judge(MountTableParser.parse(fixture("ocfs2-docs/icicimov-proc-mounts-ocfs2-line.txt")),
+                        Path.of("/share")));
+    }
 }
