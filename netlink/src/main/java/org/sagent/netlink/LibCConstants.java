@@ -3,6 +3,7 @@ package org.sagent.netlink;
 /** Socket constants from the Linux headers, for the packages of this module. */
 public final class LibCConstants {
 
+    public static final int AF_UNIX = 1;
     public static final int AF_INET = 2;
     public static final int AF_INET6 = 10;
     public static final int AF_NETLINK = LibC.AF_NETLINK;

@@ -71,12 +71,12 @@ class LauncherIT {
         Process agent = start(err, "run", "--config", EXAMPLE.toString(), "--node", "s1");
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!Files.readString(err).contains("running;") && System.nanoTime() < deadline && agent.isAlive()) {
+            while (!Files.readString(err).contains("running as s1") && System.nanoTime() < deadline && agent.isAlive()) {
                 Thread.sleep(50);
             }
             String log = Files.readString(err);
             assertTrue(log.contains("this node is s1 (named by --node)"), log);
-            assertTrue(log.contains("running;"), "agent never said it was running: " + log);
+            assertTrue(log.contains("running as s1 with"), "agent never said it was running: " + log);
             agent.destroy(); // SIGTERM to the java process: the launcher exec'd it
             assertTrue(agent.waitFor(20, TimeUnit.SECONDS), "agent ignored SIGTERM");
             assertEquals(0, agent.exitValue(), Files.readString(err));

@@ -54,7 +54,7 @@ public final class RunCommand implements Callable<Integer> {
             return ExitCodes.FAILED;
         }
         NodeIdentity.Outcome.Found found = (NodeIdentity.Outcome.Found) self;
-        Agent agent = new Agent(valid.config(), found.node());
+        Agent agent = new Agent(valid.config(), found.node(), java.time.Clock.systemUTC());
         log.info("this node is {} ({})", found.node().name(), found.how());
         // Handle SIGTERM (systemctl stop) and SIGINT ourselves: the JVM's default would run
         // shutdown hooks and exit with status 143, which systemd counts as a failure.

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "Moves a Samba cluster's public addresses between healthy nodes.",
-        subcommands = {RunCommand.class, CheckConfigCommand.class, VersionCommand.class,
+        subcommands = {RunCommand.class, CheckConfigCommand.class, ProbeCommand.class, VersionCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {

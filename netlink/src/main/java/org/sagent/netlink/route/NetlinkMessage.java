@@ -29,8 +29,13 @@ public record NetlinkMessage(int type, int flags, int sequence, int portId, Byte
     /** On an NLMSG_ERROR: extended-ack attributes follow. */
     public static final int NLM_F_ACK_TLVS = 0x200;
 
-    /** Splits a received datagram into messages; every length is checked against the bytes there. */
-    public static List<NetlinkMessage> decodeAll(byte[] data, int length) {
+    /**
+     * Splits a received datagram into messages; every length is checked against the bytes there.
+     * The messages own a copy of the bytes: the caller's receive buffer is reused for the next
+     * datagram of a multipart dump.
+     */
+    public static List<NetlinkMessage> decodeAll(byte[] received, int length) {
+        byte[] data = java.util.Arrays.copyOf(received, length);
         ByteBuffer buffer = ByteBuffer.wrap(data, 0, length).order(ByteOrder.nativeOrder());
         List<NetlinkMessage> messages = new ArrayList<>();
         while (buffer.remaining() >= HEADER_LENGTH) {

@@ -104,4 +104,13 @@ class NetlinkMessageTest {
         assertTrue(RtNetlink.sameSubnet(InetAddress.getByName("198.51.100.1"), InetAddress.getByName("198.51.100.200"), 24));
         assertTrue(!RtNetlink.sameSubnet(InetAddress.getByName("198.51.100.1"), InetAddress.getByName("198.51.100.200"), 25));
     }
+
+    @Test
+    void decodedMessagesSurviveTheReuseOfTheReceiveBuffer() {
+        byte[] buffer = new MessageBuilder(RtNetlink.RTM_NEWLINK, 0).u8(0).u8(0).u16(1).u32(4).u32(0).u32(0)
+                .attributeString(RtNetlink.IFLA_IFNAME, "eth1").build(1);
+        NetlinkMessage message = NetlinkMessage.decodeAll(buffer, buffer.length).get(0);
+        java.util.Arrays.fill(buffer, (byte) 0x55); // the next datagram of a dump lands here
+        assertEquals("eth1", RtNetlink.decodeLink(message).name());
+    }
 }

@@ -1,0 +1,141 @@
+package org.sagent.agent.health;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.FileInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sagent.agent.health.ocfs2.Ocfs2Check;
+
+/** The monitor with real threads and short intervals: hysteresis, timeouts, and a write that hangs in the kernel. */
+class HealthMonitorTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final AtomicReference<HealthView> latest = new AtomicReference<>();
+
+    private HealthView await(Predicate<HealthView> wanted, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            HealthView view = latest.get();
+            if (view != null && wanted.test(view)) {
+                return view;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("never saw " + what + " within " + WAIT.toMillis() + " ms; last view: "
+                + (latest.get() == null ? "none" : latest.get().summary()));
+    }
+
+    private static CheckState state(HealthView view, String name) {
+        return view.checks().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    /** A check whose answer the test sets: the edge of the unit under test, not a stand-in for the kernel. */
+    private static final class Switch implements HealthCheck {
+        final AtomicBoolean up = new AtomicBoolean(true);
+        final AtomicInteger runs = new AtomicInteger();
+
+        @Override
+        public String name() {
+            return "switch";
+        }
+
+        @Override
+        public CheckOutcome check() {
+            runs.incrementAndGet();
+            return up.get() ? CheckOutcome.pass("on") : CheckOutcome.fail("off");
+        }
+    }
+
+    @Test
+    void opensTheGateAfterRiseAndFallsAfterFall() throws Exception {
+        Switch check = new Switch();
+        try (HealthMonitor monitor = new HealthMonitor(List.of(check), Duration.ofMillis(50), Duration.ofMillis(50), 2, 3,
+                Clock.systemUTC(), latest::set)) {
+            monitor.start();
+            HealthView open = await(HealthView::gateOpen, "the gate open");
+            assertTrue(check.runs.get() >= 2);
+            assertEquals(HealthView.NodeHealth.OK, open.nodeHealth());
+            check.up.set(false);
+            HealthView down = await(v -> v.nodeHealth() == HealthView.NodeHealth.UNHEALTHY, "the node unhealthy");
+            assertEquals(3, state(down, "switch").failuresInRow());
+        }
+    }
+
+    @Test
+    void aCheckThatThrowsFailsWithItsMessage() throws Exception {
+        HealthCheck broken = new HealthCheck() {
+            @Override
+            public String name() {
+                return "broken";
+            }
+
+            @Override
+            public CheckOutcome check() throws Exception {
+                throw new java.io.IOException("disk on fire");
+            }
+        };
+        try (HealthMonitor monitor = new HealthMonitor(List.of(broken), Duration.ofMillis(50), Duration.ofMillis(50), 1, 1,
+                Clock.systemUTC(), latest::set)) {
+            monitor.start();
+            HealthView view = await(v -> state(v, "broken").last().isPresent(), "a result");
+            assertEquals("check failed: disk on fire", state(view, "broken").lastReason());
+        }
+    }
+
+    /**
+     * A FIFO with no reader stands in for a stuck OCFS2: opening it for writing blocks in the
+     * kernel, as a write to a hung cluster filesystem does. The check must fail by timeout,
+     * keep failing while it hangs, never start a second blocked write, leave other checks
+     * running, and recover once the write returns.
+     */
+    @Test
+    void aWriteThatHangsInTheKernelIsAFailureAndBlocksNothingElse(@TempDir Path dir) throws Exception {
+        Path mount = Files.createDirectory(dir.resolve("mnt"));
+        Path mountinfo = dir.resolve("mountinfo");
+        Files.writeString(mountinfo, "131 28 147:0 / " + mount + " rw,relatime - ocfs2 /dev/drbd0 rw,heartbeat=local\n");
+        Path configfs = dir.resolve("cluster");
+        Files.createDirectories(configfs.resolve("scluster/node/s0"));
+        Files.writeString(configfs.resolve("scluster/node/s0/local"), "1\n");
+        Path probe = mount.resolve(".sagent-probe-s0");
+        assertEquals(0, new ProcessBuilder("mkfifo", probe.toString()).start().waitFor(), "mkfifo");
+
+        Switch other = new Switch();
+        Ocfs2Check ocfs2 = new Ocfs2Check(mount, "scluster", mountinfo, configfs, ".sagent-probe-s0");
+        try (HealthMonitor monitor = new HealthMonitor(List.of(ocfs2, other), Duration.ofMillis(100),
+                Duration.ofMillis(150), 1, 2, Clock.systemUTC(), latest::set)) {
+            monitor.start();
+            HealthView hung = await(v -> state(v, "ocfs2").failuresInRow() >= 4, "four failures of the hung check");
+            assertTrue(state(hung, "ocfs2").lastReason().startsWith("did not finish within 150 ms"),
+                    state(hung, "ocfs2").lastReason());
+            assertFalse(state(hung, "ocfs2").healthy());
+            assertTrue(state(hung, "switch").healthy(), "the other check kept running");
+            int otherRuns = other.runs.get();
+            assertEquals(1, monitor.busyWorkers(), "exactly one thread is stuck: no second write was started");
+
+            // The "filesystem" comes back: a reader lets the blocked open and write finish.
+            try (FileInputStream reader = new FileInputStream(probe.toFile())) {
+                byte[] buffer = new byte[4096];
+                while (reader.read(buffer) >= 0) {
+                    // drain until the writer closes
+                }
+            }
+            HealthView recovered = await(v -> state(v, "ocfs2").healthy(), "the check healthy again");
+            assertTrue(state(recovered, "ocfs2").lastReason().contains("write+fsync+delete took"),
+                    state(recovered, "ocfs2").lastReason());
+            assertTrue(other.runs.get() > otherRuns);
+        }
+    }
+}
