@@ -1,0 +1,36 @@
+package org.sagent.agent.core;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a node publishes about itself to its peers, on every change and periodically.
+ *
+ * @param incarnation      grows with every agent start: a restarted agent's state replaces the old
+ * @param readiness        its health as its own checks see it
+ * @param reasons          why it is not OK, for status
+ * @param disabled         drained by an administrator
+ * @param held             public addresses present on its interfaces right now (kernel truth)
+ * @param released         addresses it released in the last few seconds: a taker needs no probe
+ * @param eligibleForMillis how long it has been continuously OK and not disabled (0 if not)
+ * @param upForMillis      how long its agent has run
+ */
+public record NodeState(String node, long incarnation, Readiness readiness, List<String> reasons, boolean disabled,
+                        Set<String> held, Set<String> released, long eligibleForMillis, long upForMillis) {
+
+    public NodeState {
+        reasons = List.copyOf(reasons);
+        held = Set.copyOf(held);
+        released = Set.copyOf(released);
+    }
+
+    /** May take a new address. */
+    public boolean canTake() {
+        return readiness == Readiness.OK && !disabled;
+    }
+
+    /** May keep an address it holds: a restarting agent keeps its addresses while its gate is closed. */
+    public boolean canHold() {
+        return readiness != Readiness.UNHEALTHY && !disabled;
+    }
+}
