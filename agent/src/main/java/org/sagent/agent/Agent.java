@@ -1,12 +1,20 @@
 package org.sagent.agent;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.sagent.agent.addresses.AddressReconciler;
+import org.sagent.agent.cluster.NodeController;
 import org.sagent.agent.config.DurationText;
 import org.sagent.agent.config.HealthSettings;
 import org.sagent.agent.config.NodeSpec;
@@ -16,23 +24,39 @@ import org.sagent.agent.health.CommandRunner;
 import org.sagent.agent.health.HealthChecks;
 import org.sagent.agent.health.HealthMonitor;
 import org.sagent.agent.health.HealthView;
+import org.sagent.agent.membership.ReplicationMembership;
 import org.sagent.agent.systemd.SystemdNotifier;
 import org.sagent.agent.systemd.WatchdogPinger;
+import org.sagent.netlink.packet.ArpChannel;
+import org.sagent.netlink.packet.Liveness;
+import org.sagent.netlink.route.InterfaceAddress;
+import org.sagent.netlink.route.Link;
+import org.sagent.netlink.route.NetlinkEvent;
+import org.sagent.netlink.route.RtNetlink;
+import org.sagent.netlink.route.NetlinkEventMonitor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Wires the agent's parts together and runs them until stopped. */
+/**
+ * Wires the agent's parts together and runs them until stopped. Every decision is taken on
+ * one thread, {@code agent-loop}: health views, membership events and kernel address events
+ * are queued there, and a turn every 200 ms heals whatever an event missed.
+ */
 public final class Agent {
 
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
+    private static final Duration TURN = Duration.ofMillis(200);
+    private static final Duration HANDOVER_WAIT = Duration.ofSeconds(3);
+    /** Present at stop time: keep the addresses in place (an upgrade's restart), do not hand over. */
+    public static final String KEEP_ADDRESSES_MARKER = "keep-addresses";
 
     private final SagentConfig config;
     private final NodeSpec self;
     private final Clock clock;
+    private final Path runtimeDirectory;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final AtomicReference<String> stopReason = new AtomicReference<>();
     private final SystemdNotifier notifier = SystemdNotifier.fromEnvironment();
-    /** The agent's main loop: health views arrive here, and its turns keep the watchdog fed. */
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "agent-loop");
         thread.setDaemon(true);
@@ -40,18 +64,43 @@ public final class Agent {
     });
     private HealthChecks checks;
     private HealthMonitor health;
+    private AddressReconciler addresses;
+    private NodeController controller;
+    private ReplicationMembership membership;
+    private NetlinkEventMonitor addressEvents;
     private Optional<WatchdogPinger> watchdog = Optional.empty();
+    private String replicationInterface;
+    private Link lanLink;
+    private final java.util.concurrent.ExecutorService publisher = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "state-publisher");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Thread pauseDetector = new Thread(this::detectPauses, "pause-detector");
+    private volatile boolean running = true;
+    private final java.util.concurrent.ExecutorService peerCheck = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "peer-check");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** A live node answers ARP within a millisecond or two; this leaves room for a busy one. */
+    private static final Duration PEER_ANSWER = Duration.ofMillis(100);
     private String lastStatus = "";
     private boolean gateReported;
 
-    public Agent(SagentConfig config, NodeSpec self, Clock clock) {
+    public Agent(SagentConfig config, NodeSpec self, Clock clock, Path runtimeDirectory) {
         this.config = config;
         this.self = self;
         this.clock = clock;
+        this.runtimeDirectory = runtimeDirectory;
     }
 
-    public void start() {
+    public void start() throws Exception {
         logConfiguration();
+        addresses = new AddressReconciler(config, clock);
+        membership = new ReplicationMembership(config, self, event -> onLoop(() -> controller.onMembership(event)), clock);
+        // Publishing may block on a dead peer's TCP connection: never on the loop thread.
+        controller = new NodeController(config, self, clock, addresses, state -> publisher.execute(() -> membership.publish(state)));
         checks = new HealthChecks(config, self, new CommandRunner(), name -> {
             HealthMonitor monitor = health;
             if (monitor != null) {
@@ -60,14 +109,177 @@ public final class Agent {
         });
         HealthSettings settings = config.health();
         health = new HealthMonitor(checks.checks(), settings.interval(), settings.timeout(), settings.rise(),
-                settings.fall(), clock, view -> loop.execute(() -> onHealth(view)));
+                settings.fall(), clock, view -> onLoop(() -> onHealth(view)));
+        Set<String> publicAddresses = config.publicAddresses().stream()
+                .map(a -> AddressReconciler.key(a.address().address())).collect(Collectors.toSet());
+        findOwnInterfaces();
+        addressEvents = NetlinkEventMonitor.start(event -> {
+            if ((event instanceof NetlinkEvent.AddressRemoved r
+                    && publicAddresses.contains(AddressReconciler.key(r.address().address())))
+                    || (event instanceof NetlinkEvent.AddressAdded a
+                    && publicAddresses.contains(AddressReconciler.key(a.address().address())))
+                    || event instanceof NetlinkEvent.Resynchronised) {
+                onLoop(controller::turn);
+            }
+        });
         checks.start();
         health.start();
+        membership.connect(config.cluster().name());
         watchdog = WatchdogPinger.fromEnvironment(notifier, clock);
-        loop.scheduleWithFixedDelay(() -> watchdog.ifPresent(WatchdogPinger::alive), 0, 200, TimeUnit.MILLISECONDS);
-        notifier.ready("STARTING: running " + checks.checks().size() + " health checks");
-        log.info("running as {} with {} health checks; holding no new address until the start-up gate opens",
-                self.name(), checks.checks().size());
+        loop.scheduleWithFixedDelay(() -> {
+            watchdog.ifPresent(WatchdogPinger::alive);
+            safely(controller::turn);
+        }, 0, TURN.toMillis(), TimeUnit.MILLISECONDS);
+        pauseDetector.setDaemon(true);
+        pauseDetector.start();
+        if (replicationInterface != null) {
+            Thread carrierWatch = new Thread(this::watchReplicationCarrier, "replication-carrier");
+            carrierWatch.setDaemon(true);
+            carrierWatch.start();
+        }
+        notifier.ready("STARTING: joined cluster " + config.cluster().name() + ", running " + checks.checks().size()
+                + " health checks");
+        log.info("running as {}: joined cluster {}; {} health checks; no new address until the start-up gate opens",
+                self.name(), config.cluster().name(), checks.checks().size());
+    }
+
+    /**
+     * Sleeps 100 ms at a time and notices when it overslept by more than the failure timeout:
+     * the whole process was stopped (SIGSTOP, a paused VM), which the peers took for a death.
+     */
+    private void detectPauses() {
+        long limit = config.failover().failureTimeout().toNanos();
+        long last = System.nanoTime();
+        while (running) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            long gap = now - last;
+            last = now;
+            if (gap > limit) {
+                Duration frozen = Duration.ofNanos(gap);
+                onLoop(() -> controller.thawed(frozen));
+            }
+        }
+    }
+
+    /**
+     * Reads the replication interface's carrier from sysfs every 50 ms. The netlink event for a
+     * lost carrier comes late: the kernel's linkwatch batches carrier changes up to a second,
+     * while the sysfs attribute changes the moment the cable does.
+     */
+    private void watchReplicationCarrier() {
+        Path carrier = Path.of("/sys/class/net", replicationInterface, "carrier");
+        boolean up = true;
+        while (running) {
+            boolean now;
+            try {
+                now = Files.readString(carrier).strip().equals("1");
+            } catch (java.io.IOException e) {
+                now = false; // an interface that is down reads as an error (EINVAL)
+            }
+            if (up && !now) {
+                peerCheck.execute(this::askPeersOverTheLan);
+            } else if (!up && now) {
+                onLoop(controller::replicationCarrierBack);
+            }
+            up = now;
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Which interfaces carry this node's replication and LAN addresses (for the fast peer-death path). */
+    private void findOwnInterfaces() {
+        try (RtNetlink rt = RtNetlink.open()) {
+            java.util.Map<Integer, Link> links = new java.util.HashMap<>();
+            rt.links().forEach(l -> links.put(l.index(), l));
+            for (InterfaceAddress a : rt.addresses()) {
+                Link link = links.get(a.interfaceIndex());
+                if (link != null && a.address().equals(self.replicationAddress())) {
+                    replicationInterface = link.name();
+                }
+                if (link != null && a.address().equals(self.lanAddress())) {
+                    lanLink = link;
+                }
+            }
+        }
+        if (replicationInterface == null || lanLink == null || !(self.lanAddress() instanceof java.net.Inet4Address)) {
+            log.warn("replication address on {}, LAN address on {}: peer death is detected by heartbeats only",
+                    replicationInterface == null ? "no interface" : replicationInterface,
+                    lanLink == null ? "no interface" : lanLink.name());
+            replicationInterface = null;
+        }
+    }
+
+    /**
+     * The replication cable lost carrier: the peer may be dead, or only the cable cut. An ARP
+     * request to each peer's LAN address tells which, in a fraction of a second.
+     */
+    private void askPeersOverTheLan() {
+        for (NodeSpec peer : config.nodes()) {
+            if (peer.equals(self) || !(peer.lanAddress() instanceof java.net.Inet4Address peerLan)) {
+                continue;
+            }
+            // Links of a dying machine do not all fail in the same millisecond: a peer that still
+            // answers is asked again a little later before we settle on "only the cable is down".
+            Liveness answer = null;
+            for (Duration wait : List.of(Duration.ZERO, Duration.ofMillis(250), Duration.ofMillis(750))) {
+                try {
+                    Thread.sleep(wait.toMillis());
+                } catch (InterruptedException e) {
+                    return;
+                }
+                answer = askOnce(peerLan);
+                if (answer == null || answer instanceof Liveness.Silent) {
+                    break;
+                }
+            }
+            if (answer == null) {
+                continue;
+            }
+            boolean alive = answer instanceof Liveness.Alive;
+            String detail = alive ? "it answered ARP at " + peer.lanAddress().getHostAddress() + " in "
+                    + ((Liveness.Alive) answer).roundTrip().toMillis() + " ms"
+                    : "no ARP answer from " + peer.lanAddress().getHostAddress() + " on " + lanLink.name()
+                    + " within " + 2 * PEER_ANSWER.toMillis() + " ms";
+            onLoop(() -> controller.peerLiveness(peer.name(), alive, detail));
+        }
+    }
+
+    /** Two ARP requests at most; null when the question could not even be asked. */
+    private Liveness askOnce(java.net.Inet4Address peerLan) {
+        try (ArpChannel arp = ArpChannel.open(lanLink)) {
+            Liveness answer = arp.ping((java.net.Inet4Address) self.lanAddress(), peerLan, PEER_ANSWER);
+            return answer instanceof Liveness.Silent
+                    ? arp.ping((java.net.Inet4Address) self.lanAddress(), peerLan, PEER_ANSWER) : answer;
+        } catch (RuntimeException e) {
+            log.warn("could not ask {} over the LAN: {}", peerLan.getHostAddress(), e.getMessage());
+            return null;
+        }
+    }
+
+    private void onLoop(Runnable task) {
+        try {
+            loop.execute(() -> safely(task));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // stopping
+        }
+    }
+
+    /** A failing turn is logged and the next one tries again: the loop must never die. */
+    private static void safely(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            log.error("unexpected failure in the agent loop (the next turn retries): {}", e.toString(), e);
+        }
     }
 
     private void onHealth(HealthView view) {
@@ -80,6 +292,7 @@ public final class Agent {
             gateReported = true;
             log.info("start-up gate open: every check passed {} times in a row", view.rise());
         }
+        controller.onHealth(view);
     }
 
     private void logConfiguration() {
@@ -116,17 +329,47 @@ public final class Agent {
         return stopReason.get();
     }
 
-    /** Stops every part of the agent, in order. */
-    public void stop(String why) {
-        log.info("stopping: {}", why);
+    /**
+     * Stops in order. Normally hands every address over first (release, publish, the others
+     * take them) and leaves the view; with the keep-addresses marker (an upgrade's restart) it
+     * leaves the addresses in place for the next agent to adopt.
+     */
+    public void stop(String why) throws Exception {
+        Path marker = runtimeDirectory.resolve(KEEP_ADDRESSES_MARKER);
+        boolean keep = Files.deleteIfExists(marker);
+        log.info("stopping: {}{}", why, keep ? "; keeping the addresses in place for the next agent (" + marker + ")"
+                : "; handing the addresses over");
         notifier.stopping("stopping: " + why);
+        if (!keep && controller != null) {
+            loop.submit(controller::startDraining).get(5, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + HANDOVER_WAIT.toNanos();
+            while (System.nanoTime() < deadline && !loop.submit(controller::handedOver).get(5, TimeUnit.SECONDS)) {
+                Thread.sleep(20);
+            }
+            loop.submit(controller::releaseRemaining).get(5, TimeUnit.SECONDS);
+        }
+        running = false;
+        loop.shutdown();
+        loop.awaitTermination(2, TimeUnit.SECONDS);
+        peerCheck.shutdownNow();
+        publisher.shutdown();
+        publisher.awaitTermination(1, TimeUnit.SECONDS);
         watchdog.ifPresent(WatchdogPinger::close);
-        if (health != null) {
-            health.close();
+        closeQuietly(membership);
+        closeQuietly(health);
+        closeQuietly(checks);
+        closeQuietly(addressEvents);
+        closeQuietly(addresses);
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable == null) {
+            return;
         }
-        if (checks != null) {
-            checks.close();
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            log.warn("while stopping: {}", e.toString());
         }
-        loop.shutdownNow();
     }
 }

@@ -34,8 +34,13 @@ public final class RunCommand implements Callable<Integer> {
             description = "This machine's node name, when its replication address does not tell.")
     Optional<String> node;
 
+    @CommandLine.Option(names = "--runtime-dir", paramLabel = "DIR", defaultValue = "/run/sagent",
+            description = "Runtime directory (default: ${DEFAULT-VALUE}); a file named keep-addresses there at stop "
+                    + "time makes the agent leave its addresses in place for the next one (upgrades).")
+    java.nio.file.Path runtimeDirectory;
+
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws Exception {
         ConfigResult result = ConfigParser.parseFile(config);
         for (ConfigProblem problem : result.problems()) {
             if (problem.isError()) {
@@ -54,12 +59,18 @@ public final class RunCommand implements Callable<Integer> {
             return ExitCodes.FAILED;
         }
         NodeIdentity.Outcome.Found found = (NodeIdentity.Outcome.Found) self;
-        Agent agent = new Agent(valid.config(), found.node(), java.time.Clock.systemUTC());
+        Agent agent = new Agent(valid.config(), found.node(), java.time.Clock.systemUTC(), runtimeDirectory);
         log.info("this node is {} ({})", found.node().name(), found.how());
         // Handle SIGTERM (systemctl stop) and SIGINT ourselves: the JVM's default would run
         // shutdown hooks and exit with status 143, which systemd counts as a failure.
         StopSignals.onStop(agent::requestStop);
-        agent.start();
+        try {
+            agent.start();
+        } catch (Exception e) {
+            log.error("could not start: {}", e.toString(), e);
+            agent.stop("start failed");
+            return ExitCodes.FAILED;
+        }
         String why = agent.awaitStopRequest();
         agent.stop(why);
         return ExitCodes.OK;

@@ -15,13 +15,18 @@ import org.sagent.agent.config.FailbackMode;
  * <p>Rules, per address in configuration order:
  * <ol>
  *   <li>a node the administrator pinned it to, if that node can take addresses;</li>
- *   <li>its home, if the home can take addresses and either already holds it or failback
+ *   <li>its home, if the home can take addresses and either is its only holder or failback
  *       allows (no eligible holder keeps it, or failback is auto and the home has been
  *       eligible for failback-delay);</li>
- *   <li>otherwise a current holder that may keep it (the home first, then the lowest number);</li>
+ *   <li>otherwise a current holder that may keep it (another node before the home, so a
+ *       duplicate left by a thawed home is resolved without moving back early; then the
+ *       lowest number);</li>
  *   <li>otherwise nobody yet if its home is a member still starting up within the start-up
  *       grace (both nodes starting together each end with their own address);</li>
- *   <li>otherwise the node that can take addresses and holds fewest, ties to the lowest number;</li>
+ *   <li>otherwise the node that can take addresses and holds fewest, ties to the lowest number; a
+ *       node younger than the start-up grace takes no address whose home is outside the view
+ *       and has not been in a view with it yet (two nodes starting together may not have found
+ *       each other);</li>
  *   <li>otherwise no decision: the address stays where it is (degraded service beats none).</li>
  * </ol>
  */
@@ -48,8 +53,13 @@ public final class Allocation {
             }
         }
         for (ClusterPicture.Address address : orphans) {
+            String home = address.home();
+            boolean homeAbsent = !picture.view().contains(home);
             Optional<String> chosen = picture.view().stream()
                     .filter(picture::canTake)
+                    // A node just started may be alone only because its peers have not found it yet:
+                    // it leaves absent nodes' addresses alone until the start-up grace has passed.
+                    .filter(n -> !homeAbsent || settled(picture, n, home))
                     .min(Comparator.<String>comparingInt(n -> load.getOrDefault(n, 0)).thenComparingInt(picture::number));
             chosen.ifPresent(n -> load.merge(n, 1, Integer::sum));
             result.put(address.address(), chosen);
@@ -66,16 +76,24 @@ public final class Allocation {
         List<String> holders = p.holders(address.address());
         List<String> keepers = holders.stream().filter(p::canHold).toList();
         String home = address.home();
-        if (p.canTake(home) && (holders.contains(home) || keepers.isEmpty() || failbackDue(p, home))) {
+        if (p.canTake(home) && (keepers.isEmpty() || keepers.equals(List.of(home)) || failbackDue(p, home))) {
             return Optional.of(Optional.of(home));
         }
         if (!keepers.isEmpty()) {
-            return Optional.of(Optional.of(keepers.contains(home) ? home : keepers.get(0)));
+            // Sticky. In a duplicate (a frozen home thawed after another node took over) the other
+            // keeps it until failback is due: no move back before failback-delay.
+            return Optional.of(Optional.of(keepers.stream().filter(k -> !k.equals(home)).findFirst().orElse(home)));
         }
         if (homeStillStarting(p, home)) {
             return Optional.of(Optional.empty());
         }
         return Optional.empty();
+    }
+
+    /** {@code node} knows {@code home}'s absence is real: it saw it before, or waited long enough to find it. */
+    private static boolean settled(ClusterPicture p, String node, String home) {
+        return p.state(node).map(s -> s.seen().contains(home) || s.upForMillis() >= p.startupGrace().toMillis())
+                .orElse(false);
     }
 
     private static boolean failbackDue(ClusterPicture p, String home) {

@@ -36,8 +36,15 @@ public record ClusterPicture(Map<String, Integer> nodes, List<Address> addresses
     public record Address(String address, String home) {
     }
 
+    /** A member's state; a member that has not published yet counts as just started (STARTING). */
     public Optional<NodeState> state(String node) {
-        return view.contains(node) ? Optional.ofNullable(states.get(node)) : Optional.empty();
+        if (!view.contains(node)) {
+            return Optional.empty();
+        }
+        NodeState state = states.get(node);
+        return Optional.of(state != null ? state
+                : new NodeState(node, 0, Readiness.STARTING, java.util.List.of("no state received yet"), false,
+                java.util.Set.of(), java.util.Set.of(), 0, 0, java.util.Set.of()));
     }
 
     public boolean canTake(String node) {

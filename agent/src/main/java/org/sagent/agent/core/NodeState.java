@@ -14,14 +14,18 @@ import java.util.Set;
  * @param released         addresses it released in the last few seconds: a taker needs no probe
  * @param eligibleForMillis how long it has been continuously OK and not disabled (0 if not)
  * @param upForMillis      how long its agent has run
+ * @param seen             the nodes it has shared a membership view with since it started: their
+ *                         absence now means they left, not that they were not found yet
  */
 public record NodeState(String node, long incarnation, Readiness readiness, List<String> reasons, boolean disabled,
-                        Set<String> held, Set<String> released, long eligibleForMillis, long upForMillis) {
+                        Set<String> held, Set<String> released, long eligibleForMillis, long upForMillis,
+                        Set<String> seen) {
 
     public NodeState {
         reasons = List.copyOf(reasons);
         held = Set.copyOf(held);
         released = Set.copyOf(released);
+        seen = seen == null ? Set.of() : Set.copyOf(seen);
     }
 
     /** May take a new address. */

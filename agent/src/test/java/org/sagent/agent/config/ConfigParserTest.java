@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-class ConfigParserTest {
+public class ConfigParserTest {
 
-    static final String MINIMAL = """
+    public static final String MINIMAL = """
             cluster: { name: c1 }
             nodes:
               - { name: a, replication-address: 192.0.2.1, lan-address: 198.51.100.1 }
@@ -28,7 +28,7 @@ class ConfigParserTest {
               samba: {}
             """;
 
-    static SagentConfig valid(String text) {
+    public static SagentConfig valid(String text) {
         ConfigResult result = ConfigParser.parse("t.yaml", text);
         return assertInstanceOf(ConfigResult.Valid.class, result, () -> "problems: " + result.problems()).config();
     }

@@ -50,8 +50,14 @@ class AllocationPropertiesTest {
                     held.add(a.address());
                 }
             }
+            Set<String> seen = new HashSet<>();
+            for (String other : numbers.keySet()) {
+                if (random.nextBoolean()) {
+                    seen.add(other);
+                }
+            }
             states.put(node, new NodeState(node, 1, READINESS[random.nextInt(READINESS.length)], List.of(),
-                    random.nextInt(6) == 0, held, Set.of(), random.nextInt(60_000), random.nextInt(30_000)));
+                    random.nextInt(6) == 0, held, Set.of(), random.nextInt(60_000), random.nextInt(30_000), seen));
         }
         Map<String, String> pins = new HashMap<>();
         if (random.nextInt(4) == 0) {
@@ -107,6 +113,8 @@ class AllocationPropertiesTest {
                         boolean pinned = n.equals(p.pins().get(a.address()));
                         boolean homeBack = n.equals(a.home()) && p.failback() == FailbackMode.AUTO
                                 && p.state(n).orElseThrow().eligibleForMillis() >= p.failbackDelay().toMillis();
+                        assertTrue(!keepers.contains(a.home()) || pinned || homeBack,
+                                "a home in a duplicate won before failback was due; " + where);
                         assertTrue(pinned || homeBack, "moved away from an eligible holder; " + a + "; " + where);
                     }
                 } else if (anyCanTake) {
@@ -114,13 +122,19 @@ class AllocationPropertiesTest {
                     NodeState home = p.state(a.home()).orElse(null);
                     boolean reserved = home != null && home.readiness() == Readiness.STARTING && !home.disabled()
                             && home.upForMillis() < p.startupGrace().toMillis();
-                    assertTrue(reserved, "an orphan while a node could take it; " + a + "; " + where);
+                    boolean takersTooYoung = !p.view().contains(a.home()) && p.view().stream().filter(p::canTake)
+                            .allMatch(n -> p.state(n).orElseThrow().upForMillis() < p.startupGrace().toMillis()
+                                    && !p.state(n).orElseThrow().seen().contains(a.home()));
+                    assertTrue(reserved || takersTooYoung, "an orphan while a node could take it; " + a + "; " + where);
                 }
             }
             // Balanced: when nothing is held and no home can take, spread evenly over those who can.
             boolean fresh = p.addresses().stream().allMatch(a -> p.holders(a.address()).isEmpty()
                     && !p.canTake(a.home())) && p.pins().isEmpty();
-            if (fresh && anyCanTake) {
+            boolean allSettled = p.view().stream().filter(p::canTake)
+                    .allMatch(n -> p.state(n).orElseThrow().upForMillis() >= p.startupGrace().toMillis()
+                            || p.state(n).orElseThrow().seen().containsAll(p.nodes().keySet()));
+            if (fresh && anyCanTake && allSettled) {
                 List<Integer> counts = p.view().stream().filter(p::canTake).map(n -> load.getOrDefault(n, 0)).toList();
                 assertTrue(Collections.max(counts) - Collections.min(counts) <= 1, "unbalanced " + load + "; " + where);
             }

@@ -18,11 +18,11 @@ class AllocationTest {
     static final Duration GRACE = Duration.ofSeconds(15);
 
     static NodeState ok(String node, String... held) {
-        return new NodeState(node, 1, Readiness.OK, List.of(), false, Set.of(held), Set.of(), 3_600_000, 3_600_000);
+        return new NodeState(node, 1, Readiness.OK, List.of(), false, Set.of(held), Set.of(), 3_600_000, 3_600_000, Set.of());
     }
 
     static NodeState state(String node, Readiness readiness, long eligibleFor, long upFor, String... held) {
-        return new NodeState(node, 1, readiness, List.of(), false, Set.of(held), Set.of(), eligibleFor, upFor);
+        return new NodeState(node, 1, readiness, List.of(), false, Set.of(held), Set.of(), eligibleFor, upFor, Set.of());
     }
 
     /** Nodes s0..s(n-1), addresses .120... with homes round robin, everyone in view unless states says otherwise. */
@@ -120,12 +120,17 @@ class AllocationTest {
     }
 
     @Test
-    void aDuplicateIsResolvedInFavourOfTheHome() {
-        // F4 thaw: both hold .120; the home keeps it.
-        Map<String, NodeState> both = Map.of("s0", ok("s0", "198.51.100.120"),
+    void aDuplicateLeftByAThawedHomeStaysWithTheOtherUntilFailbackIsDue() {
+        // F4 thaw: both hold .120; s0 has been eligible again for half a second only.
+        Map<String, NodeState> thawed = Map.of("s0", state("s0", Readiness.OK, 500, 60_000, "198.51.100.120"),
                 "s1", ok("s1", "198.51.100.120", "198.51.100.121"));
-        assertEquals(expect("120=s0", "121=s1"), Allocation.compute(picture(2, 2, Set.of("s0", "s1"), both,
-                FailbackMode.MANUAL)));
+        assertEquals(expect("120=s1", "121=s1"), Allocation.compute(picture(2, 2, Set.of("s0", "s1"), thawed,
+                FailbackMode.AUTO)));
+        // A home that has been eligible for the failback delay wins a duplicate at once.
+        Map<String, NodeState> settled = Map.of("s0", ok("s0", "198.51.100.120"),
+                "s1", ok("s1", "198.51.100.120", "198.51.100.121"));
+        assertEquals(expect("120=s0", "121=s1"), Allocation.compute(picture(2, 2, Set.of("s0", "s1"), settled,
+                FailbackMode.AUTO)));
     }
 
     @Test
@@ -142,10 +147,24 @@ class AllocationTest {
         for (int i = 0; i < 5; i++) {
             states.put("s" + i, ok("s" + i));
         }
-        states.put("s1", new NodeState("s1", 1, Readiness.OK, List.of(), true, Set.of(), Set.of(), 0, 100));
-        states.put("s3", new NodeState("s3", 1, Readiness.OK, List.of(), true, Set.of(), Set.of(), 0, 100));
+        states.put("s1", new NodeState("s1", 1, Readiness.OK, List.of(), true, Set.of(), Set.of(), 0, 100, Set.of()));
+        states.put("s3", new NodeState("s3", 1, Readiness.OK, List.of(), true, Set.of(), Set.of(), 0, 100, Set.of()));
         assertEquals(expect("120=s0", "121=s0", "122=s2", "123=s2", "124=s4"),
                 Allocation.compute(picture(5, 5, states.keySet(), states, FailbackMode.AUTO)));
+    }
+
+    @Test
+    void aNodeJustStartedAloneLeavesAbsentNodesAddressesAloneUntilTheGracePassed() {
+        // F10/F11: s0 formed a view alone 3 s after starting; s1 may merely not be found yet.
+        assertEquals(expect("120=s0", "121=-"), Allocation.compute(picture(2, 2, Set.of("s0"),
+                Map.of("s0", state("s0", Readiness.OK, 1_000, 3_000)), FailbackMode.AUTO)));
+        // Once s0 has seen s1 in a view, s1's absence means it left: s0 takes over at once.
+        assertEquals(expect("120=s0", "121=s0"), Allocation.compute(picture(2, 2, Set.of("s0"),
+                Map.of("s0", new NodeState("s0", 1, Readiness.OK, List.of(), false, Set.of(), Set.of(), 1_000, 3_000,
+                        Set.of("s0", "s1"))), FailbackMode.AUTO)));
+        // After the grace, s1 is taken to be dead: s0 serves both.
+        assertEquals(expect("120=s0", "121=s0"), Allocation.compute(picture(2, 2, Set.of("s0"),
+                Map.of("s0", state("s0", Readiness.OK, 1_000, 16_000)), FailbackMode.AUTO)));
     }
 
     @Test

@@ -16,7 +16,7 @@ class ReconcilePlanTest {
     private static final String B = "198.51.100.121";
 
     private static NodeState state(String node, Set<String> held, Set<String> released) {
-        return new NodeState(node, 1, Readiness.OK, List.of(), false, held, released, 60_000, 60_000);
+        return new NodeState(node, 1, Readiness.OK, List.of(), false, held, released, 60_000, 60_000, Set.of());
     }
 
     private static ClusterPicture picture(Set<String> view, NodeState... states) {

@@ -107,6 +107,20 @@ public final class LabProcess {
         return process.exitValue();
     }
 
+    /** SIGKILL now: a crash or a power loss, not a stop. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(5, TimeUnit.SECONDS);
+    }
+
+    /** Sends a signal by name (STOP, CONT, TERM...) to this process only, by its pid. */
+    public void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+        if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     /** SIGTERM, then SIGKILL after {@code grace}: only this process, by its pid. */
     public void stop(Duration grace) {
         if (!process.isAlive()) {

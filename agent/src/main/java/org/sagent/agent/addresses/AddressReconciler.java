@@ -1,0 +1,216 @@
+package org.sagent.agent.addresses;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.sagent.agent.config.AnnounceSettings;
+import org.sagent.agent.config.ProbeSettings;
+import org.sagent.agent.config.PublicAddressSpec;
+import org.sagent.agent.config.SagentConfig;
+import org.sagent.agent.core.ReconcilePlan;
+import org.sagent.netlink.NetlinkException;
+import org.sagent.netlink.packet.AnnounceForm;
+import org.sagent.netlink.packet.ArpChannel;
+import org.sagent.netlink.packet.NeighbourDiscoveryChannel;
+import org.sagent.netlink.packet.ProbeResult;
+import org.sagent.netlink.route.InterfaceAddress;
+import org.sagent.netlink.route.Link;
+import org.sagent.netlink.route.RtNetlink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes this node's interfaces match a {@link ReconcilePlan}: removes addresses, probes and
+ * adds them, and announces every one it adds (in the background, so the agent's loop is not
+ * held up). What the node holds is always read back from the kernel, never remembered.
+ * Used from the agent's loop thread only.
+ */
+public final class AddressReconciler implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(AddressReconciler.class);
+    /** How long a released address is advertised as released (a taker then needs no probe). */
+    static final Duration RELEASED_MEMORY = Duration.ofSeconds(10);
+    /** After a probe was answered, wait this long before probing again (F1, F13). */
+    static final Duration PROBE_BACKOFF = Duration.ofSeconds(1);
+
+    private final Map<String, PublicAddressSpec> addresses = new LinkedHashMap<>();
+    private final AnnounceSettings announce;
+    private final ProbeSettings probe;
+    private final Clock clock;
+    private final RtNetlink rtnetlink = RtNetlink.open();
+    private final Map<String, Instant> released = new HashMap<>();
+    private final Map<String, Instant> probeBlockedUntil = new HashMap<>();
+    private final Map<String, String> conflicts = new HashMap<>();
+    private final ExecutorService announcer = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "announcer");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public AddressReconciler(SagentConfig config, Clock clock) {
+        for (PublicAddressSpec spec : config.publicAddresses()) {
+            addresses.put(key(spec.address().address()), spec);
+        }
+        this.announce = config.announce();
+        this.probe = config.probe();
+        this.clock = clock;
+        Set<String> interfaces = new LinkedHashSet<>();
+        addresses.values().forEach(a -> interfaces.add(a.interfaceName()));
+        for (String name : interfaces) {
+            try {
+                // A public address may be the primary of its subnet: deleting it must not take secondaries.
+                rtnetlink.enablePromoteSecondaries(name);
+            } catch (NetlinkException e) {
+                log.warn("cannot set promote_secondaries on {}: {}", name, e.getMessage());
+            }
+        }
+    }
+
+    /** How addresses are named between nodes: the bare address as Java prints it. */
+    public static String key(InetAddress address) {
+        return address.getHostAddress();
+    }
+
+    /** The configured public addresses present on their interfaces now (kernel truth). */
+    public Set<String> held() {
+        Set<String> held = new LinkedHashSet<>();
+        Map<Integer, String> names = new HashMap<>();
+        for (Link link : rtnetlink.links()) {
+            names.put(link.index(), link.name());
+        }
+        for (InterfaceAddress a : rtnetlink.addresses()) {
+            PublicAddressSpec spec = addresses.get(key(a.address()));
+            if (spec != null && spec.interfaceName().equals(names.get(a.interfaceIndex()))) {
+                held.add(key(a.address()));
+            }
+        }
+        return held;
+    }
+
+    /** Addresses released within {@link #RELEASED_MEMORY}. */
+    public Set<String> recentlyReleased() {
+        Instant now = clock.instant();
+        released.values().removeIf(at -> Duration.between(at, now).compareTo(RELEASED_MEMORY) > 0);
+        return Set.copyOf(released.keySet());
+    }
+
+    /** Address to "answered by MAC" for addresses someone outside our view holds. */
+    public Map<String, String> conflicts() {
+        return Map.copyOf(conflicts);
+    }
+
+    /** Removes {@code address}; returns true if it was there. */
+    public boolean release(String address) {
+        PublicAddressSpec spec = addresses.get(address);
+        Link link = rtnetlink.requireLink(spec.interfaceName());
+        boolean wasThere = rtnetlink.deleteAddress(link, spec.address().address(), spec.address().prefixLength())
+                instanceof org.sagent.netlink.route.DeleteResult.Deleted;
+        released.put(address, clock.instant());
+        return wasThere;
+    }
+
+    /** The outcome of trying to take an address. */
+    public sealed interface TakeOutcome {
+        record Taken(boolean probed, int announcements) implements TakeOutcome {
+        }
+
+        record InUse(String mac) implements TakeOutcome {
+        }
+
+        record Deferred(Duration retryIn) implements TakeOutcome {
+        }
+    }
+
+    /** Probes (if asked), adds and announces {@code address}. */
+    public TakeOutcome take(ReconcilePlan.Take take) {
+        String address = take.address();
+        PublicAddressSpec spec = addresses.get(address);
+        Instant now = clock.instant();
+        Instant blocked = probeBlockedUntil.get(address);
+        if (blocked != null && now.isBefore(blocked)) {
+            return new TakeOutcome.Deferred(Duration.between(now, blocked));
+        }
+        Link link = rtnetlink.requireLink(spec.interfaceName());
+        InetAddress ip = spec.address().address();
+        if (take.probe()) {
+            ProbeResult result = probe(link, ip);
+            if (result instanceof ProbeResult.InUse inUse) {
+                probeBlockedUntil.put(address, now.plus(PROBE_BACKOFF));
+                String previous = conflicts.put(address, inUse.by().toString());
+                if (!inUse.by().toString().equals(previous)) {
+                    log.warn("not taking {} on {}: {} answers for it (a node whose agent died, or a foreign host); "
+                            + "probing again every {} s", spec.address(), link.name(), inUse.by(),
+                            PROBE_BACKOFF.toSeconds());
+                }
+                return new TakeOutcome.InUse(inUse.by().toString());
+            }
+        }
+        conflicts.remove(address);
+        probeBlockedUntil.remove(address);
+        rtnetlink.addAddress(link, ip, spec.address().prefixLength(), Optional.empty());
+        released.remove(address);
+        announceInBackground(address);
+        return new TakeOutcome.Taken(take.probe(), announce.count());
+    }
+
+    /** Asks the LAN whether another host answers for an address this node holds: the MAC if so. */
+    public Optional<String> answeredByAnother(String address) {
+        PublicAddressSpec spec = addresses.get(address);
+        ProbeResult result = probe(rtnetlink.requireLink(spec.interfaceName()), spec.address().address());
+        return result instanceof ProbeResult.InUse inUse ? Optional.of(inUse.by().toString()) : Optional.empty();
+    }
+
+    private ProbeResult probe(Link link, InetAddress ip) {
+        if (ip instanceof Inet4Address v4) {
+            try (ArpChannel arp = ArpChannel.open(link)) {
+                return arp.probe(v4, probe.count(), probe.interval(), probe.answerWait());
+            }
+        }
+        try (NeighbourDiscoveryChannel nd = NeighbourDiscoveryChannel.open(link)) {
+            return nd.probe((Inet6Address) ip, probe.count(), probe.interval(), probe.answerWait());
+        }
+    }
+
+    /** Gratuitous ARP (both forms) or unsolicited neighbour advertisements, off the loop thread. */
+    public void announceInBackground(String address) {
+        PublicAddressSpec spec = addresses.get(address);
+        announcer.execute(() -> {
+            try {
+                Link link = rtnetlink.requireLink(spec.interfaceName());
+                if (spec.address().address() instanceof Inet4Address v4) {
+                    try (ArpChannel arp = ArpChannel.open(link)) {
+                        arp.announce(v4, announce.count(), announce.interval(), AnnounceForm.REQUEST, AnnounceForm.REPLY);
+                    }
+                } else {
+                    try (NeighbourDiscoveryChannel nd = NeighbourDiscoveryChannel.open(link)) {
+                        nd.advertise((Inet6Address) spec.address().address(), announce.count(), announce.interval());
+                    }
+                }
+            } catch (NetlinkException e) {
+                log.warn("could not announce {}: {}", spec.address(), e.getMessage());
+            }
+        });
+    }
+
+    public PublicAddressSpec spec(String address) {
+        return addresses.get(address);
+    }
+
+    @Override
+    public void close() {
+        announcer.shutdown();
+        rtnetlink.close();
+    }
+
+}

@@ -1,0 +1,358 @@
+package org.sagent.agent.cluster;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.sagent.agent.addresses.AddressReconciler;
+import org.sagent.agent.config.NodeSpec;
+import org.sagent.agent.config.PublicAddressSpec;
+import org.sagent.agent.config.SagentConfig;
+import org.sagent.agent.core.Allocation;
+import org.sagent.agent.core.ClusterPicture;
+import org.sagent.agent.core.NodeState;
+import org.sagent.agent.core.Readiness;
+import org.sagent.agent.core.ReconcilePlan;
+import org.sagent.agent.health.HealthView;
+import org.sagent.agent.membership.MembershipEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's part in the cluster: gathers the inputs (health, view, peers' states, the
+ * kernel's addresses), asks the pure core what should be where, has the reconciler make it so,
+ * and publishes the result. Level-triggered: every turn starts again from what the kernel
+ * reports, so a missed event or a restart heals itself. Runs on the agent's loop thread only.
+ */
+public final class NodeController {
+
+    private static final Logger log = LoggerFactory.getLogger(NodeController.class);
+    static final Duration PUBLISH_EVERY = Duration.ofSeconds(1);
+    /** Long enough for two nodes starting together to find each other (join timeout plus a merge round). */
+    static final Duration STARTUP_GRACE = Duration.ofSeconds(8);
+
+    private record Received(NodeState state, Instant at) {
+    }
+
+    private final SagentConfig config;
+    private final NodeSpec self;
+    private final Clock clock;
+    private final AddressReconciler addresses;
+    private final Consumer<NodeState> publisher;
+    private final long incarnation;
+    private final Instant startedAt;
+    private final Map<String, Received> peers = new HashMap<>();
+    /** Last states of every node ever seen, members or not: they say what a vanished node held. */
+    private final Map<String, Received> lastKnown = new HashMap<>();
+    private Set<String> view;
+    private Readiness readiness = Readiness.STARTING;
+    private List<String> reasons = List.of("start-up gate not passed yet");
+    private Optional<Instant> eligibleSince = Optional.empty();
+    private boolean draining;
+    private boolean announceHeld;
+    private NodeState lastPublished;
+    private Instant lastPublishedAt = Instant.EPOCH;
+    private final Set<String> waitingLogged = new LinkedHashSet<>();
+    /** Peers taken for dead before JGroups says so (replication carrier lost, silent on the LAN). */
+    private final Map<String, Instant> suspected = new HashMap<>();
+    private final Set<String> aliveOnLanLogged = new LinkedHashSet<>();
+    private boolean checkDuplicates;
+    /** Nothing is taken or published before the first view: the others may hold what we would take. */
+    private boolean joined;
+    private final Set<String> seen = new java.util.TreeSet<>();
+
+    public NodeController(SagentConfig config, NodeSpec self, Clock clock, AddressReconciler addresses,
+                          Consumer<NodeState> publisher) {
+        this.config = config;
+        this.self = self;
+        this.clock = clock;
+        this.addresses = addresses;
+        this.publisher = publisher;
+        this.startedAt = clock.instant();
+        this.incarnation = startedAt.toEpochMilli();
+        this.view = Set.of(self.name());
+        Set<String> adopted = addresses.held();
+        if (!adopted.isEmpty()) {
+            log.info("adopting {} already on this node's interfaces (left by a previous agent): kept, not re-added",
+                    adopted.stream().map(a -> addresses.spec(a).address() + " on " + addresses.spec(a).interfaceName())
+                            .collect(Collectors.joining(", ")));
+        }
+    }
+
+    public void onHealth(HealthView health) {
+        Readiness next = switch (health.nodeHealth()) {
+            case STARTING -> Readiness.STARTING;
+            case OK -> Readiness.OK;
+            case UNHEALTHY -> Readiness.UNHEALTHY;
+        };
+        reasons = health.checks().stream().filter(c -> !c.healthy()).map(c -> c.name() + ": " + c.lastReason()).toList();
+        if (next != readiness) {
+            readiness = next;
+            eligibleSince = next == Readiness.OK ? Optional.of(clock.instant()) : Optional.empty();
+        }
+        turn();
+    }
+
+    public void onMembership(MembershipEvent event) {
+        if (event instanceof MembershipEvent.ViewChanged changed) {
+            joined = true;
+            seen.addAll(changed.members());
+            Set<String> before = view;
+            view = Set.copyOf(changed.members());
+            peers.keySet().retainAll(view);
+            suspected.keySet().retainAll(view);
+            if (changed.merge() && readiness == Readiness.OK) {
+                // Back from a partition: failback counts our eligibility from now, not from before.
+                eligibleSince = Optional.of(clock.instant());
+            }
+            Set<String> left = new LinkedHashSet<>(before);
+            left.removeAll(view);
+            Set<String> joined = new LinkedHashSet<>(view);
+            joined.removeAll(before);
+            log.info("membership: {}{}{}{}", String.join(", ", view.stream().sorted().toList()),
+                    joined.isEmpty() ? "" : "; joined " + String.join(", ", joined),
+                    left.isEmpty() ? "" : "; left " + String.join(", ", left),
+                    changed.merge() ? " (partitions merged)" : "");
+            // Spec 2.7: whatever we keep after a membership change is announced again.
+            announceHeld = true;
+            lastPublishedAt = Instant.EPOCH; // newcomers need our state now
+        } else if (event instanceof MembershipEvent.StateReceived received && view.contains(received.state().node())) {
+            Received previous = peers.get(received.state().node());
+            if (previous == null || received.state().incarnation() >= previous.state().incarnation()) {
+                peers.put(received.state().node(), new Received(received.state(), received.receivedAt()));
+            }
+            Instant since = suspected.get(received.state().node());
+            if (since != null && received.receivedAt().isAfter(since)) {
+                suspected.remove(received.state().node());
+                log.info("{} is talking again: no longer suspected", received.state().node());
+            }
+        }
+        turn();
+    }
+
+    /** A public address changed in the kernel (perhaps removed by hand: F12), or just time passed. */
+    public void turn() {
+        if (!joined) {
+            return;
+        }
+        Instant now = clock.instant();
+        Set<String> held = addresses.held();
+        if (checkDuplicates) {
+            checkDuplicates = false;
+            for (String address : held) {
+                Optional<String> other = addresses.answeredByAnother(address);
+                if (other.isPresent()) {
+                    addresses.release(address);
+                    log.info("released {} on {}: duplicate, {} holds it too (it took over while this node was frozen)",
+                            addresses.spec(address).address(), addresses.spec(address).interfaceName(), other.get());
+                }
+            }
+            held = addresses.held();
+        }
+        NodeState own = ownState(held, now);
+        ClusterPicture picture = picture(own, now);
+        Map<String, Optional<String>> allocation = Allocation.compute(picture);
+        ReconcilePlan plan = ReconcilePlan.of(self.name(), allocation, held, picture);
+        boolean changed = execute(plan, picture);
+        if (changed) {
+            held = addresses.held();
+            own = ownState(held, now);
+        }
+        if (announceHeld) {
+            announceHeld = false;
+            held.forEach(addresses::announceInBackground);
+        }
+        publishIfDue(own, now);
+    }
+
+    private boolean execute(ReconcilePlan plan, ClusterPicture picture) {
+        boolean changed = false;
+        for (String address : plan.release()) {
+            long start = System.nanoTime();
+            addresses.release(address);
+            changed = true;
+            PublicAddressSpec spec = addresses.spec(address);
+            log.info("released {} on {}: {}, {} ms", spec.address(), spec.interfaceName(), releaseReason(address, picture),
+                    (System.nanoTime() - start) / 1_000_000);
+        }
+        if (changed) {
+            // Release before acquire: tell the others now, so the new holder need not wait a turn.
+            lastPublishedAt = Instant.EPOCH;
+            publishIfDue(ownState(addresses.held(), clock.instant()), clock.instant());
+        }
+        for (String address : plan.waiting()) {
+            if (waitingLogged.add(address)) {
+                log.info("{} is ours now; waiting for {} to release it first", address,
+                        String.join(", ", picture.holders(address)));
+            }
+        }
+        waitingLogged.retainAll(plan.waiting());
+        for (ReconcilePlan.Take take : plan.take()) {
+            long start = System.nanoTime();
+            AddressReconciler.TakeOutcome outcome = addresses.take(take);
+            if (outcome instanceof AddressReconciler.TakeOutcome.Taken taken) {
+                changed = true;
+                PublicAddressSpec spec = addresses.spec(take.address());
+                log.info("took {} on {} from {}: {}, {} announcements, {} ms", spec.address(), spec.interfaceName(),
+                        takeOrigin(take.address(), picture), taken.probed() ? "probe clear" : "released, no probe",
+                        taken.announcements() * 2, (System.nanoTime() - start) / 1_000_000);
+            }
+        }
+        return changed;
+    }
+
+    private String releaseReason(String address, ClusterPicture picture) {
+        if (draining) {
+            return "this node is stopping (handing it over)";
+        }
+        if (readiness == Readiness.UNHEALTHY) {
+            return "this node is unhealthy (" + String.join("; ", reasons) + ")";
+        }
+        String home = addresses.spec(address).home();
+        if (picture.holders(address).size() > 1) {
+            return "duplicate: " + String.join(" and ", picture.holders(address)) + " both held it; it belongs to the other";
+        }
+        return home.equals(self.name()) ? "moved by the allocation" : "its home " + home + " is back and healthy";
+    }
+
+    private String takeOrigin(String address, ClusterPicture picture) {
+        for (Map.Entry<String, Received> peer : peers.entrySet()) {
+            if (peer.getValue().state().released().contains(address)) {
+                return peer.getKey() + " (released it)";
+            }
+        }
+        List<String> vanished = picture.states().values().stream()
+                .filter(s -> s.held().contains(address) && !picture.view().contains(s.node()))
+                .map(NodeState::node).toList();
+        return vanished.isEmpty() ? "nobody (unheld)" : String.join(", ", vanished) + " (left the view)";
+    }
+
+    private NodeState ownState(Set<String> held, Instant now) {
+        boolean disabled = draining;
+        long eligibleFor = eligibleSince.filter(s -> !disabled).map(s -> Duration.between(s, now).toMillis()).orElse(0L);
+        return new NodeState(self.name(), incarnation, readiness, reasons, disabled, held, addresses.recentlyReleased(),
+                eligibleFor, Duration.between(startedAt, now).toMillis(), seen);
+    }
+
+    private ClusterPicture picture(NodeState own, Instant now) {
+        Map<String, NodeState> states = new LinkedHashMap<>();
+        // The states of nodes that left the view are kept: they say what a vanished node held.
+        for (Map.Entry<String, Received> entry : lastKnown.entrySet()) {
+            states.put(entry.getKey(), entry.getValue().state());
+        }
+        for (Map.Entry<String, Received> entry : peers.entrySet()) {
+            NodeState s = entry.getValue().state();
+            long age = Duration.between(entry.getValue().at(), now).toMillis();
+            // Durations age while we wait for the next message.
+            states.put(entry.getKey(), new NodeState(s.node(), s.incarnation(), s.readiness(), s.reasons(), s.disabled(),
+                    s.held(), s.released(), s.eligibleForMillis() > 0 ? s.eligibleForMillis() + age : 0,
+                    s.upForMillis() + age, s.seen()));
+            lastKnown.put(entry.getKey(), entry.getValue());
+        }
+        states.put(self.name(), own);
+        Map<String, Integer> numbers = new LinkedHashMap<>();
+        config.nodes().forEach(n -> numbers.put(n.name(), n.number()));
+        List<ClusterPicture.Address> list = config.publicAddresses().stream()
+                .map(a -> new ClusterPicture.Address(AddressReconciler.key(a.address().address()), a.home())).toList();
+        Set<String> members = new LinkedHashSet<>(view);
+        members.removeAll(suspected.keySet());
+        members.add(self.name());
+        return new ClusterPicture(numbers, list, members, states, config.failover().failback(),
+                config.failover().failbackDelay(), STARTUP_GRACE, Map.of());
+    }
+
+    private void publishIfDue(NodeState own, Instant now) {
+        boolean different = lastPublished == null || !sameContent(lastPublished, own);
+        if (different || Duration.between(lastPublishedAt, now).compareTo(PUBLISH_EVERY) >= 0) {
+            publisher.accept(own);
+            lastPublished = own;
+            lastPublishedAt = now;
+        }
+    }
+
+    private static boolean sameContent(NodeState a, NodeState b) {
+        return a.readiness() == b.readiness() && a.disabled() == b.disabled() && a.held().equals(b.held())
+                && a.released().equals(b.released()) && a.reasons().equals(b.reasons());
+    }
+
+    /**
+     * The replication cable lost carrier and {@code peer} was asked over the LAN whether it is
+     * alive: silent means dead (act now, before the heartbeat timeout); alive means only the
+     * cable is down (F6), and nothing moves.
+     */
+    public void peerLiveness(String peer, boolean alive, String detail) {
+        if (!view.contains(peer)) {
+            return;
+        }
+        if (alive) {
+            if (aliveOnLanLogged.add(peer)) {
+                log.warn("replication link down; {} alive on LAN ({}): nothing moves", peer, detail);
+            }
+            return;
+        }
+        aliveOnLanLogged.remove(peer);
+        if (suspected.putIfAbsent(peer, clock.instant()) == null) {
+            log.warn("{} taken for dead: replication carrier lost and {}", peer, detail);
+        }
+        turn();
+    }
+
+    /**
+     * The whole process stood still for {@code frozen} (SIGSTOP, a paused machine): the others
+     * may have taken our addresses meanwhile. Eligibility counts from now (no early failback),
+     * and every held address is checked for a duplicate before anything else (spec 2.1, F4).
+     */
+    public void thawed(Duration frozen) {
+        log.warn("this agent was frozen for {} ms (SIGSTOP or a paused machine): the others may have taken over; "
+                + "checking this node's addresses for duplicates", frozen.toMillis());
+        eligibleSince = readiness == Readiness.OK ? Optional.of(clock.instant()) : Optional.empty();
+        checkDuplicates = true;
+        turn();
+    }
+
+    /** The replication cable has carrier again. */
+    public void replicationCarrierBack() {
+        if (!aliveOnLanLogged.isEmpty()) {
+            log.info("replication link up again");
+        }
+        aliveOnLanLogged.clear();
+    }
+
+    /** Begins a graceful stop: this node gives up its addresses to the others (F8). */
+    public void startDraining() {
+        draining = true;
+        log.info("draining: handing this node's addresses to the other nodes");
+        turn();
+    }
+
+    /** The addresses this node still holds. */
+    public Set<String> held() {
+        return addresses.held();
+    }
+
+    /** True once every address this node held is held by another member. */
+    public boolean handedOver() {
+        Set<String> held = addresses.held();
+        return held.isEmpty() || held.stream().allMatch(a -> peers.values().stream()
+                .anyMatch(p -> p.state().held().contains(a)));
+    }
+
+    /** Removes whatever is left (nobody could take it): a stopped agent leaves no address behind. */
+    public void releaseRemaining() {
+        for (String address : addresses.held()) {
+            addresses.release(address);
+            log.info("released {} on {}: stopping and no other node could take it",
+                    addresses.spec(address).address(), addresses.spec(address).interfaceName());
+        }
+        lastPublishedAt = Instant.EPOCH;
+        publishIfDue(ownState(Set.of(), clock.instant()), clock.instant());
+    }
+}

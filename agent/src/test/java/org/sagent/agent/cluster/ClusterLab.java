@@ -1,0 +1,185 @@
+package org.sagent.agent.cluster;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
+import org.sagent.agent.cli.SagentCommand;
+import org.sagent.netlink.lab.LabProcess;
+import org.sagent.netlink.lab.NetnsLab;
+
+/**
+ * A cluster of real agent processes in network namespaces, as the failure matrix needs it:
+ * servers s0, s1 (and s2) with eth0 on the replication network and eth1 on the LAN, a client
+ * on the LAN, and health inputs the test controls (a file per node that the node's script
+ * check looks for).
+ */
+final class ClusterLab {
+
+    static final String PUBLIC_0 = "198.51.100.120";
+    static final String PUBLIC_1 = "198.51.100.121";
+
+    final NetnsLab lab;
+    final Path dir;
+    final Map<String, NetnsLab.Netns> servers = new LinkedHashMap<>();
+    final Map<String, LabProcess> agents = new LinkedHashMap<>();
+    final NetnsLab.Netns client;
+    final NetnsLab.Netns lan;
+    final NetnsLab.Netns replication;
+    private final String extraConfig;
+
+    ClusterLab(NetnsLab lab, Path dir, int nodes, String extraConfig) throws IOException {
+        this.lab = lab;
+        this.dir = dir;
+        this.extraConfig = extraConfig;
+        lan = lab.bridge("lan");
+        // Two nodes share a direct cable, as the reference cluster does; more need a switch.
+        replication = nodes > 2 ? lab.bridge("rep") : null;
+        client = lab.namespace("client");
+        lab.plug(client, "eth1", lan);
+        lab.address(client, "eth1", "198.51.100.100/24");
+        for (int i = 0; i < nodes; i++) {
+            servers.put("s" + i, lab.namespace("s" + i));
+        }
+        if (replication == null && nodes == 2) {
+            lab.veth(servers.get("s0"), "eth0", servers.get("s1"), "eth0");
+        }
+        for (int i = 0; i < nodes; i++) {
+            String name = "s" + i;
+            NetnsLab.Netns ns = servers.get(name);
+            if (replication != null) {
+                lab.plug(ns, "eth0", replication);
+            }
+            lab.plug(ns, "eth1", lan);
+            if (replication != null || nodes == 2) {
+                lab.address(ns, "eth0", "192.0.2." + (10 + i) + "/24");
+            }
+            lab.address(ns, "eth1", "198.51.100." + (20 + i) + "/24");
+            setHealthy(name, true);
+            Files.writeString(configOf(name), config(name, nodes));
+        }
+    }
+
+    Path configOf(String node) {
+        return dir.resolve(node + ".yaml");
+    }
+
+    private String config(String node, int nodes) {
+        StringBuilder yaml = new StringBuilder("cluster: { name: labcluster, port: 7800 }\nnodes:\n");
+        for (int i = 0; i < nodes; i++) {
+            yaml.append("  - { name: s").append(i).append(", replication-address: 192.0.2.").append(10 + i)
+                    .append(", lan-address: 198.51.100.").append(20 + i).append(" }\n");
+        }
+        yaml.append("public-addresses:\n")
+                .append("  - { address: ").append(PUBLIC_0).append("/24, interface: eth1, home: s0 }\n")
+                .append("  - { address: ").append(PUBLIC_1).append("/24, interface: eth1, home: s1 }\n")
+                .append("failover: { failback: auto, failback-delay: 2s }\n")
+                .append("health:\n  interval: 200ms\n  timeout: 200ms\n  rise: 1\n  fall: 1\n")
+                .append("  scripts:\n    - { name: test-input, command: [/usr/bin/test, -e, ")
+                .append(dir.resolve(node + ".healthy")).append("] }\n")
+                .append(extraConfig);
+        return yaml.toString();
+    }
+
+    void setHealthy(String node, boolean healthy) throws IOException {
+        Path flag = dir.resolve(node + ".healthy");
+        if (healthy) {
+            Files.writeString(flag, "ok\n");
+        } else {
+            Files.deleteIfExists(flag);
+        }
+    }
+
+    LabProcess start(String node) {
+        Path runtime = dir.resolve(node + "-run");
+        try {
+            Files.createDirectories(runtime);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        LabProcess agent = lab.startJava(servers.get(node), SagentCommand.class, "run", "--config",
+                configOf(node).toString(), "--node", node, "--runtime-dir", runtime.toString());
+        agents.put(node, agent);
+        return agent;
+    }
+
+    /** The public addresses present on {@code node}'s eth1 now, read from its kernel. */
+    Set<String> held(String node) {
+        Set<String> held = new TreeSet<>();
+        String out = lab.ip(servers.get(node), "-o", "-4", "addr", "show", "dev", "eth1").stdout();
+        for (String line : out.lines().toList()) {
+            for (String address : List.of(PUBLIC_0, PUBLIC_1)) {
+                if (line.contains(" " + address + "/")) {
+                    held.add(address);
+                }
+            }
+        }
+        return held;
+    }
+
+    /** Polls (bounded) until {@code condition} holds; fails with what never happened and every agent's log tail. */
+    void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            boolean died = agents.values().stream().anyMatch(p -> !p.isAlive() && !stopped.contains(p));
+            if (System.nanoTime() > deadline || died) {
+                StringBuilder logs = new StringBuilder();
+                agents.forEach((n, p) -> {
+                    List<String> err = p.stderr();
+                    logs.append("\n--- ").append(n).append(" ---\n")
+                            .append(String.join("\n", err.subList(Math.max(0, err.size() - 40), err.size())));
+                });
+                throw new AssertionError((died ? "an agent died before: " : "never happened within " + timeout.toMillis()
+                        + " ms: ") + what + "; held: "
+                        + heldEverywhere() + logs);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Waits until {@code node}'s last membership line lists exactly {@code members}. */
+    void awaitView(String node, String members, Duration timeout) throws InterruptedException {
+        await(() -> {
+            List<String> views = log(node).stream().filter(l -> l.contains("NodeController: membership: ")).toList();
+            return !views.isEmpty() && views.get(views.size() - 1).replaceAll(".*membership: ([^;(]*).*", "$1").strip()
+                    .equals(members);
+        }, timeout, node + " seeing the view " + members);
+    }
+
+    Map<String, Set<String>> heldEverywhere() {
+        Map<String, Set<String>> all = new LinkedHashMap<>();
+        servers.keySet().forEach(n -> all.put(n, held(n)));
+        return all;
+    }
+
+    /** Power loss: the agent dies at once and the node's links go down (its addresses stay configured). */
+    /** Agents the test ended on purpose (their death is no failure). */
+    final java.util.Set<LabProcess> stopped = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    void powerLoss(String node) throws InterruptedException {
+        stopped.add(agents.get(node));
+        agents.get(node).kill();
+        linksDown(node);
+    }
+
+    void linksDown(String node) {
+        lab.ip(servers.get(node), "link", "set", "eth1", "down");
+        lab.ip(servers.get(node), "link", "set", "eth0", "down");
+    }
+
+    void linksUp(String node) {
+        lab.ip(servers.get(node), "link", "set", "eth0", "up");
+        lab.ip(servers.get(node), "link", "set", "eth1", "up");
+    }
+
+    List<String> log(String node) {
+        return new ArrayList<>(agents.get(node).stderr());
+    }
+}
