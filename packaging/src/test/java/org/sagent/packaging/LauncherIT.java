@@ -1,6 +1,7 @@
 package org.sagent.packaging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -11,6 +12,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sagent.netlink.lab.LabProcess;
+import org.sagent.netlink.lab.NetnsLab;
+import java.time.Duration;
 
 /**
  * The launcher script on the built runnable jar, as a user runs it: the shipped example
@@ -66,23 +70,35 @@ class LauncherIT {
     }
 
     @Test
-    void runStartsAndExitsZeroOnSigterm(@TempDir Path dir) throws Exception {
-        Path err = dir.resolve("run.err");
-        Process agent = start(err, "run", "--config", EXAMPLE.toString(), "--node", "s1");
-        try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!Files.readString(err).contains("running as s1") && System.nanoTime() < deadline && agent.isAlive()) {
-                Thread.sleep(50);
-            }
-            String log = Files.readString(err);
-            assertTrue(log.contains("this node is s1 (named by --node)"), log);
-            assertTrue(log.contains("running as s1 with"), "agent never said it was running: " + log);
-            agent.destroy(); // SIGTERM to the java process: the launcher exec'd it
-            assertTrue(agent.waitFor(20, TimeUnit.SECONDS), "agent ignored SIGTERM");
-            assertEquals(0, agent.exitValue(), Files.readString(err));
-            assertTrue(Files.readString(err).contains("stopping: SIGTERM"), Files.readString(err));
-        } finally {
-            agent.destroyForcibly();
+    void runServesInANamespaceAndHandsItsAddressBackOnSigterm(@TempDir Path dir) throws Exception {
+        NetnsLab.requireRoot();
+        try (NetnsLab lab = new NetnsLab()) {
+            NetnsLab.Netns node = lab.namespace("node");
+            NetnsLab.Netns peer = lab.namespace("peer");
+            lab.veth(node, "eth0", peer, "eth0");
+            lab.veth(node, "eth1", peer, "eth1");
+            lab.address(node, "eth0", "192.0.2.10/24");
+            lab.address(node, "eth1", "198.51.100.20/24");
+            Path config = dir.resolve("sagent.yaml");
+            Files.writeString(config, """
+                    cluster: { name: launchertest }
+                    nodes:
+                      - { name: s0, replication-address: 192.0.2.10, lan-address: 198.51.100.20 }
+                    public-addresses:
+                      - { address: 198.51.100.120/24, interface: eth1 }
+                    health: { interval: 200ms, rise: 1, scripts: [ { name: ok, command: [/bin/true] } ] }
+                    """);
+            LabProcess agent = lab.start(node, "env", "SAGENT_JAR=" + JAR, "sh", LAUNCHER.toString(), "run",
+                    "--config", config.toString(), "--runtime-dir", dir.toString());
+            agent.awaitErrorLine(l -> l.contains("took 198.51.100.120/24 on eth1"), "the agent taking its address",
+                    Duration.ofSeconds(40));
+            assertTrue(lab.ip(node, "-o", "addr", "show", "dev", "eth1").stdout().contains("198.51.100.120/24"));
+
+            agent.signal("TERM");
+            assertEquals(0, agent.awaitExit(Duration.ofSeconds(20)), String.join("\n", agent.stderr()));
+            assertTrue(agent.stderr().stream().anyMatch(l -> l.contains("stopping: SIGTERM")), agent.stderr().toString());
+            assertFalse(lab.ip(node, "-o", "addr", "show", "dev", "eth1").stdout().contains("198.51.100.120/24"),
+                    "a stopped agent leaves no address behind");
         }
     }
 
