@@ -30,6 +30,8 @@ final class ClusterLab {
     final Path dir;
     final Map<String, NetnsLab.Netns> servers = new LinkedHashMap<>();
     final Map<String, LabProcess> agents = new LinkedHashMap<>();
+    /** Each server's port on the LAN bridge: taking it down cuts the server's LAN cable. */
+    final Map<String, String> lanPorts = new LinkedHashMap<>();
     final NetnsLab.Netns client;
     final NetnsLab.Netns lan;
     final NetnsLab.Netns replication;
@@ -57,7 +59,7 @@ final class ClusterLab {
             if (replication != null) {
                 lab.plug(ns, "eth0", replication);
             }
-            lab.plug(ns, "eth1", lan);
+            lanPorts.put(name, lab.plug(ns, "eth1", lan));
             if (replication != null || nodes == 2) {
                 lab.address(ns, "eth0", "192.0.2." + (10 + i) + "/24");
             }
@@ -112,8 +114,21 @@ final class ClusterLab {
 
     /** The public addresses present on {@code node}'s eth1 now, read from its kernel. */
     Set<String> held(String node) {
+        return held(node, false);
+    }
+
+    /**
+     * The public addresses {@code node} can answer for: present on an eth1 that is up. A node
+     * whose links are down (powered off, frozen) keeps its addresses configured but answers nobody.
+     */
+    Set<String> answering(String node) {
+        return held(node, true);
+    }
+
+    private Set<String> held(String node, boolean onlyUp) {
         Set<String> held = new TreeSet<>();
-        String out = lab.ip(servers.get(node), "-o", "-4", "addr", "show", "dev", "eth1").stdout();
+        String out = onlyUp ? lab.ip(servers.get(node), "-o", "-4", "addr", "show", "dev", "eth1", "up").stdout()
+                : lab.ip(servers.get(node), "-o", "-4", "addr", "show", "dev", "eth1").stdout();
         for (String line : out.lines().toList()) {
             for (String address : List.of(PUBLIC_0, PUBLIC_1)) {
                 if (line.contains(" " + address + "/")) {
@@ -159,6 +174,12 @@ final class ClusterLab {
         return all;
     }
 
+    Map<String, Set<String>> answeringEverywhere() {
+        Map<String, Set<String>> all = new LinkedHashMap<>();
+        servers.keySet().forEach(n -> all.put(n, answering(n)));
+        return all;
+    }
+
     /** Power loss: the agent dies at once and the node's links go down (its addresses stay configured). */
     /** Agents the test ended on purpose (their death is no failure). */
     final java.util.Set<LabProcess> stopped = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -177,6 +198,16 @@ final class ClusterLab {
     void linksUp(String node) {
         lab.ip(servers.get(node), "link", "set", "eth0", "up");
         lab.ip(servers.get(node), "link", "set", "eth1", "up");
+    }
+
+    /** The LAN cable of {@code node}: its eth1 stays up but loses carrier. */
+    void lanCable(String node, boolean connected) {
+        lab.ip(lan, "link", "set", lanPorts.get(node), connected ? "up" : "down");
+    }
+
+    /** Log lines of {@code node}'s agent that contain {@code text}. */
+    List<String> logLines(String node, String text) {
+        return log(node).stream().filter(l -> l.contains(text)).toList();
     }
 
     List<String> log(String node) {
