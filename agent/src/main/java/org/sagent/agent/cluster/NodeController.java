@@ -79,7 +79,18 @@ public final class NodeController {
         this.startedAt = clock.instant();
         this.incarnation = startedAt.toEpochMilli();
         this.view = Set.of(self.name());
-        Set<String> adopted = addresses.held();
+        Set<String> adopted = new LinkedHashSet<>(addresses.held());
+        // An address left on our interface may meanwhile be served by another node (we were
+        // frozen, or cut off): ask the LAN before adopting it.
+        for (String address : Set.copyOf(adopted)) {
+            Optional<String> other = addresses.answeredByAnother(address);
+            if (other.isPresent()) {
+                addresses.release(address);
+                adopted.remove(address);
+                log.info("released {} on {}: left over from before, but {} serves it now",
+                        addresses.spec(address).address(), addresses.spec(address).interfaceName(), other.get());
+            }
+        }
         if (!adopted.isEmpty()) {
             log.info("adopting {} already on this node's interfaces (left by a previous agent): kept, not re-added",
                     adopted.stream().map(a -> addresses.spec(a).address() + " on " + addresses.spec(a).interfaceName())
