@@ -24,7 +24,8 @@ import org.sagent.agent.health.CommandRunner;
 import org.sagent.agent.health.HealthChecks;
 import org.sagent.agent.health.HealthMonitor;
 import org.sagent.agent.health.HealthView;
-import org.sagent.agent.membership.ReplicationMembership;
+import org.sagent.agent.membership.MembershipChannel;
+import org.sagent.agent.membership.MessageSigner;
 import org.sagent.agent.systemd.SystemdNotifier;
 import org.sagent.agent.systemd.WatchdogPinger;
 import org.sagent.netlink.packet.ArpChannel;
@@ -66,7 +67,8 @@ public final class Agent {
     private HealthMonitor health;
     private AddressReconciler addresses;
     private NodeController controller;
-    private ReplicationMembership membership;
+    private MembershipChannel membership;
+    private MembershipChannel lanMembership;
     private NetlinkEventMonitor addressEvents;
     private Optional<WatchdogPinger> watchdog = Optional.empty();
     private String replicationInterface;
@@ -98,9 +100,23 @@ public final class Agent {
     public void start() throws Exception {
         logConfiguration();
         addresses = new AddressReconciler(config, clock);
-        membership = new ReplicationMembership(config, self, event -> onLoop(() -> controller.onMembership(event)), clock);
+        membership = MembershipChannel.replication(config, self, event -> onLoop(() -> controller.onMembership(event)),
+                clock);
+        if (config.cluster().lanPath()) {
+            lanMembership = MembershipChannel.lan(config, self,
+                    MessageSigner.fromFile(config.cluster().secretFile().orElseThrow()),
+                    event -> onLoop(() -> controller.onMembership(event)), clock);
+        } else {
+            log.warn("no cluster.secret-file: the LAN path between the agents is off (the replication link is the "
+                    + "only one); see README, Configuration");
+        }
         // Publishing may block on a dead peer's TCP connection: never on the loop thread.
-        controller = new NodeController(config, self, clock, addresses, state -> publisher.execute(() -> membership.publish(state)));
+        controller = new NodeController(config, self, clock, addresses, state -> publisher.execute(() -> {
+            membership.publish(state);
+            if (lanMembership != null) {
+                lanMembership.publish(state);
+            }
+        }));
         checks = new HealthChecks(config, self, new CommandRunner(), name -> {
             HealthMonitor monitor = health;
             if (monitor != null) {
@@ -124,7 +140,23 @@ public final class Agent {
         });
         checks.start();
         health.start();
+        startCarrierWatch();
+        // Both groups join at once: each may wait its join timeout when the peer is down.
+        java.util.concurrent.CompletableFuture<Void> lanJoined = lanMembership == null
+                ? java.util.concurrent.CompletableFuture.completedFuture(null)
+                : java.util.concurrent.CompletableFuture.runAsync(() -> {
+                    try {
+                        lanMembership.connect(config.cluster().name());
+                    } catch (Exception e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                });
         membership.connect(config.cluster().name());
+        try {
+            lanJoined.get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("could not join the LAN path: " + e.getCause(), e.getCause());
+        }
         watchdog = WatchdogPinger.fromEnvironment(notifier, clock);
         loop.scheduleWithFixedDelay(() -> {
             watchdog.ifPresent(WatchdogPinger::alive);
@@ -132,11 +164,7 @@ public final class Agent {
         }, 0, TURN.toMillis(), TimeUnit.MILLISECONDS);
         pauseDetector.setDaemon(true);
         pauseDetector.start();
-        if (replicationInterface != null) {
-            Thread carrierWatch = new Thread(this::watchReplicationCarrier, "replication-carrier");
-            carrierWatch.setDaemon(true);
-            carrierWatch.start();
-        }
+
         notifier.ready("STARTING: joined cluster " + config.cluster().name() + ", running " + checks.checks().size()
                 + " health checks");
         log.info("running as {}: joined cluster {}; {} health checks; no new address until the start-up gate opens",
@@ -163,6 +191,14 @@ public final class Agent {
                 Duration frozen = Duration.ofNanos(gap);
                 onLoop(() -> controller.thawed(frozen));
             }
+        }
+    }
+
+    private void startCarrierWatch() {
+        if (replicationInterface != null) {
+            Thread carrierWatch = new Thread(this::watchReplicationCarrier, "replication-carrier");
+            carrierWatch.setDaemon(true);
+            carrierWatch.start();
         }
     }
 
@@ -356,6 +392,7 @@ public final class Agent {
         publisher.awaitTermination(1, TimeUnit.SECONDS);
         watchdog.ifPresent(WatchdogPinger::close);
         closeQuietly(membership);
+        closeQuietly(lanMembership);
         closeQuietly(health);
         closeQuietly(checks);
         closeQuietly(addressEvents);

@@ -53,10 +53,12 @@ public final class NodeController {
     /** Last states of every node ever seen, members or not: they say what a vanished node held. */
     private final Map<String, Received> lastKnown = new HashMap<>();
     private Set<String> view;
+    private Set<String> lanView = Set.of();
     private Readiness readiness = Readiness.STARTING;
     private List<String> reasons = List.of("start-up gate not passed yet");
     private Optional<Instant> eligibleSince = Optional.empty();
     private boolean draining;
+    private Set<String> handingOver = Set.of();
     private boolean announceHeld;
     private NodeState lastPublished;
     private Instant lastPublishedAt = Instant.EPOCH;
@@ -113,6 +115,14 @@ public final class NodeController {
     }
 
     public void onMembership(MembershipEvent event) {
+        if (event instanceof MembershipEvent.ViewChanged lan && lan.path() == MembershipEvent.Path.LAN) {
+            Set<String> before = lanView;
+            lanView = Set.copyOf(lan.members());
+            if (!before.equals(lanView)) {
+                log.info("LAN path: {}", String.join(", ", lanView.stream().sorted().toList()));
+            }
+            return;
+        }
         if (event instanceof MembershipEvent.ViewChanged changed) {
             joined = true;
             seen.addAll(changed.members());
@@ -137,7 +147,8 @@ public final class NodeController {
             lastPublishedAt = Instant.EPOCH; // newcomers need our state now
         } else if (event instanceof MembershipEvent.StateReceived received && view.contains(received.state().node())) {
             Received previous = peers.get(received.state().node());
-            if (previous == null || received.state().incarnation() >= previous.state().incarnation()) {
+            // The same state may come by both paths: keep the newest (a later publish has a longer uptime).
+            if (previous == null || newer(received.state(), previous.state())) {
                 peers.put(received.state().node(), new Received(received.state(), received.receivedAt()));
             }
             Instant since = suspected.get(received.state().node());
@@ -147,6 +158,16 @@ public final class NodeController {
             }
         }
         turn();
+    }
+
+    private static boolean newer(NodeState candidate, NodeState current) {
+        return candidate.incarnation() > current.incarnation()
+                || candidate.incarnation() == current.incarnation() && candidate.upForMillis() >= current.upForMillis();
+    }
+
+    /** The members of the LAN path's view (the peers reachable over the LAN). */
+    public Set<String> lanView() {
+        return lanView;
     }
 
     /** A public address changed in the kernel (perhaps removed by hand: F12), or just time passed. */
@@ -339,6 +360,7 @@ public final class NodeController {
 
     /** Begins a graceful stop: this node gives up its addresses to the others (F8). */
     public void startDraining() {
+        handingOver = Set.copyOf(addresses.held());
         draining = true;
         log.info("draining: handing this node's addresses to the other nodes");
         turn();
@@ -349,11 +371,9 @@ public final class NodeController {
         return addresses.held();
     }
 
-    /** True once every address this node held is held by another member. */
+    /** True once every address this node held when draining began is held by another member. */
     public boolean handedOver() {
-        Set<String> held = addresses.held();
-        return held.isEmpty() || held.stream().allMatch(a -> peers.values().stream()
-                .anyMatch(p -> p.state().held().contains(a)));
+        return handingOver.stream().allMatch(a -> peers.values().stream().anyMatch(p -> p.state().held().contains(a)));
     }
 
     /** Removes whatever is left (nobody could take it): a stopped agent leaves no address behind. */

@@ -1,12 +1,25 @@
 package org.sagent.agent.config;
 
-/** Who the cluster is and where its agents talk. */
-public record ClusterSettings(
-        /* Names the JGroups cluster: agents with another name ignore each other. */
-        String name,
-        /* TCP/UDP port of the agents on the replication link. 7800 is JGroups' usual port and
-           clashes with neither DRBD (7789) nor o2net (7777). */
-        int port) {
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Who the cluster is and where its agents talk.
+ *
+ * @param name       names the JGroups group: agents with another name ignore each other
+ * @param port       the agents' TCP port on the replication link. 7800 is JGroups' usual port and
+ *                   clashes with neither DRBD (7789) nor o2net (7777); JGroups' failure detection
+ *                   also listens on port + 100
+ * @param lanPort    the agents' port on the LAN, for the second path (default port + 1)
+ * @param secretFile the shared cluster secret that authenticates what agents say on the LAN;
+ *                   without it the LAN path is off
+ */
+public record ClusterSettings(String name, int port, int lanPort, Optional<Path> secretFile) {
 
     public static final int DEFAULT_PORT = 7800;
+
+    /** The LAN path (second channel between the agents) is on. */
+    public boolean lanPath() {
+        return secretFile.isPresent();
+    }
 }

@@ -169,13 +169,50 @@ public final class ConfigParser {
             problems.error(section.value("name").orElseThrow(), "cluster.name: '" + name
                     + "' is not a valid cluster name; use letters, digits, '.', '_' and '-' (at most 64), e.g. scluster");
         }
-        int port = section.integer("port", ClusterSettings.DEFAULT_PORT, 1, 65535);
+        int port = section.integer("port", ClusterSettings.DEFAULT_PORT, 1, 65435);
         if (TAKEN_PORTS.containsKey(port)) {
             problems.error(section.value("port").orElseThrow(), "cluster.port: " + port + " is "
                     + TAKEN_PORTS.get(port) + "; pick a free port, e.g. " + ClusterSettings.DEFAULT_PORT);
         }
+        int lanPort = section.integer("lan-port", port + 1, 1, 65435);
+        if (lanPort == port) {
+            problems.error(section.value("lan-port").orElseThrow(), "cluster.lan-port: " + lanPort
+                    + " is cluster.port already; write lan-port: " + (port + 1));
+        } else if (TAKEN_PORTS.containsKey(lanPort)) {
+            problems.error(section.value("lan-port").orElseThrow(), "cluster.lan-port: " + lanPort + " is "
+                    + TAKEN_PORTS.get(lanPort) + "; pick a free port, e.g. " + (port + 1));
+        }
+        Optional<Path> secret = section.text("secret-file").map(Path::of);
+        secret.ifPresent(file -> secretFileProblem(file).ifPresent(why -> problems.error(
+                section.value("secret-file").orElseThrow(), "cluster.secret-file: " + file + " " + why)));
         section.finish();
-        return new ClusterSettings(name, port);
+        return new ClusterSettings(name, port, lanPort, secret);
+    }
+
+    /** The secret must exist, hold enough bytes, and be readable by its owner (root) alone. */
+    static Optional<String> secretFileProblem(Path file) {
+        String create = "; create it on every node with the same content: head -c 32 /dev/urandom | base64 > "
+                + file + "; chmod 600 " + file;
+        if (!file.isAbsolute()) {
+            return Optional.of("is not an absolute path; write e.g. /etc/sagent/secret");
+        }
+        if (!Files.isRegularFile(file)) {
+            return Optional.of("does not exist" + create);
+        }
+        try {
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> mode = Files.getPosixFilePermissions(file);
+            if (mode.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+                return Optional.of("is readable by others (mode "
+                        + java.nio.file.attribute.PosixFilePermissions.toString(mode)
+                        + "): anyone who reads it can speak for a node on the LAN; chmod 600 " + file);
+            }
+            if (Files.size(file) < 16) {
+                return Optional.of("holds fewer than 16 bytes: too short to be a secret" + create);
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            return Optional.of("cannot be checked: " + e.getMessage());
+        }
+        return Optional.empty();
     }
 
     private List<NodeSpec> readNodes(YamlSection root) {

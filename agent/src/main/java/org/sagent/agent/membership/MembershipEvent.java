@@ -4,17 +4,22 @@ import java.time.Instant;
 import java.util.Set;
 import org.sagent.agent.core.NodeState;
 
-/** What the membership layer tells the agent. */
+/** What the membership layer tells the agent, and over which path it learnt it. */
 public sealed interface MembershipEvent {
 
+    /** The two paths between agents: the replication cable, and the LAN. */
+    enum Path { REPLICATION, LAN }
+
+    Path path();
+
     /** A new view: the node names that are members now (this node included). */
-    record ViewChanged(Set<String> members, boolean merge) implements MembershipEvent {
+    record ViewChanged(Path path, Set<String> members, boolean merge) implements MembershipEvent {
         public ViewChanged {
             members = Set.copyOf(members);
         }
     }
 
     /** A member published its state; {@code receivedAt} lets the receiver age its durations. */
-    record StateReceived(NodeState state, Instant receivedAt) implements MembershipEvent {
+    record StateReceived(Path path, NodeState state, Instant receivedAt) implements MembershipEvent {
     }
 }

@@ -35,12 +35,12 @@ final class ClusterLab {
     final NetnsLab.Netns client;
     final NetnsLab.Netns lan;
     final NetnsLab.Netns replication;
-    private final String extraConfig;
+    private final String failback;
 
-    ClusterLab(NetnsLab lab, Path dir, int nodes, String extraConfig) throws IOException {
+    ClusterLab(NetnsLab lab, Path dir, int nodes, String failback) throws IOException {
         this.lab = lab;
         this.dir = dir;
-        this.extraConfig = extraConfig;
+        this.failback = failback;
         lan = lab.bridge("lan");
         // Two nodes share a direct cable, as the reference cluster does; more need a switch.
         replication = nodes > 2 ? lab.bridge("rep") : null;
@@ -74,7 +74,17 @@ final class ClusterLab {
     }
 
     private String config(String node, int nodes) {
-        StringBuilder yaml = new StringBuilder("cluster: { name: labcluster, port: 7800 }\nnodes:\n");
+        Path secret = dir.resolve("secret");
+        try {
+            if (!Files.exists(secret)) {
+                Files.writeString(secret, "lab-secret-" + System.nanoTime() + "-0123456789\n");
+                Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        StringBuilder yaml = new StringBuilder("cluster: { name: labcluster, port: 7800, secret-file: " + secret
+                + " }\nnodes:\n");
         for (int i = 0; i < nodes; i++) {
             yaml.append("  - { name: s").append(i).append(", replication-address: 192.0.2.").append(10 + i)
                     .append(", lan-address: 198.51.100.").append(20 + i).append(" }\n");
@@ -82,11 +92,10 @@ final class ClusterLab {
         yaml.append("public-addresses:\n")
                 .append("  - { address: ").append(PUBLIC_0).append("/24, interface: eth1, home: s0 }\n")
                 .append("  - { address: ").append(PUBLIC_1).append("/24, interface: eth1, home: s1 }\n")
-                .append("failover: { failback: auto, failback-delay: 2s }\n")
+                .append("failover: { failback: ").append(failback).append(", failback-delay: 2s }\n")
                 .append("health:\n  interval: 200ms\n  timeout: 200ms\n  rise: 1\n  fall: 1\n")
                 .append("  scripts:\n    - { name: test-input, command: [/usr/bin/test, -e, ")
-                .append(dir.resolve(node + ".healthy")).append("] }\n")
-                .append(extraConfig);
+                .append(dir.resolve(node + ".healthy")).append("] }\n");
         return yaml.toString();
     }
 

@@ -45,11 +45,13 @@ class FailureMatrixIT {
     }
 
     private ClusterLab twoNodesRunning() throws Exception {
-        cluster = new ClusterLab(lab, dir, 2, "");
+        cluster = new ClusterLab(lab, dir, 2, "auto");
         cluster.start("s0");
         cluster.start("s1");
         cluster.awaitView("s0", "s0, s1", START);
         cluster.awaitView("s1", "s0, s1", START);
+        cluster.await(() -> !cluster.logLines("s0", "running as s0").isEmpty()
+                && !cluster.logLines("s1", "running as s1").isEmpty(), START, "both agents fully started");
         cluster.await(() -> cluster.held("s0").equals(FIRST) && cluster.held("s1").equals(SECOND), START,
                 "each node holding its home address");
         sampler = new HolderSampler(cluster);
@@ -189,6 +191,11 @@ class FailureMatrixIT {
         cluster.await(() -> !cluster.logLines("s1", "replication link down; s0 alive on LAN").isEmpty(), MOVE,
                 "s1 saying the peer is alive on the LAN");
         assertStable(Duration.ofSeconds(5), FIRST, SECOND);
+        // The replication view lost s0; the LAN path still has it.
+        List<String> views = cluster.logLines("s1", "NodeController: membership: ");
+        assertTrue(views.get(views.size() - 1).contains("membership: s1; left s0"), views.toString());
+        List<String> lanViews = cluster.logLines("s1", "LAN path: ");
+        assertTrue(lanViews.get(lanViews.size() - 1).endsWith("LAN path: s0, s1"), lanViews.toString());
         lab.ip(cluster.servers.get("s0"), "link", "set", "eth0", "up");
         cluster.awaitView("s1", "s0, s1", START);
         assertStable(Duration.ofSeconds(2), FIRST, SECOND);
@@ -225,8 +232,11 @@ class FailureMatrixIT {
             cluster.stopped.add(cluster.agents.get("s0"));
             cluster.agents.get("s0").signal("TERM");
             assertEquals(0, cluster.agents.get("s0").awaitExit(Duration.ofSeconds(20)), "exit status on SIGTERM");
+            // s0 waited for s1 to take over before it exited.
             assertEquals(BOTH, cluster.held("s1"));
             assertEquals(Set.of(), cluster.held("s0"));
+            assertTrue(cluster.logLines("s0", "stopping and no other node could take it").isEmpty(),
+                    "s0 gave up waiting: " + cluster.log("s0"));
             awaitAnswerAfter(probe, fault + 100_000);
             report("F8 graceful stop", probe, fault);
             assertTrue(probe.longestGapAfter(fault).compareTo(Duration.ofSeconds(1)) < 0);
@@ -243,7 +253,7 @@ class FailureMatrixIT {
 
     @Test
     void f10NodesStartingTogetherEachEndWithTheirOwnAddress() throws Exception {
-        cluster = new ClusterLab(lab, dir, 2, "");
+        cluster = new ClusterLab(lab, dir, 2, "auto");
         sampler = new HolderSampler(cluster);
         cluster.start("s0");
         cluster.start("s1");
@@ -257,7 +267,7 @@ class FailureMatrixIT {
 
     @Test
     void f11ALoneNodeTakesBothAddressesAfterTheJoinTimeout() throws Exception {
-        cluster = new ClusterLab(lab, dir, 2, "");
+        cluster = new ClusterLab(lab, dir, 2, "auto");
         long start = System.currentTimeMillis();
         cluster.start("s0");
         cluster.await(() -> cluster.held("s0").equals(BOTH), START, "s0 holding both addresses");
@@ -279,7 +289,7 @@ class FailureMatrixIT {
 
     @Test
     void f13AForeignHolderIsReportedNotFought() throws Exception {
-        cluster = new ClusterLab(lab, dir, 2, "");
+        cluster = new ClusterLab(lab, dir, 2, "auto");
         // A foreign host on the LAN already answers for .120.
         lab.ip(cluster.client, "addr", "add", ClusterLab.PUBLIC_0 + "/24", "dev", "eth1");
         cluster.start("s0");

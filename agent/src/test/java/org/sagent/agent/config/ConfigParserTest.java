@@ -39,7 +39,7 @@ public class ConfigParserTest {
         ConfigResult result = ConfigParser.parseFile(file);
         SagentConfig config = assertInstanceOf(ConfigResult.Valid.class, result, result.problems()::toString).config();
 
-        assertEquals(new ClusterSettings("testcluster", 7800), config.cluster());
+        assertEquals(new ClusterSettings("testcluster", 7800, 7801, Optional.empty()), config.cluster());
         assertEquals(List.of(
                 new NodeSpec("s0", 0, InetAddress.getByName("192.0.2.10"), InetAddress.getByName("198.51.100.20")),
                 new NodeSpec("s1", 1, InetAddress.getByName("192.0.2.11"), InetAddress.getByName("198.51.100.21"))),
@@ -149,5 +149,32 @@ public class ConfigParserTest {
     void aDirectoryIsNotAFile() {
         ConfigResult result = ConfigParser.parseFile(Path.of("/"));
         assertTrue(result.problems().get(0).message().startsWith("is a directory"), result.problems().toString());
+    }
+
+    @Test
+    void aSecretFileMustExistBeLongEnoughAndReadableByItsOwnerOnly(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path secret = dir.resolve("secret");
+        String withSecret = MINIMAL.replace("cluster: { name: c1 }", "cluster: { name: c1, secret-file: " + secret + " }");
+
+        ConfigResult missing = ConfigParser.parse("t.yaml", withSecret);
+        assertTrue(missing.problems().get(0).toString().startsWith("t.yaml:1:35: error: cluster.secret-file: " + secret
+                + " does not exist; create it on every node with the same content: head -c 32 /dev/urandom | base64 > "),
+                missing.problems().toString());
+
+        java.nio.file.Files.writeString(secret, "0123456789abcdef0123456789abcdef\n");
+        java.nio.file.Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        ConfigResult open = ConfigParser.parse("t.yaml", withSecret);
+        assertEquals("t.yaml:1:35: error: cluster.secret-file: " + secret + " is readable by others (mode rw-r--r--): "
+                + "anyone who reads it can speak for a node on the LAN; chmod 600 " + secret,
+                open.problems().get(0).toString());
+
+        java.nio.file.Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        SagentConfig config = valid(withSecret);
+        assertTrue(config.cluster().lanPath());
+        assertEquals(7801, config.cluster().lanPort());
+
+        java.nio.file.Files.writeString(secret, "short");
+        assertTrue(ConfigParser.parse("t.yaml", withSecret).problems().get(0).message().contains("fewer than 16 bytes"));
     }
 }

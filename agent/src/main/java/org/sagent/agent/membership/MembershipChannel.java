@@ -1,0 +1,159 @@
+package org.sagent.agent.membership;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.jgroups.Address;
+import org.jgroups.BytesMessage;
+import org.jgroups.JChannel;
+import org.jgroups.MergeView;
+import org.jgroups.Message;
+import org.jgroups.Receiver;
+import org.jgroups.View;
+import org.sagent.agent.config.FailoverSettings;
+import org.sagent.agent.config.NodeSpec;
+import org.sagent.agent.config.SagentConfig;
+import org.sagent.agent.core.NodeState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One JGroups channel between the agents, on one path: the replication link, or the LAN (the
+ * second path, whose messages are signed with the cluster secret). Views in, node states both
+ * ways. Members are named after their nodes. The stack is the XML resource next to this class.
+ */
+public final class MembershipChannel implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(MembershipChannel.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long REJECTION_LOG_EVERY_MILLIS = 60_000;
+
+    private final JChannel channel;
+    private final MembershipEvent.Path path;
+    private final Optional<MessageSigner> signer;
+    private final AtomicLong lastRejectionLog = new AtomicLong();
+
+    private MembershipChannel(MembershipEvent.Path path, String stack, NodeSpec self, Optional<MessageSigner> signer,
+                              Consumer<MembershipEvent> events, Clock clock) throws Exception {
+        this.path = path;
+        this.signer = signer;
+        try (InputStream in = new ByteArrayInputStream(stack.getBytes(StandardCharsets.UTF_8))) {
+            channel = new JChannel(in);
+        }
+        channel.name(self.name());
+        channel.setDiscardOwnMessages(true);
+        channel.setReceiver(new Receiver() {
+            @Override
+            public void viewAccepted(View view) {
+                Set<String> members = view.getMembers().stream().map(Address::toString)
+                        .collect(Collectors.toCollection(LinkedHashSet::new));
+                events.accept(new MembershipEvent.ViewChanged(path, members, view instanceof MergeView));
+            }
+
+            @Override
+            public void receive(Message message) {
+                Optional<byte[]> payload = signer.isEmpty()
+                        ? Optional.of(java.util.Arrays.copyOfRange(message.getArray(), message.getOffset(),
+                        message.getOffset() + message.getLength()))
+                        : signer.get().verify(message.getArray(), message.getOffset(), message.getLength());
+                if (payload.isEmpty()) {
+                    rejected("a message from " + message.getSrc() + " without a valid cluster-secret tag "
+                            + "(a host without the secret, or a node with another secret file)");
+                    return;
+                }
+                try {
+                    NodeState state = JSON.readValue(payload.get(), NodeState.class);
+                    if (!state.node().equals(String.valueOf(message.getSrc()))) {
+                        rejected("a state for " + state.node() + " sent by " + message.getSrc());
+                        return;
+                    }
+                    events.accept(new MembershipEvent.StateReceived(path, state, clock.instant()));
+                } catch (IOException e) {
+                    rejected("an unreadable state message from " + message.getSrc() + ": " + e.getMessage());
+                }
+            }
+        });
+    }
+
+    /** The channel on the replication link. */
+    public static MembershipChannel replication(SagentConfig config, NodeSpec self, Consumer<MembershipEvent> events,
+                                                Clock clock) throws Exception {
+        return new MembershipChannel(MembershipEvent.Path.REPLICATION, stack(config, self.replicationAddress(),
+                config.cluster().port(), config.nodes().stream().map(NodeSpec::replicationAddress).toList()),
+                self, Optional.empty(), events, clock);
+    }
+
+    /** The second path, on the LAN addresses, authenticated with the cluster secret. */
+    public static MembershipChannel lan(SagentConfig config, NodeSpec self, MessageSigner signer,
+                                        Consumer<MembershipEvent> events, Clock clock) throws Exception {
+        return new MembershipChannel(MembershipEvent.Path.LAN, stack(config, self.lanAddress(),
+                config.cluster().lanPort(), config.nodes().stream().map(NodeSpec::lanAddress).toList()),
+                self, Optional.of(signer), events, clock);
+    }
+
+    private void rejected(String what) {
+        long now = System.currentTimeMillis();
+        long last = lastRejectionLog.get();
+        if (now - last > REJECTION_LOG_EVERY_MILLIS && lastRejectionLog.compareAndSet(last, now)) {
+            log.warn("ignored on the {} path: {}", path.name().toLowerCase(), what);
+        }
+    }
+
+    /** The stack XML with this path's addresses and the configured timings filled in. */
+    static String stack(SagentConfig config, InetAddress bind, int port, List<InetAddress> hosts) throws IOException {
+        String template;
+        try (InputStream in = MembershipChannel.class.getResourceAsStream("membership-stack.xml")) {
+            template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        FailoverSettings failover = config.failover();
+        String initialHosts = hosts.stream().map(h -> hostPort(h.getHostAddress(), port)).collect(Collectors.joining(","));
+        Duration heartbeat = failover.heartbeatInterval();
+        return template
+                .replace("{{bind_addr}}", bind.getHostAddress())
+                .replace("{{bind_port}}", Integer.toString(port))
+                .replace("{{initial_hosts}}", initialHosts)
+                .replace("{{heartbeat_interval}}", heartbeat.toMillis() + "ms")
+                .replace("{{failure_timeout}}", failover.failureTimeout().toMillis() + "ms")
+                .replace("{{verify_timeout}}", Math.max(50, heartbeat.toMillis()) + "ms")
+                .replace("{{connect_timeout}}", Math.max(200, failover.failureTimeout().toMillis() / 2) + "ms")
+                .replace("{{join_timeout}}", Math.max(1000, 2 * failover.failureTimeout().toMillis()) + "ms");
+    }
+
+    private static String hostPort(String host, int port) {
+        return (host.contains(":") ? "[" + host + "]" : host) + "[" + port + "]";
+    }
+
+    /** Joins the group (or forms a view alone after the join timeout). */
+    public void connect(String clusterName) throws Exception {
+        // The two paths are two groups: their names differ so a misconfigured port cannot mix them.
+        channel.connect(clusterName + (path == MembershipEvent.Path.LAN ? "-lan" : ""));
+    }
+
+    /** Sends this node's state to every member. */
+    public void publish(NodeState state) {
+        try {
+            byte[] json = JSON.writeValueAsBytes(state);
+            channel.send(new BytesMessage(null, signer.map(s -> s.sign(json)).orElse(json)));
+        } catch (Exception e) {
+            log.debug("could not publish this node's state on the {} path: {}", path, e.getMessage());
+        }
+    }
+
+    /** Leaves the view (peers see a clean leave, not a failure) and closes the channel. */
+    @Override
+    public void close() {
+        channel.close();
+    }
+}

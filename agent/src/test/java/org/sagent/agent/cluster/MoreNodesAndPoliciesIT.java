@@ -1,0 +1,64 @@
+package org.sagent.agent.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.sagent.netlink.lab.NetnsLab;
+
+/** Beyond the two-node matrix: three nodes on a replication switch, and manual failback. */
+class MoreNodesAndPoliciesIT {
+
+    private static final Duration START = Duration.ofSeconds(40);
+
+    @RegisterExtension
+    final NetnsLab lab = new NetnsLab();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void withThreeNodesALostAddressGoesToTheLeastLoadedSurvivor() throws Exception {
+        ClusterLab cluster = new ClusterLab(lab, dir, 3, "auto");
+        for (String node : cluster.servers.keySet()) {
+            cluster.start(node);
+        }
+        for (String node : cluster.servers.keySet()) {
+            cluster.awaitView(node, "s0, s1, s2", START);
+        }
+        cluster.await(() -> cluster.held("s0").equals(Set.of(ClusterLab.PUBLIC_0))
+                && cluster.held("s1").equals(Set.of(ClusterLab.PUBLIC_1)) && cluster.held("s2").isEmpty(), START,
+                "homes held, s2 idle");
+        cluster.powerLoss("s0");
+        // s2 holds nothing, s1 holds .121: .120 goes to s2.
+        cluster.await(() -> cluster.held("s2").equals(Set.of(ClusterLab.PUBLIC_0)), Duration.ofSeconds(15),
+                "s2 taking .120");
+        assertEquals(Set.of(ClusterLab.PUBLIC_1), cluster.held("s1"));
+    }
+
+    @Test
+    void withManualFailbackTheAddressStaysWhereItWent() throws Exception {
+        ClusterLab cluster = new ClusterLab(lab, dir, 2, "manual");
+        cluster.start("s0");
+        cluster.start("s1");
+        cluster.awaitView("s1", "s0, s1", START);
+        cluster.await(() -> cluster.held("s0").equals(Set.of(ClusterLab.PUBLIC_0))
+                && cluster.held("s1").equals(Set.of(ClusterLab.PUBLIC_1)), START, "homes held");
+        cluster.setHealthy("s0", false);
+        Set<String> both = Set.of(ClusterLab.PUBLIC_0, ClusterLab.PUBLIC_1);
+        cluster.await(() -> cluster.held("s1").equals(both), Duration.ofSeconds(10), "s1 taking .120");
+        cluster.setHealthy("s0", true);
+        cluster.await(() -> !cluster.logLines("s0", "health: OK").isEmpty(), Duration.ofSeconds(10), "s0 healthy again");
+        // Well past the 2 s failback delay: with manual failback nothing moves.
+        long until = System.currentTimeMillis() + 5000;
+        while (System.currentTimeMillis() < until) {
+            assertEquals(both, cluster.held("s1"));
+            assertEquals(Set.of(), cluster.held("s0"));
+            Thread.sleep(100);
+        }
+    }
+}
