@@ -85,8 +85,6 @@ public final class Agent {
         thread.setDaemon(true);
         return thread;
     });
-    /** A live node answers ARP within a millisecond or two; this leaves room for a busy one. */
-    private static final Duration PEER_ANSWER = Duration.ofMillis(100);
     private String lastStatus = "";
     private boolean gateReported;
 
@@ -203,7 +201,7 @@ public final class Agent {
     }
 
     /**
-     * Reads the replication interface's carrier from sysfs every 50 ms. The netlink event for a
+     * Reads the replication interface's carrier from sysfs every carrier-poll-interval (50 ms). The netlink event for a
      * lost carrier comes late: the kernel's linkwatch batches carrier changes up to a second,
      * while the sysfs attribute changes the moment the cable does.
      */
@@ -224,7 +222,7 @@ public final class Agent {
             }
             up = now;
             try {
-                Thread.sleep(50);
+                Thread.sleep(config.failover().carrierPollInterval().toMillis());
             } catch (InterruptedException e) {
                 return;
             }
@@ -284,7 +282,7 @@ public final class Agent {
             String detail = alive ? "it answered ARP at " + peer.lanAddress().getHostAddress() + " in "
                     + ((Liveness.Alive) answer).roundTrip().toMillis() + " ms"
                     : "no ARP answer from " + peer.lanAddress().getHostAddress() + " on " + lanLink.name()
-                    + " within " + 2 * PEER_ANSWER.toMillis() + " ms";
+                    + " within " + 2 * config.failover().peerCheckTimeout().toMillis() + " ms";
             onLoop(() -> controller.peerLiveness(peer.name(), alive, detail));
         }
     }
@@ -292,9 +290,9 @@ public final class Agent {
     /** Two ARP requests at most; null when the question could not even be asked. */
     private Liveness askOnce(java.net.Inet4Address peerLan) {
         try (ArpChannel arp = ArpChannel.open(lanLink)) {
-            Liveness answer = arp.ping((java.net.Inet4Address) self.lanAddress(), peerLan, PEER_ANSWER);
+            Liveness answer = arp.ping((java.net.Inet4Address) self.lanAddress(), peerLan, config.failover().peerCheckTimeout());
             return answer instanceof Liveness.Silent
-                    ? arp.ping((java.net.Inet4Address) self.lanAddress(), peerLan, PEER_ANSWER) : answer;
+                    ? arp.ping((java.net.Inet4Address) self.lanAddress(), peerLan, config.failover().peerCheckTimeout()) : answer;
         } catch (RuntimeException e) {
             log.warn("could not ask {} over the LAN: {}", peerLan.getHostAddress(), e.getMessage());
             return null;

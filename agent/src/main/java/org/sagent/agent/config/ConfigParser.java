@@ -415,7 +415,8 @@ public final class ConfigParser {
         if (found.isEmpty()) {
             return new FailoverSettings(FailoverSettings.DEFAULT_HEARTBEAT_INTERVAL,
                     FailoverSettings.DEFAULT_FAILURE_TIMEOUT, FailoverSettings.DEFAULT_FAILBACK,
-                    FailoverSettings.DEFAULT_FAILBACK_DELAY);
+                    FailoverSettings.DEFAULT_FAILBACK_DELAY, FailoverSettings.DEFAULT_CARRIER_POLL_INTERVAL,
+                    FailoverSettings.DEFAULT_PEER_CHECK_TIMEOUT);
         }
         YamlSection section = found.get();
         Duration heartbeat = atLeast(section, "heartbeat-interval",
@@ -442,8 +443,12 @@ public final class ConfigParser {
             }
         }
         Duration failbackDelay = section.duration("failback-delay", FailoverSettings.DEFAULT_FAILBACK_DELAY);
+        Duration carrierPoll = between(section, "carrier-poll-interval", section.duration("carrier-poll-interval",
+                FailoverSettings.DEFAULT_CARRIER_POLL_INTERVAL), Duration.ofMillis(10), Duration.ofSeconds(1));
+        Duration peerCheck = between(section, "peer-check-timeout", section.duration("peer-check-timeout",
+                FailoverSettings.DEFAULT_PEER_CHECK_TIMEOUT), Duration.ofMillis(10), Duration.ofSeconds(2));
         section.finish();
-        return new FailoverSettings(heartbeat, failureTimeout, failback, failbackDelay);
+        return new FailoverSettings(heartbeat, failureTimeout, failback, failbackDelay, carrierPoll, peerCheck);
     }
 
     private AnnounceSettings readAnnounce(YamlSection root) {

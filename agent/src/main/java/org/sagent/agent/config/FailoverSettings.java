@@ -10,12 +10,19 @@ import java.time.Duration;
  *                          heartbeat interval, so one late heartbeat fails nothing over
  * @param failback          whether addresses return home by themselves
  * @param failbackDelay     continuous eligibility the home node needs before its address returns
+ * @param carrierPollInterval how often the replication interface's carrier is read: a lost carrier
+ *                          starts the fast peer check at once
+ * @param peerCheckTimeout  how long to wait for the peer's ARP answer on the LAN (asked twice)
+ *                          before taking it for dead
  */
 public record FailoverSettings(Duration heartbeatInterval, Duration failureTimeout, FailbackMode failback,
-                               Duration failbackDelay) {
+                               Duration failbackDelay, Duration carrierPollInterval, Duration peerCheckTimeout) {
 
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofMillis(200);
     public static final Duration DEFAULT_FAILURE_TIMEOUT = Duration.ofSeconds(1);
     public static final FailbackMode DEFAULT_FAILBACK = FailbackMode.AUTO;
     public static final Duration DEFAULT_FAILBACK_DELAY = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_CARRIER_POLL_INTERVAL = Duration.ofMillis(50);
+    /** A live node answers ARP within a millisecond or two; this leaves room for a busy one. */
+    public static final Duration DEFAULT_PEER_CHECK_TIMEOUT = Duration.ofMillis(100);
 }

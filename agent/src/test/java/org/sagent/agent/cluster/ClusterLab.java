@@ -36,11 +36,18 @@ final class ClusterLab {
     final NetnsLab.Netns lan;
     final NetnsLab.Netns replication;
     private final String failback;
+    private final boolean fast;
 
     ClusterLab(NetnsLab lab, Path dir, int nodes, String failback) throws IOException {
+        this(lab, dir, nodes, failback, false);
+    }
+
+    /** {@code fast}: the README's fast profile instead of the default timings. */
+    ClusterLab(NetnsLab lab, Path dir, int nodes, String failback, boolean fast) throws IOException {
         this.lab = lab;
         this.dir = dir;
         this.failback = failback;
+        this.fast = fast;
         lan = lab.bridge("lan");
         // Two nodes share a direct cable, as the reference cluster does; more need a switch.
         replication = nodes > 2 ? lab.bridge("rep") : null;
@@ -92,7 +99,9 @@ final class ClusterLab {
         yaml.append("public-addresses:\n")
                 .append("  - { address: ").append(PUBLIC_0).append("/24, interface: eth1, home: s0 }\n")
                 .append("  - { address: ").append(PUBLIC_1).append("/24, interface: eth1, home: s1 }\n")
-                .append("failover: { failback: ").append(failback).append(", failback-delay: 2s }\n")
+                .append("failover: { failback: ").append(failback).append(", failback-delay: 2s")
+                .append(fast ? ", heartbeat-interval: 100ms, failure-timeout: 500ms, carrier-poll-interval: 20ms, "
+                        + "peer-check-timeout: 30ms }\nprobe: { count: 1, interval: 10ms, wait: 30ms }\n" : " }\n")
                 .append("health:\n  interval: 200ms\n  timeout: 200ms\n  rise: 1\n  fall: 1\n")
                 .append("  scripts:\n    - { name: test-input, command: [/usr/bin/test, -e, ")
                 .append(dir.resolve(node + ".healthy")).append("] }\n");
@@ -199,14 +208,24 @@ final class ClusterLab {
         linksDown(node);
     }
 
+    /** Both links at once (one ip process), as a power cut takes them. */
     void linksDown(String node) {
-        lab.ip(servers.get(node), "link", "set", "eth1", "down");
-        lab.ip(servers.get(node), "link", "set", "eth0", "down");
+        links(node, "down");
     }
 
     void linksUp(String node) {
-        lab.ip(servers.get(node), "link", "set", "eth0", "up");
-        lab.ip(servers.get(node), "link", "set", "eth1", "up");
+        links(node, "up");
+    }
+
+    private void links(String node, String state) {
+        try {
+            Path batch = Files.createTempFile(dir, "links", ".ip");
+            Files.writeString(batch, "link set eth1 " + state + "\nlink set eth0 " + state + "\n");
+            lab.ip(servers.get(node), "-batch", batch.toString());
+            Files.delete(batch);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The LAN cable of {@code node}: its eth1 stays up but loses carrier. */

@@ -49,7 +49,7 @@ public class ConfigParserTest {
                 new PublicAddressSpec(IpPrefix.parse("198.51.100.121/24").orElseThrow(), "eth1", "s1")),
                 config.publicAddresses());
         assertEquals(new FailoverSettings(Duration.ofMillis(200), Duration.ofSeconds(1), FailbackMode.AUTO,
-                Duration.ofSeconds(30)), config.failover());
+                Duration.ofSeconds(30), Duration.ofMillis(50), Duration.ofMillis(100)), config.failover());
         assertEquals(new AnnounceSettings(3, Duration.ofMillis(100)), config.announce());
         assertEquals(new ProbeSettings(3, Duration.ofMillis(20), Duration.ofMillis(60)), config.probe());
         HealthSettings health = config.health();
