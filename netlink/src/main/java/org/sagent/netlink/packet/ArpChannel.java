@@ -83,8 +83,19 @@ public final class ArpChannel implements AutoCloseable {
 
     private Optional<MacAddress> listenForClaim(Inet4Address address, Duration period) {
         long deadline = System.nanoTime() + period.toNanos();
+        Optional<ArpPacket> packet;
+        while ((packet = nextArp(deadline)).isPresent()) {
+            if (claims(packet.get(), address)) {
+                return Optional.of(packet.get().senderMac());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The next ARP packet from someone else before {@code deadlineNanos} (System.nanoTime), or empty. */
+    private Optional<ArpPacket> nextArp(long deadlineNanos) {
         while (true) {
-            long left = deadline - System.nanoTime();
+            long left = deadlineNanos - System.nanoTime();
             if (left <= 0) {
                 return Optional.empty();
             }
@@ -93,8 +104,8 @@ public final class ArpChannel implements AutoCloseable {
                 return Optional.empty();
             }
             Optional<ArpPacket> packet = ArpPacket.decode(frame.get().bytes(), frame.get().length());
-            if (packet.isPresent() && claims(packet.get(), address)) {
-                return Optional.of(packet.get().senderMac());
+            if (packet.isPresent()) {
+                return packet;
             }
         }
     }
@@ -120,40 +131,18 @@ public final class ArpChannel implements AutoCloseable {
         socket.send(request.encode(), MacAddress.BROADCAST, "sending ARP request for " + target.getHostAddress()
                 + " on " + link.name());
         long deadline = start + timeout.toNanos();
-        while (true) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return new Liveness.Silent(timeout);
-            }
-            Optional<PacketSocket.Frame> frame = socket.receive(Duration.ofNanos(left));
-            if (frame.isEmpty()) {
-                return new Liveness.Silent(timeout);
-            }
-            Optional<ArpPacket> packet = ArpPacket.decode(frame.get().bytes(), frame.get().length());
-            if (packet.isPresent() && packet.get().operation() == ArpPacket.REPLY
-                    && packet.get().senderIp().equals(target)) {
+        Optional<ArpPacket> packet;
+        while ((packet = nextArp(deadline)).isPresent()) {
+            if (packet.get().operation() == ArpPacket.REPLY && packet.get().senderIp().equals(target)) {
                 return new Liveness.Alive(packet.get().senderMac(), Duration.ofNanos(System.nanoTime() - start));
             }
         }
+        return new Liveness.Silent(timeout);
     }
 
     /** The next ARP packet from someone else within {@code timeout}. */
     public Optional<ArpPacket> receive(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return Optional.empty();
-            }
-            Optional<PacketSocket.Frame> frame = socket.receive(Duration.ofNanos(left));
-            if (frame.isEmpty()) {
-                return Optional.empty();
-            }
-            Optional<ArpPacket> packet = ArpPacket.decode(frame.get().bytes(), frame.get().length());
-            if (packet.isPresent()) {
-                return packet;
-            }
-        }
+        return nextArp(System.nanoTime() + timeout.toNanos());
     }
 
     static void sleep(Duration duration) {
