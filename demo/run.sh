@@ -60,8 +60,10 @@ ip -n "${prefix}-s0" addr add 198.51.100.20/24 dev eth1
 ip -n "${prefix}-s1" addr add 198.51.100.21/24 dev eth1
 ip -n "${prefix}-client" addr add 198.51.100.100/24 dev eth1
 
+head -c 32 /dev/urandom | base64 > "$work/secret"
+chmod 600 "$work/secret"
 cat > "$work/sagent.yaml" <<YAML
-cluster: { name: demo }
+cluster: { name: demo, secret-file: $work/secret }
 nodes:
   - { name: s0, replication-address: 192.0.2.10, lan-address: 198.51.100.20 }
   - { name: s1, replication-address: 192.0.2.11, lan-address: 198.51.100.21 }
@@ -80,23 +82,25 @@ start_agent() {
     local node=$1
     mkdir -p "$work/$node-run"
     ip netns exec "${prefix}-$node" env SAGENT_JAR="$jar" sh "$repo/packaging/src/deb/bin/sagent" run \
-        --config "$work/sagent.yaml" --node "$node" --runtime-dir "$work/$node-run" >>"$work/$node.log" 2>&1 &
+        --config "$work/sagent.yaml" --node "$node" --runtime-dir "$work/$node-run" --state-dir "$work/$node-state" \
+        >>"$work/$node.log" 2>&1 &
     pids+=($!)
     eval "pid_$node=$!"
 }
 
 held() { ip -n "${prefix}-$1" -o -4 addr show dev eth1 | awk '{print $4}' | grep -E '^198\.51\.100\.12[01]/' | sort | tr '\n' ' '; }
 
-status() {
-    printf '%-6s %-10s %s\n' NODE AGENT "PUBLIC ADDRESSES HELD (from the node's kernel)"
+status() {  # sagent status, asked on every node whose agent runs
     for node in s0 s1; do
-        local state=stopped pid_var="pid_$node"
-        if [ -n "${!pid_var:-}" ] && kill -0 "${!pid_var}" 2>/dev/null; then state=running; fi
-        printf '%-6s %-10s %s\n' "$node" "$state" "$(held "$node")"
+        local pid_var="pid_$node"
+        if [ -n "${!pid_var:-}" ] && kill -0 "${!pid_var}" 2>/dev/null; then
+            echo "--- sagent status on $node"
+            ip netns exec "${prefix}-$node" env SAGENT_JAR="$jar" sh "$repo/packaging/src/deb/bin/sagent" status \
+                --runtime-dir "$work/$node-run" || true
+        else
+            echo "--- $node: agent not running; public addresses its kernel still has: $(held "$node")"
+        fi
     done
-    echo "last decisions:"
-    grep -h -E 'took|released|membership|taken for dead|adopting' "$work"/s0.log "$work"/s1.log 2>/dev/null \
-        | sort | tail -n 6 | sed 's/^/  /'
 }
 
 wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...

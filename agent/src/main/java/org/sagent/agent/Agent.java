@@ -14,7 +14,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.sagent.agent.addresses.AddressReconciler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.sagent.agent.cluster.NodeController;
+import org.sagent.agent.control.ControlServer;
 import org.sagent.agent.config.DurationText;
 import org.sagent.agent.config.HealthSettings;
 import org.sagent.agent.config.NodeSpec;
@@ -48,6 +51,7 @@ public final class Agent {
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
     private static final Duration TURN = Duration.ofMillis(200);
     private static final Duration HANDOVER_WAIT = Duration.ofSeconds(3);
+    private static final Duration ADDRESS_WAIT = Duration.ofSeconds(30);
     /** Present at stop time: keep the addresses in place (an upgrade's restart), do not hand over. */
     public static final String KEEP_ADDRESSES_MARKER = "keep-addresses";
 
@@ -55,6 +59,13 @@ public final class Agent {
     private final NodeSpec self;
     private final Clock clock;
     private final Path runtimeDirectory;
+    private final Path stateDirectory;
+    /** In the state directory: the node stays disabled across agent restarts until enabled. */
+    public static final String DISABLED_FLAG = "disabled";
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private volatile HealthView lastHealth;
+    private volatile boolean replicationUp = true;
+    private ControlServer controlServer;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final AtomicReference<String> stopReason = new AtomicReference<>();
     private final SystemdNotifier notifier = SystemdNotifier.fromEnvironment();
@@ -88,15 +99,53 @@ public final class Agent {
     private String lastStatus = "";
     private boolean gateReported;
 
-    public Agent(SagentConfig config, NodeSpec self, Clock clock, Path runtimeDirectory) {
+    public Agent(SagentConfig config, NodeSpec self, Clock clock, Path runtimeDirectory, Path stateDirectory) {
         this.config = config;
         this.self = self;
         this.clock = clock;
         this.runtimeDirectory = runtimeDirectory;
+        this.stateDirectory = stateDirectory;
+    }
+
+    /** The control socket's path under a runtime directory. */
+    public static Path controlSocket(Path runtimeDirectory) {
+        return runtimeDirectory.resolve("sagent.sock");
+    }
+
+    private JsonNode control(JsonNode request) {
+        String command = request.path("command").asText();
+        try {
+            return switch (command) {
+                case "status" -> loop.submit(() -> {
+                    ObjectNode reply = ControlServer.ok();
+                    reply.set("status", JSON.valueToTree(controller.report(lastHealth, replicationInterface,
+                            replicationUp, lanMembership != null)));
+                    return (JsonNode) reply;
+                }).get(1500, TimeUnit.MILLISECONDS);
+                case "disable", "enable" -> {
+                    boolean disable = command.equals("disable");
+                    Path flag = stateDirectory.resolve(DISABLED_FLAG);
+                    if (disable) {
+                        Files.createDirectories(stateDirectory);
+                        Files.writeString(flag, "disabled by sagent disable at " + clock.instant() + "\n");
+                    } else {
+                        Files.deleteIfExists(flag);
+                    }
+                    loop.submit(() -> controller.setDisabled(disable)).get(1500, TimeUnit.MILLISECONDS);
+                    yield ControlServer.ok().put("disabled", disable);
+                }
+                default -> ControlServer.error("unknown command '" + command + "'; known: status, disable, enable");
+            };
+        } catch (java.io.IOException e) {
+            return ControlServer.error("cannot record the change in " + stateDirectory + ": " + e.getMessage());
+        } catch (Exception e) {
+            return ControlServer.error("the agent did not answer in time: " + e);
+        }
     }
 
     public void start() throws Exception {
         logConfiguration();
+        awaitOwnAddresses();
         addresses = new AddressReconciler(config, clock);
         membership = MembershipChannel.replication(config, self, event -> onLoop(() -> controller.onMembership(event)),
                 clock);
@@ -138,6 +187,12 @@ public final class Agent {
         });
         checks.start();
         health.start();
+        if (Files.exists(stateDirectory.resolve(DISABLED_FLAG))) {
+            log.info("this node stays disabled ({} exists): sagent enable lets it hold addresses again",
+                    stateDirectory.resolve(DISABLED_FLAG));
+            loop.submit(() -> controller.setDisabled(true)).get(5, TimeUnit.SECONDS);
+        }
+        controlServer = new ControlServer(controlSocket(runtimeDirectory), this::control);
         startCarrierWatch();
         // Both groups join at once: each may wait its join timeout when the peer is down.
         java.util.concurrent.CompletableFuture<Void> lanJoined = lanMembership == null
@@ -215,6 +270,7 @@ public final class Agent {
             } catch (java.io.IOException e) {
                 now = false; // an interface that is down reads as an error (EINVAL)
             }
+            replicationUp = now;
             if (up && !now) {
                 peerCheck.execute(this::askPeersOverTheLan);
             } else if (!up && now) {
@@ -226,6 +282,46 @@ public final class Agent {
             } catch (InterruptedException e) {
                 return;
             }
+        }
+    }
+
+    /**
+     * At boot the agent may start before its interfaces are up: wait (bounded) until the
+     * replication and LAN addresses sit on interfaces that are up, so the groups can bind.
+     */
+    private void awaitOwnAddresses() throws InterruptedException {
+        long deadline = System.nanoTime() + ADDRESS_WAIT.toNanos();
+        boolean logged = false;
+        while (true) {
+            try (RtNetlink rt = RtNetlink.open()) {
+                java.util.Map<Integer, Link> links = new java.util.HashMap<>();
+                rt.links().forEach(l -> links.put(l.index(), l));
+                boolean replication = false;
+                boolean lan = false;
+                for (InterfaceAddress a : rt.addresses()) {
+                    Link link = links.get(a.interfaceIndex());
+                    // IFF_RUNNING, not just the carrier bit: the JDK (and so JGroups) binds only to
+                    // running interfaces, and the kernel sets it up to a second after the carrier.
+                    boolean up = link != null && link.isUp() && (link.flags() & Link.IFF_RUNNING) != 0;
+                    replication |= up && a.address().equals(self.replicationAddress());
+                    lan |= up && a.address().equals(self.lanAddress());
+                }
+                if (replication && (lan || !config.cluster().lanPath())) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    log.warn("{} and {} still not on an interface that is up after {} s; starting anyway",
+                            self.replicationAddress().getHostAddress(), self.lanAddress().getHostAddress(),
+                            ADDRESS_WAIT.toSeconds());
+                    return;
+                }
+                if (!logged) {
+                    logged = true;
+                    log.info("waiting for {} (replication) and {} (LAN) to be on interfaces that are up",
+                            self.replicationAddress().getHostAddress(), self.lanAddress().getHostAddress());
+                }
+            }
+            Thread.sleep(200);
         }
     }
 
@@ -317,6 +413,7 @@ public final class Agent {
     }
 
     private void onHealth(HealthView view) {
+        lastHealth = view;
         String status = view.summary();
         if (!status.equals(lastStatus)) {
             lastStatus = status;
@@ -389,6 +486,7 @@ public final class Agent {
         publisher.shutdown();
         publisher.awaitTermination(1, TimeUnit.SECONDS);
         watchdog.ifPresent(WatchdogPinger::close);
+        closeQuietly(controlServer);
         closeQuietly(membership);
         closeQuietly(lanMembership);
         closeQuietly(health);

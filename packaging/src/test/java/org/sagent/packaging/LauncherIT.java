@@ -89,7 +89,7 @@ class LauncherIT {
                     health: { interval: 200ms, rise: 1, scripts: [ { name: ok, command: [/bin/true] } ] }
                     """);
             LabProcess agent = lab.start(node, "env", "SAGENT_JAR=" + JAR, "sh", LAUNCHER.toString(), "run",
-                    "--config", config.toString(), "--runtime-dir", dir.toString());
+                    "--config", config.toString(), "--runtime-dir", dir.toString(), "--state-dir", dir.toString());
             agent.awaitErrorLine(l -> l.contains("took 198.51.100.120/24 on eth1"), "the agent taking its address",
                     Duration.ofSeconds(40));
             assertTrue(lab.ip(node, "-o", "addr", "show", "dev", "eth1").stdout().contains("198.51.100.120/24"));

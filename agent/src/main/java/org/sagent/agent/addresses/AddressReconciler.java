@@ -144,7 +144,7 @@ public final class AddressReconciler implements AutoCloseable {
         Link link = rtnetlink.requireLink(spec.interfaceName());
         InetAddress ip = spec.address().address();
         if (take.probe()) {
-            ProbeResult result = probe(link, ip);
+            ProbeResult result = probe(link, ip, true);
             if (result instanceof ProbeResult.InUse inUse) {
                 probeBlockedUntil.put(address, now.plus(PROBE_BACKOFF));
                 String previous = conflicts.put(address, inUse.by().toString());
@@ -167,18 +167,21 @@ public final class AddressReconciler implements AutoCloseable {
     /** Asks the LAN whether another host answers for an address this node holds: the MAC if so. */
     public Optional<String> answeredByAnother(String address) {
         PublicAddressSpec spec = addresses.get(address);
-        ProbeResult result = probe(rtnetlink.requireLink(spec.interfaceName()), spec.address().address());
+        // Only a host that uses the address counts here: a peer probing for it (it found our
+        // kernel answering while we were frozen) is no reason to let go.
+        ProbeResult result = probe(rtnetlink.requireLink(spec.interfaceName()), spec.address().address(), false);
         return result instanceof ProbeResult.InUse inUse ? Optional.of(inUse.by().toString()) : Optional.empty();
     }
 
-    private ProbeResult probe(Link link, InetAddress ip) {
+    private ProbeResult probe(Link link, InetAddress ip, boolean othersProbingConflict) {
         if (ip instanceof Inet4Address v4) {
             try (ArpChannel arp = ArpChannel.open(link)) {
-                return arp.probe(v4, probe.count(), probe.interval(), probe.answerWait());
+                return arp.probe(v4, probe.count(), probe.interval(), probe.answerWait(), othersProbingConflict);
             }
         }
         try (NeighbourDiscoveryChannel nd = NeighbourDiscoveryChannel.open(link)) {
-            return nd.probe((Inet6Address) ip, probe.count(), probe.interval(), probe.answerWait());
+            return nd.probe((Inet6Address) ip, probe.count(), probe.interval(), probe.answerWait(),
+                    othersProbingConflict);
         }
     }
 

@@ -39,6 +39,10 @@ public final class RunCommand implements Callable<Integer> {
                     + "time makes the agent leave its addresses in place for the next one (upgrades).")
     java.nio.file.Path runtimeDirectory;
 
+    @CommandLine.Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/sagent",
+            description = "State kept across restarts (default: ${DEFAULT-VALUE}): the disabled flag.")
+    java.nio.file.Path stateDirectory;
+
     @Override
     public Integer call() throws Exception {
         ConfigResult result = ConfigParser.parseFile(config);
@@ -59,7 +63,8 @@ public final class RunCommand implements Callable<Integer> {
             return ExitCodes.FAILED;
         }
         NodeIdentity.Outcome.Found found = (NodeIdentity.Outcome.Found) self;
-        Agent agent = new Agent(valid.config(), found.node(), java.time.Clock.systemUTC(), runtimeDirectory);
+        Agent agent = new Agent(valid.config(), found.node(), java.time.Clock.systemUTC(), runtimeDirectory,
+                stateDirectory);
         log.info("this node is {} ({})", found.node().name(), found.how());
         // Handle SIGTERM (systemctl stop) and SIGINT ourselves: the JVM's default would run
         // shutdown hooks and exit with status 143, which systemd counts as a failure.

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "Moves a Samba cluster's public addresses between healthy nodes.",
-        subcommands = {RunCommand.class, CheckConfigCommand.class, ProbeCommand.class, VersionCommand.class,
+        subcommands = {RunCommand.class, StatusCommand.class, AdminCommands.Disable.class, AdminCommands.Enable.class,
+                CheckConfigCommand.class, ProbeCommand.class, VersionCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {

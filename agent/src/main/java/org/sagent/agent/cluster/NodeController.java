@@ -54,10 +54,15 @@ public final class NodeController {
     private final Map<String, Received> lastKnown = new HashMap<>();
     private Set<String> view;
     private Set<String> lanView = Set.of();
+    private Instant viewChangedAt = Instant.EPOCH;
     private Readiness readiness = Readiness.STARTING;
     private List<String> reasons = List.of("start-up gate not passed yet");
     private Optional<Instant> eligibleSince = Optional.empty();
     private boolean draining;
+    private boolean disabledByAdmin;
+    /** The last moves this node made, for status. */
+    private final java.util.ArrayDeque<org.sagent.agent.control.StatusReport.Move> moves = new java.util.ArrayDeque<>();
+    private static final int MOVES_KEPT = 20;
     private Set<String> handingOver = Set.of();
     private boolean announceHeld;
     private NodeState lastPublished;
@@ -125,6 +130,7 @@ public final class NodeController {
         }
         if (event instanceof MembershipEvent.ViewChanged changed) {
             joined = true;
+            viewChangedAt = clock.instant();
             seen.addAll(changed.members());
             Set<String> before = view;
             view = Set.copyOf(changed.members());
@@ -160,6 +166,13 @@ public final class NodeController {
         turn();
     }
 
+    /** Every other member of the view has published a state, or it has had time enough to. */
+    private boolean heardFromEveryMember(Instant now) {
+        boolean all = view.stream().filter(n -> !n.equals(self.name()) && !suspected.containsKey(n))
+                .allMatch(peers::containsKey);
+        return all || Duration.between(viewChangedAt, now).compareTo(PUBLISH_EVERY.multipliedBy(3)) > 0;
+    }
+
     private static boolean newer(NodeState candidate, NodeState current) {
         return candidate.incarnation() > current.incarnation()
                 || candidate.incarnation() == current.incarnation() && candidate.upForMillis() >= current.upForMillis();
@@ -193,6 +206,10 @@ public final class NodeController {
         ClusterPicture picture = picture(own, now);
         Map<String, Optional<String>> allocation = Allocation.compute(picture);
         ReconcilePlan plan = ReconcilePlan.of(self.name(), allocation, held, picture);
+        if (!plan.take().isEmpty() && !heardFromEveryMember(now)) {
+            // Until every member has told us what it holds, an address may look free that is not.
+            plan = new ReconcilePlan(plan.release(), List.of(), plan.waiting());
+        }
         boolean changed = execute(plan, picture);
         if (changed) {
             held = addresses.held();
@@ -212,8 +229,10 @@ public final class NodeController {
             addresses.release(address);
             changed = true;
             PublicAddressSpec spec = addresses.spec(address);
-            log.info("released {} on {}: {}, {} ms", spec.address(), spec.interfaceName(), releaseReason(address, picture),
+            String why = releaseReason(address, picture);
+            log.info("released {} on {}: {}, {} ms", spec.address(), spec.interfaceName(), why,
                     (System.nanoTime() - start) / 1_000_000);
+            remember(address, self.name(), Allocation.compute(picture).get(address).orElse("nobody"), why);
         }
         if (changed) {
             // Release before acquire: tell the others now, so the new holder need not wait a turn.
@@ -233,9 +252,12 @@ public final class NodeController {
             if (outcome instanceof AddressReconciler.TakeOutcome.Taken taken) {
                 changed = true;
                 PublicAddressSpec spec = addresses.spec(take.address());
+                String origin = takeOrigin(take.address(), picture);
                 log.info("took {} on {} from {}: {}, {} announcements, {} ms", spec.address(), spec.interfaceName(),
-                        takeOrigin(take.address(), picture), taken.probed() ? "probe clear" : "released, no probe",
+                        origin, taken.probed() ? "probe clear" : "released, no probe",
                         taken.announcements() * 2, (System.nanoTime() - start) / 1_000_000);
+                remember(take.address(), origin.split(" ")[0], self.name(), origin.contains("(")
+                        ? origin.substring(origin.indexOf('(') + 1, origin.length() - 1) : origin);
             }
         }
         return changed;
@@ -268,7 +290,7 @@ public final class NodeController {
     }
 
     private NodeState ownState(Set<String> held, Instant now) {
-        boolean disabled = draining;
+        boolean disabled = draining || disabledByAdmin;
         long eligibleFor = eligibleSince.filter(s -> !disabled).map(s -> Duration.between(s, now).toMillis()).orElse(0L);
         return new NodeState(self.name(), incarnation, readiness, reasons, disabled, held, addresses.recentlyReleased(),
                 eligibleFor, Duration.between(startedAt, now).toMillis(), seen);
@@ -278,7 +300,11 @@ public final class NodeController {
         Map<String, NodeState> states = new LinkedHashMap<>();
         // The states of nodes that left the view are kept: they say what a vanished node held.
         for (Map.Entry<String, Received> entry : lastKnown.entrySet()) {
-            states.put(entry.getKey(), entry.getValue().state());
+            // Only for nodes outside the view: a member that rejoined has not said what it holds
+            // yet, and its state from before it left would make us see a duplicate that is not.
+            if (!view.contains(entry.getKey())) {
+                states.put(entry.getKey(), entry.getValue().state());
+            }
         }
         for (Map.Entry<String, Received> entry : peers.entrySet()) {
             NodeState s = entry.getValue().state();
@@ -356,6 +382,86 @@ public final class NodeController {
             log.info("replication link up again");
         }
         aliveOnLanLogged.clear();
+    }
+
+    private void remember(String address, String from, String to, String reason) {
+        moves.addLast(new org.sagent.agent.control.StatusReport.Move(clock.instant().toString(), address, from, to,
+                reason));
+        while (moves.size() > MOVES_KEPT) {
+            moves.removeFirst();
+        }
+    }
+
+    /** Drains this node for maintenance (or ends that); the agent persists the choice. */
+    public void setDisabled(boolean disabled) {
+        if (disabled != disabledByAdmin) {
+            disabledByAdmin = disabled;
+            log.info(disabled ? "disabled by an administrator: handing this node's addresses to the others"
+                    : "enabled by an administrator: this node may hold addresses again");
+            if (!disabled && readiness == Readiness.OK) {
+                eligibleSince = Optional.of(clock.instant());
+            }
+            lastPublishedAt = Instant.EPOCH;
+            turn();
+        }
+    }
+
+    public boolean disabled() {
+        return disabledByAdmin;
+    }
+
+    /** What {@code sagent status} shows, at this moment. */
+    public org.sagent.agent.control.StatusReport report(HealthView health, String replicationInterface,
+                                                        boolean replicationUp, boolean lanPathOn) {
+        Instant now = clock.instant();
+        Set<String> held = addresses.held();
+        List<org.sagent.agent.control.StatusReport.Node> nodes = new java.util.ArrayList<>();
+        for (NodeSpec node : config.nodes().stream().sorted(java.util.Comparator.comparingInt(NodeSpec::number)).toList()) {
+            String state;
+            List<String> why;
+            if (node.name().equals(self.name())) {
+                state = disabledByAdmin ? "DISABLED" : draining ? "STOPPING" : readiness.name();
+                why = reasons;
+            } else if (!view.contains(node.name()) || suspected.containsKey(node.name())) {
+                state = "DISCONNECTED";
+                why = List.of(lanView.contains(node.name()) ? "not in the replication view; alive on the LAN"
+                        : "not in the replication view");
+            } else {
+                Received r = peers.get(node.name());
+                state = r == null ? "STARTING" : r.state().disabled() ? "DISABLED" : r.state().readiness().name();
+                why = r == null ? List.of("no state received yet") : r.state().reasons();
+            }
+            nodes.add(new org.sagent.agent.control.StatusReport.Node(node.number(), node.name(),
+                    node.replicationAddress().getHostAddress(), node.name().equals(self.name()), state, why,
+                    lanPathOn ? lanView.contains(node.name()) : null));
+        }
+        List<org.sagent.agent.control.StatusReport.Address> list = new java.util.ArrayList<>();
+        for (PublicAddressSpec spec : config.publicAddresses()) {
+            String key = AddressReconciler.key(spec.address().address());
+            List<String> holders = new java.util.ArrayList<>();
+            if (held.contains(key)) {
+                holders.add(self.name());
+            }
+            peers.forEach((name, r) -> {
+                if (view.contains(name) && r.state().held().contains(key)) {
+                    holders.add(name);
+                }
+            });
+            list.add(new org.sagent.agent.control.StatusReport.Address(spec.address().toString(), spec.interfaceName(),
+                    spec.home(), holders));
+        }
+        List<org.sagent.agent.control.StatusReport.Check> checks = health == null ? List.of()
+                : health.checks().stream().map(c -> new org.sagent.agent.control.StatusReport.Check(c.name(),
+                c.healthy(), c.degraded(), c.lastReason(),
+                c.last().map(r -> Duration.between(r.at(), now).toMillis()).orElse(-1L),
+                c.last().map(r -> r.took().toMillis()).orElse(-1L))).toList();
+        List<String> peersInView = view.stream().filter(n -> !n.equals(self.name())).sorted().toList();
+        String note = replicationUp ? "up" : config.nodes().stream().filter(n -> !n.equals(self))
+                .map(n -> lanView.contains(n.name()) ? n.name() + " alive on LAN" : n.name() + " not seen on LAN")
+                .collect(Collectors.joining(", ", "replication link down; ", ""));
+        return new org.sagent.agent.control.StatusReport(self.name(), config.cluster().name(), nodes, list, checks,
+                new org.sagent.agent.control.StatusReport.Link(replicationInterface == null ? "?" : replicationInterface,
+                        replicationUp, peersInView, note), List.copyOf(moves));
     }
 
     /** Begins a graceful stop: this node gives up its addresses to the others (F8). */

@@ -121,9 +121,9 @@ public final class HealthMonitor implements AutoCloseable {
         Instant now = clock.instant();
         Run running = inFlight.get(name);
         if (running != null) {
-            Duration hung = Duration.between(running.started, now);
-            if (hung.compareTo(timeoutOf(name)) >= 0) {
-                running.timedOut = true;
+            // Once a run has timed out, every turn it still hangs counts as another failure.
+            if (running.timedOut) {
+                Duration hung = Duration.between(running.started, now);
                 apply(name, new CheckResult(CheckOutcome.fail("did not finish within " + timeoutOf(name).toMillis()
                         + " ms; hung for " + hung.toMillis() + " ms (no new run until it returns)"), now, hung));
             }
@@ -150,16 +150,28 @@ public final class HealthMonitor implements AutoCloseable {
                 // the monitor was closed while this run was going on: nobody wants the result
             }
         });
-        scheduler.schedule(() -> expire(name, run), timeoutOf(name).toMillis(), TimeUnit.MILLISECONDS);
+        scheduleExpiry(name, run);
     }
 
-    private void expire(String name, Run run) {
-        if (inFlight.get(name) == run && !run.timedOut) {
-            run.timedOut = true;
-            Duration took = Duration.between(run.started, clock.instant());
-            apply(name, new CheckResult(CheckOutcome.fail("did not finish within " + timeoutOf(name).toMillis() + " ms"),
-                    clock.instant(), took));
+    private void scheduleExpiry(String name, Run run) {
+        long due = System.nanoTime() + timeoutOf(name).toNanos();
+        scheduler.schedule(() -> expire(name, run, due), timeoutOf(name).toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void expire(String name, Run run, long dueNanos) {
+        if (inFlight.get(name) != run || run.timedOut) {
+            return;
         }
+        if (System.nanoTime() - dueNanos > timeoutOf(name).toNanos()) {
+            // This timer itself ran late: the whole process stood still (SIGSTOP, a paused
+            // machine), not the check. Give the run its time again rather than fail it.
+            scheduleExpiry(name, run);
+            return;
+        }
+        run.timedOut = true;
+        Duration took = Duration.between(run.started, clock.instant());
+        apply(name, new CheckResult(CheckOutcome.fail("did not finish within " + timeoutOf(name).toMillis() + " ms"),
+                clock.instant(), took));
     }
 
     private void finish(String name, Run run, CheckOutcome outcome, Duration took) {

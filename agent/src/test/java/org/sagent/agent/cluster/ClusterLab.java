@@ -125,7 +125,8 @@ final class ClusterLab {
             throw new IllegalStateException(e);
         }
         LabProcess agent = lab.startJava(servers.get(node), SagentCommand.class, "run", "--config",
-                configOf(node).toString(), "--node", node, "--runtime-dir", runtime.toString());
+                configOf(node).toString(), "--node", node, "--runtime-dir", runtime.toString(), "--state-dir",
+                dir.resolve(node + "-state").toString());
         agents.put(node, agent);
         return agent;
     }
@@ -163,12 +164,7 @@ final class ClusterLab {
         while (!condition.getAsBoolean()) {
             boolean died = agents.values().stream().anyMatch(p -> !p.isAlive() && !stopped.contains(p));
             if (System.nanoTime() > deadline || died) {
-                StringBuilder logs = new StringBuilder();
-                agents.forEach((n, p) -> {
-                    List<String> err = p.stderr();
-                    logs.append("\n--- ").append(n).append(" ---\n")
-                            .append(String.join("\n", err.subList(Math.max(0, err.size() - 40), err.size())));
-                });
+                String logs = logTails();
                 throw new AssertionError((died ? "an agent died before: " : "never happened within " + timeout.toMillis()
                         + " ms: ") + what + "; held: "
                         + heldEverywhere() + logs);
@@ -184,6 +180,17 @@ final class ClusterLab {
             return !views.isEmpty() && views.get(views.size() - 1).replaceAll(".*membership: ([^;(]*).*", "$1").strip()
                     .equals(members);
         }, timeout, node + " seeing the view " + members);
+    }
+
+    /** The last 40 log lines of every agent, for failure messages. */
+    String logTails() {
+        StringBuilder logs = new StringBuilder();
+        agents.forEach((n, p) -> {
+            List<String> err = p.stderr();
+            logs.append("\n--- ").append(n).append(" ---\n")
+                    .append(String.join("\n", err.subList(Math.max(0, err.size() - 40), err.size())));
+        });
+        return logs.toString();
     }
 
     Map<String, Set<String>> heldEverywhere() {
@@ -206,6 +213,13 @@ final class ClusterLab {
         stopped.add(agents.get(node));
         agents.get(node).kill();
         linksDown(node);
+    }
+
+    /** Runs a sagent command (status, disable, enable...) inside {@code node}'s namespace against its agent. */
+    NetnsLab.Result sagent(String node, String... args) {
+        List<String> command = new ArrayList<>(List.of(args));
+        command.addAll(List.of("--runtime-dir", dir.resolve(node + "-run").toString()));
+        return lab.execJava(servers.get(node), SagentCommand.class, command.toArray(String[]::new));
     }
 
     /** Both links at once (one ip process), as a power cut takes them. */

@@ -81,8 +81,8 @@ class FailureMatrixIT {
     private void assertStable(Duration span, Set<String> s0, Set<String> s1) throws InterruptedException {
         long deadline = System.nanoTime() + span.toNanos();
         while (System.nanoTime() < deadline) {
-            assertEquals(s0, cluster.held("s0"), "s0 changed while nothing should move");
-            assertEquals(s1, cluster.held("s1"), "s1 changed while nothing should move");
+            assertEquals(s0, cluster.held("s0"), () -> "s0 changed while nothing should move" + cluster.logTails());
+            assertEquals(s1, cluster.held("s1"), () -> "s1 changed while nothing should move" + cluster.logTails());
             Thread.sleep(100);
         }
     }

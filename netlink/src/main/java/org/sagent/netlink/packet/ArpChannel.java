@@ -68,12 +68,23 @@ public final class ArpChannel implements AutoCloseable {
      * makes it {@link ProbeResult.InUse}.
      */
     public ProbeResult probe(Inet4Address address, int count, Duration interval, Duration wait) {
+        return probe(address, count, interval, wait, true);
+    }
+
+    /**
+     * As {@link #probe(Inet4Address, int, Duration, Duration)}; with {@code othersProbingConflict}
+     * false, only a host that uses the address counts, not one that merely probes for it (a
+     * holder checking for a duplicate must not yield to a newcomer's probe).
+     */
+    public ProbeResult probe(Inet4Address address, int count, Duration interval, Duration wait,
+                             boolean othersProbingConflict) {
         ArpPacket probe = new ArpPacket(MacAddress.BROADCAST, mac, ArpPacket.REQUEST, mac, ArpPacket.UNSPECIFIED,
                 MacAddress.ZERO, address);
         for (int i = 0; i < count; i++) {
             socket.send(probe.encode(), MacAddress.BROADCAST, "sending ARP probe for " + address.getHostAddress()
                     + " on " + link.name());
-            Optional<MacAddress> holder = listenForClaim(address, i == count - 1 ? wait : interval);
+            Optional<MacAddress> holder = listenForClaim(address, i == count - 1 ? wait : interval,
+                    othersProbingConflict);
             if (holder.isPresent()) {
                 return new ProbeResult.InUse(holder.get());
             }
@@ -81,11 +92,12 @@ public final class ArpChannel implements AutoCloseable {
         return new ProbeResult.Free();
     }
 
-    private Optional<MacAddress> listenForClaim(Inet4Address address, Duration period) {
+    private Optional<MacAddress> listenForClaim(Inet4Address address, Duration period, boolean probesConflict) {
         long deadline = System.nanoTime() + period.toNanos();
         Optional<ArpPacket> packet;
         while ((packet = nextArp(deadline)).isPresent()) {
-            if (claims(packet.get(), address)) {
+            boolean uses = !packet.get().senderMac().equals(mac) && packet.get().senderIp().equals(address);
+            if (probesConflict ? claims(packet.get(), address) : uses) {
                 return Optional.of(packet.get().senderMac());
             }
         }

@@ -54,6 +54,12 @@ public final class NeighbourDiscoveryChannel implements AutoCloseable {
      * :: for {@code address}; an advertisement for it, or another host's probe for it, means in use.
      */
     public ProbeResult probe(Inet6Address address, int count, Duration interval, Duration wait) {
+        return probe(address, count, interval, wait, true);
+    }
+
+    /** With {@code othersProbingConflict} false, only an advertisement for the address counts. */
+    public ProbeResult probe(Inet6Address address, int count, Duration interval, Duration wait,
+                             boolean othersProbingConflict) {
         NeighbourDiscoveryPacket probe = NeighbourDiscoveryPacket.duplicateAddressProbe(mac, address);
         byte[] frame = probe.encode();
         for (int i = 0; i < count; i++) {
@@ -71,7 +77,8 @@ public final class NeighbourDiscoveryChannel implements AutoCloseable {
                 }
                 Optional<NeighbourDiscoveryPacket> packet = NeighbourDiscoveryPacket.decode(received.get().bytes(),
                         received.get().length());
-                if (packet.isPresent() && claims(packet.get(), address)) {
+                if (packet.isPresent() && claims(packet.get(), address)
+                        && (othersProbingConflict || packet.get().type() == NeighbourDiscoveryPacket.NEIGHBOUR_ADVERTISEMENT)) {
                     return new ProbeResult.InUse(packet.get().linkLayer().orElse(packet.get().ethernetSource()));
                 }
             }

@@ -1,0 +1,119 @@
+package org.sagent.agent.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.sagent.agent.Agent;
+import org.sagent.agent.control.ControlClient;
+import org.sagent.agent.control.StatusReport;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code sagent disable} and {@code sagent enable}: drain a node for maintenance, and end that. */
+final class AdminCommands {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private AdminCommands() {
+    }
+
+    abstract static class Toggle implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.Option(names = "--runtime-dir", paramLabel = "DIR", defaultValue = "/run/sagent",
+                description = "Where the agent's control socket is (default: ${DEFAULT-VALUE}).")
+        Path runtimeDirectory;
+
+        @CommandLine.Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "10",
+                description = "How long to wait for the change to take effect (default: ${DEFAULT-VALUE}).")
+        int waitSeconds;
+
+        abstract String command();
+
+        /** True once the status shows the change done. */
+        abstract boolean done(StatusReport report);
+
+        abstract String doneText();
+
+        @Override
+        public Integer call() throws Exception {
+            Path socket = Agent.controlSocket(runtimeDirectory);
+            try {
+                JsonNode reply = ControlClient.ask(socket, JSON.createObjectNode().put("command", command()),
+                        Duration.ofSeconds(5));
+                if (!reply.path("ok").asBoolean()) {
+                    spec.commandLine().getErr().println("sagent " + command() + ": " + reply.path("error").asText());
+                    return ExitCodes.FAILED;
+                }
+                long deadline = System.nanoTime() + Duration.ofSeconds(waitSeconds).toNanos();
+                while (true) {
+                    JsonNode status = ControlClient.ask(socket, JSON.createObjectNode().put("command", "status"),
+                            Duration.ofSeconds(5));
+                    StatusReport report = JSON.treeToValue(status.get("status"), StatusReport.class);
+                    if (done(report)) {
+                        spec.commandLine().getOut().println(doneText());
+                        return ExitCodes.OK;
+                    }
+                    if (System.nanoTime() > deadline) {
+                        spec.commandLine().getErr().println("sagent " + command() + ": recorded, but not done after "
+                                + waitSeconds + " s; sagent status shows why");
+                        return ExitCodes.FAILED;
+                    }
+                    Thread.sleep(200);
+                }
+            } catch (ControlClient.Unreachable e) {
+                spec.commandLine().getErr().println("sagent " + command() + ": " + e.getMessage());
+                return StatusCommand.UNREACHABLE;
+            }
+        }
+    }
+
+    @Command(name = "disable", mixinStandardHelpOptions = true,
+            description = {"Drain this node for maintenance: its addresses go to the other nodes.",
+                    "It stays disabled across agent restarts until 'sagent enable'."},
+            exitCodeListHeading = "%nExit status:%n",
+            exitCodeList = {"0:done: this node holds no address", "1:refused, or not done in time",
+                    "2:the agent cannot be asked"})
+    static final class Disable extends Toggle {
+        @Override
+        String command() {
+            return "disable";
+        }
+
+        @Override
+        boolean done(StatusReport report) {
+            return report.addresses().stream().noneMatch(a -> a.holders().contains(report.node()))
+                    || report.nodes().stream().noneMatch(n -> !n.thisNode() && n.state().equals("OK"));
+        }
+
+        @Override
+        String doneText() {
+            return "disabled: this node holds no public address (or no other node could take them)";
+        }
+    }
+
+    @Command(name = "enable", mixinStandardHelpOptions = true,
+            description = "End 'sagent disable': this node may hold addresses again (its own return home per failback).",
+            exitCodeListHeading = "%nExit status:%n",
+            exitCodeList = {"0:done: this node is no longer disabled", "1:refused, or not done in time",
+                    "2:the agent cannot be asked"})
+    static final class Enable extends Toggle {
+        @Override
+        String command() {
+            return "enable";
+        }
+
+        @Override
+        boolean done(StatusReport report) {
+            return report.nodes().stream().filter(StatusReport.Node::thisNode).noneMatch(n -> n.state().equals("DISABLED"));
+        }
+
+        @Override
+        String doneText() {
+            return "enabled";
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package org.sagent.agent.control;
+
+import java.util.List;
+
+/**
+ * What {@code sagent status} shows, and its {@code --json} schema (stable: fields are only
+ * ever added). Built on the agent's loop thread, so it is one consistent moment.
+ *
+ * @param node        this node's name
+ * @param cluster     the cluster's name
+ * @param nodes       every configured node, in node-number order
+ * @param addresses   every public address with its holder
+ * @param checks      this node's health checks
+ * @param replication the replication link as this node sees it
+ * @param failovers   the last moves this node took part in, newest last
+ */
+public record StatusReport(String node, String cluster, List<Node> nodes, List<Address> addresses, List<Check> checks,
+                           Link replication, List<Move> failovers) {
+
+    /**
+     * @param state   OK, STARTING, UNHEALTHY, DISABLED or DISCONNECTED
+     * @param reasons why it is not OK
+     * @param lanReachable the node is in this node's LAN-path view (null when the LAN path is off)
+     */
+    public record Node(int number, String name, String replicationAddress, boolean thisNode, String state,
+                       List<String> reasons, Boolean lanReachable) {
+    }
+
+    /** @param holders the nodes that hold it (more than one is a duplicate; none: unserved) */
+    public record Address(String address, String interfaceName, String home, List<String> holders) {
+    }
+
+    /** @param ageMillis how long ago it last ran */
+    public record Check(String name, boolean healthy, boolean degraded, String lastResult, long ageMillis,
+                       long tookMillis) {
+    }
+
+    /** @param up the replication interface has carrier; {@code peersInView} the replication view's other members */
+    public record Link(String interfaceName, boolean up, List<String> peersInView, String note) {
+    }
+
+    /** One move: when (ISO-8601), which address, from and to which node, why. */
+    public record Move(String at, String address, String from, String to, String reason) {
+    }
+
+    /** True when every node is OK and every address held exactly once. */
+    public boolean fullyOk() {
+        return nodes.stream().allMatch(n -> n.state().equals("OK"))
+                && addresses.stream().allMatch(a -> a.holders().size() == 1);
+    }
+}
