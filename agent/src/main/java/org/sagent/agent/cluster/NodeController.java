@@ -210,7 +210,7 @@ public final class NodeController {
             // Until every member has told us what it holds, an address may look free that is not.
             plan = new ReconcilePlan(plan.release(), List.of(), plan.waiting());
         }
-        boolean changed = execute(plan, picture);
+        boolean changed = execute(plan, picture, allocation);
         if (changed) {
             held = addresses.held();
             own = ownState(held, now);
@@ -222,7 +222,7 @@ public final class NodeController {
         publishIfDue(own, now);
     }
 
-    private boolean execute(ReconcilePlan plan, ClusterPicture picture) {
+    private boolean execute(ReconcilePlan plan, ClusterPicture picture, Map<String, Optional<String>> allocation) {
         boolean changed = false;
         for (String address : plan.release()) {
             long start = System.nanoTime();
@@ -232,7 +232,7 @@ public final class NodeController {
             String why = releaseReason(address, picture);
             log.info("released {} on {}: {}, {} ms", spec.address(), spec.interfaceName(), why,
                     (System.nanoTime() - start) / 1_000_000);
-            remember(address, self.name(), Allocation.compute(picture).get(address).orElse("nobody"), why);
+            remember(address, self.name(), allocation.get(address).orElse("nobody"), why);
         }
         if (changed) {
             // Release before acquire: tell the others now, so the new holder need not wait a turn.

@@ -46,9 +46,9 @@ public final class CommandRunner {
         executor.setExitValues(null); // every status is a result, not an exception
         try {
             int exit = executor.execute(line);
-            return new Result(exit, output.text(), watchdog.killedProcess());
+            return new Result(exit, output.text(), watchdog.timedOut());
         } catch (ExecuteException e) {
-            return new Result(e.getExitValue(), output.text(), watchdog.killedProcess());
+            return new Result(e.getExitValue(), output.text(), watchdog.timedOut());
         } catch (IOException e) {
             return new Result(-1, "cannot run " + command.get(0) + ": " + e.getMessage(), false);
         }
@@ -60,6 +60,7 @@ public final class CommandRunner {
      */
     static final class TreeKillingWatchdog extends ExecuteWatchdog {
         private Process process;
+        private volatile boolean fired;
 
         @SuppressWarnings("deprecation")
         TreeKillingWatchdog(Duration timeout) {
@@ -74,10 +75,17 @@ public final class CommandRunner {
 
         @Override
         public synchronized void timeoutOccured(org.apache.commons.exec.Watchdog watchdog) {
+            // Set before anything dies: a shell whose child is killed first may exit on its own
+            // before the base class records that it killed the process.
+            fired = true;
             if (process != null) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
             }
             super.timeoutOccured(watchdog);
+        }
+
+        boolean timedOut() {
+            return fired;
         }
     }
 
