@@ -1,6 +1,7 @@
 package org.sagent.agent.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,10 +35,20 @@ class MoreNodesAndPoliciesIT {
                 && cluster.held("s1").equals(Set.of(ClusterLab.PUBLIC_1)) && cluster.held("s2").isEmpty(), START,
                 "homes held, s2 idle");
         cluster.powerLoss("s0");
-        // s2 holds nothing, s1 holds .121: .120 goes to s2.
-        cluster.await(() -> cluster.held("s2").equals(Set.of(ClusterLab.PUBLIC_0)), Duration.ofSeconds(15),
-                "s2 taking .120");
-        assertEquals(Set.of(ClusterLab.PUBLIC_1), cluster.held("s1"));
+        // Exactly one survivor serves .120, and s1 keeps .121.
+        cluster.await(() -> cluster.held("s1").contains(ClusterLab.PUBLIC_0)
+                        != cluster.held("s2").contains(ClusterLab.PUBLIC_0), Duration.ofSeconds(15),
+                "one survivor taking .120");
+        assertTrue(cluster.held("s1").contains(ClusterLab.PUBLIC_1));
+        if (cluster.held("s1").contains(ClusterLab.PUBLIC_0)) {
+            // Losing the coordinator can split JGroups' view for a moment; s1, alone in its view
+            // then, rightly took it (least loaded among the nodes it could see), and kept it after
+            // the merge (sticky). Otherwise the least loaded survivor, s2, must have it.
+            assertTrue(cluster.logLines("s1", "membership: s1; left").size() > 0,
+                    "s1 took .120 although s2, holding nothing, was in its view: " + cluster.logTails());
+        } else {
+            assertEquals(Set.of(ClusterLab.PUBLIC_0), cluster.held("s2"));
+        }
     }
 
     @Test
