@@ -96,6 +96,9 @@ public final class Agent {
         thread.setDaemon(true);
         return thread;
     });
+    private org.sagent.agent.metrics.AgentMetrics metrics;
+    private final java.util.List<org.sagent.netlink.packet.ArpConflictWatcher> conflictWatchers =
+            new java.util.ArrayList<>();
     private String lastStatus = "";
     private boolean gateReported;
 
@@ -118,10 +121,16 @@ public final class Agent {
             return switch (command) {
                 case "status" -> loop.submit(() -> {
                     ObjectNode reply = ControlServer.ok();
-                    reply.set("status", JSON.valueToTree(controller.report(lastHealth, replicationInterface,
-                            replicationUp, lanMembership != null)));
+                    reply.set("status", JSON.valueToTree(report()));
                     return (JsonNode) reply;
                 }).get(1500, TimeUnit.MILLISECONDS);
+                case "move-ip" -> {
+                    String address = request.path("address").asText("");
+                    String node = request.path("node").asText("");
+                    Optional<String> refused = loop.submit(() -> controller.moveIp(address, node))
+                            .get(1500, TimeUnit.MILLISECONDS);
+                    yield refused.map(ControlServer::error).orElseGet(ControlServer::ok);
+                }
                 case "disable", "enable" -> {
                     boolean disable = command.equals("disable");
                     Path flag = stateDirectory.resolve(DISABLED_FLAG);
@@ -134,7 +143,7 @@ public final class Agent {
                     loop.submit(() -> controller.setDisabled(disable)).get(1500, TimeUnit.MILLISECONDS);
                     yield ControlServer.ok().put("disabled", disable);
                 }
-                default -> ControlServer.error("unknown command '" + command + "'; known: status, disable, enable");
+                default -> ControlServer.error("unknown command '" + command + "'; known: status, disable, enable, move-ip");
             };
         } catch (java.io.IOException e) {
             return ControlServer.error("cannot record the change in " + stateDirectory + ": " + e.getMessage());
@@ -143,8 +152,24 @@ public final class Agent {
         }
     }
 
+    /** The status report; on the loop thread only. */
+    private org.sagent.agent.control.StatusReport report() {
+        return controller.report(lastHealth, replicationInterface, replicationUp, lanMembership != null);
+    }
+
+    /** The status report for a metrics scrape, from any thread; empty when the loop is too busy to answer. */
+    private Optional<org.sagent.agent.control.StatusReport> reportForMetrics() {
+        try {
+            return Optional.of(loop.submit(this::report).get(1, TimeUnit.SECONDS));
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
     public void start() throws Exception {
         logConfiguration();
+        metrics = new org.sagent.agent.metrics.AgentMetrics(config,
+                org.sagent.agent.cli.VersionCommand.version(), this::reportForMetrics);
         awaitOwnAddresses();
         addresses = new AddressReconciler(config, clock);
         membership = MembershipChannel.replication(config, self, event -> onLoop(() -> controller.onMembership(event)),
@@ -163,7 +188,7 @@ public final class Agent {
             if (lanMembership != null) {
                 lanMembership.publish(state);
             }
-        }));
+        }), metrics);
         checks = new HealthChecks(config, self, new CommandRunner(), name -> {
             HealthMonitor monitor = health;
             if (monitor != null) {
@@ -193,6 +218,19 @@ public final class Agent {
             loop.submit(() -> controller.setDisabled(true)).get(5, TimeUnit.SECONDS);
         }
         controlServer = new ControlServer(controlSocket(runtimeDirectory), this::control);
+        metrics.healthChecks(checks.checks().stream().map(org.sagent.agent.health.HealthCheck::name).toList());
+        if (config.metrics().listen().isPresent()) {
+            java.net.InetSocketAddress listen = config.metrics().listen().get();
+            try {
+                metrics.serve(listen);
+                log.info("metrics: http://{}:{}/metrics", listen.getAddress().isAnyLocalAddress() ? "*"
+                        : listen.getAddress().getHostAddress(), metrics.port());
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("cannot serve metrics on " + listen + ": " + e.getMessage()
+                        + "; set metrics.listen in " + config.file() + " to a free port, or to off", e);
+            }
+        }
+        watchForConflicts();
         startCarrierWatch();
         // Both groups join at once: each may wait its join timeout when the peer is down.
         java.util.concurrent.CompletableFuture<Void> lanJoined = lanMembership == null
@@ -447,6 +485,72 @@ public final class Agent {
                 DurationText.format(health.timeout()), health.rise(), health.fall());
     }
 
+    /**
+     * Listens on each interface with IPv4 public addresses for another host claiming one this
+     * node holds (F13 after the fact: a host configured by hand, a peer that thinks it is free).
+     * Never fights: reports it once in the log, in status and in the conflict metrics.
+     */
+    private void watchForConflicts() {
+        Set<String> interfaces = config.publicAddresses().stream()
+                .filter(a -> a.address().address() instanceof java.net.Inet4Address)
+                .map(PublicAddressSpec::interfaceName).collect(Collectors.toCollection(java.util.TreeSet::new));
+        HeldCache held = new HeldCache();
+        try (RtNetlink rt = RtNetlink.open()) {
+            for (String name : interfaces) {
+                Link link = rt.requireLink(name);
+                conflictWatchers.add(org.sagent.netlink.packet.ArpConflictWatcher.start(link, held::ipv4,
+                        (address, claimedBy, packet) -> {
+                            if (packet.senderIp().equals(org.sagent.netlink.packet.ArpPacket.UNSPECIFIED)) {
+                                return; // a probe asks, it does not claim: a peer cut off on the replication link probes (F6)
+                            }
+                            String key = AddressReconciler.key(address);
+                            if (!held.fresh().contains(key)) {
+                                return; // released meanwhile: a peer taking it over is no conflict
+                            }
+                            if (addresses.claimedWhileHeld(key, claimedBy.toString())) {
+                                metrics.conflict(key);
+                                log.warn("conflict: {} ({}) claims {}, which this node holds on {}: not fighting it; "
+                                        + "find that host (a hand-configured address?) and remove the address there",
+                                        claimedBy, packet, address.getHostAddress(), name);
+                            }
+                        }));
+            }
+        }
+    }
+
+    /** This node's public addresses from the kernel, re-read at most every half second for the ARP watchers. */
+    private final class HeldCache {
+        private Set<String> held = Set.of();
+        private long readAt;
+
+        synchronized Set<java.net.Inet4Address> ipv4() {
+            if (System.nanoTime() - readAt > 500_000_000L) {
+                fresh();
+            }
+            Set<java.net.Inet4Address> v4 = new java.util.HashSet<>();
+            for (PublicAddressSpec spec : config.publicAddresses()) {
+                if (spec.address().address() instanceof java.net.Inet4Address a
+                        && held.contains(AddressReconciler.key(a))) {
+                    v4.add(a);
+                }
+            }
+            return v4;
+        }
+
+        synchronized Set<String> fresh() {
+            Set<String> publicKeys = config.publicAddresses().stream()
+                    .map(a -> AddressReconciler.key(a.address().address())).collect(Collectors.toSet());
+            try (RtNetlink rt = RtNetlink.open()) {
+                held = rt.addresses().stream().map(a -> AddressReconciler.key(a.address()))
+                        .filter(publicKeys::contains).collect(Collectors.toSet());
+            } catch (RuntimeException e) {
+                held = Set.of();
+            }
+            readAt = System.nanoTime();
+            return held;
+        }
+    }
+
     /** Asks the agent to stop; safe from any thread, including a signal handler. */
     public void requestStop(String why) {
         if (stopReason.compareAndSet(null, why)) {
@@ -487,6 +591,8 @@ public final class Agent {
         publisher.awaitTermination(1, TimeUnit.SECONDS);
         watchdog.ifPresent(WatchdogPinger::close);
         closeQuietly(controlServer);
+        closeQuietly(metrics);
+        conflictWatchers.forEach(Agent::closeQuietly);
         closeQuietly(membership);
         closeQuietly(lanMembership);
         closeQuietly(health);

@@ -94,6 +94,14 @@ class LauncherIT {
                     Duration.ofSeconds(40));
             assertTrue(lab.ip(node, "-o", "addr", "show", "dev", "eth1").stdout().contains("198.51.100.120/24"));
 
+            // The control socket is root's: a user gets told so, not a stack trace.
+            NetnsLab.Result asNobody = lab.exec(node, "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                    "env", "SAGENT_JAR=" + JAR, "sh", LAUNCHER.toString(), "status", "--runtime-dir", dir.toString());
+            assertEquals(2, asNobody.exitCode(), asNobody.stdout() + asNobody.stderr());
+            assertTrue(asNobody.stderr().startsWith("sagent status: permission denied on "), asNobody.stderr());
+            assertTrue(asNobody.stderr().contains("run as root"), asNobody.stderr());
+            assertFalse(asNobody.stderr().contains("Exception"), asNobody.stderr());
+
             agent.signal("TERM");
             assertEquals(0, agent.awaitExit(Duration.ofSeconds(20)), String.join("\n", agent.stderr()));
             assertTrue(agent.stderr().stream().anyMatch(l -> l.contains("stopping: SIGTERM")), agent.stderr().toString());

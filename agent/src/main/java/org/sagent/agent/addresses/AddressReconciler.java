@@ -58,6 +58,10 @@ public final class AddressReconciler implements AutoCloseable {
         return thread;
     });
 
+    /** How long a passively seen claim stays in status. */
+    private static final Duration CLAIM_MEMORY = Duration.ofMinutes(1);
+    private final Map<String, Claim> claimedWhileHeld = new java.util.concurrent.ConcurrentHashMap<>();
+
     public AddressReconciler(SagentConfig config, Clock clock) {
         for (PublicAddressSpec spec : config.publicAddresses()) {
             addresses.put(key(spec.address().address()), spec);
@@ -107,7 +111,29 @@ public final class AddressReconciler implements AutoCloseable {
 
     /** Address to "answered by MAC" for addresses someone outside our view holds. */
     public Map<String, String> conflicts() {
-        return Map.copyOf(conflicts);
+        Map<String, String> all = new java.util.HashMap<>();
+        Instant now = clock.instant();
+        claimedWhileHeld.forEach((address, claim) -> {
+            if (Duration.between(claim.at(), now).compareTo(CLAIM_MEMORY) <= 0) {
+                all.put(address, claim.mac());
+            }
+        });
+        all.putAll(conflicts);
+        return Map.copyOf(all);
+    }
+
+    /**
+     * Another host claimed {@code address} while this node held it (seen passively on the LAN).
+     * Returns true when it is news (not the same claimant within the last minute), to report once.
+     */
+    public boolean claimedWhileHeld(String address, String mac) {
+        Instant now = clock.instant();
+        Claim previous = claimedWhileHeld.put(address, new Claim(mac, now));
+        return previous == null || !previous.mac().equals(mac)
+                || Duration.between(previous.at(), now).compareTo(CLAIM_MEMORY) > 0;
+    }
+
+    private record Claim(String mac, Instant at) {
     }
 
     /** Removes {@code address}; returns true if it was there. */

@@ -33,6 +33,11 @@ final class AdminCommands {
 
         abstract String command();
 
+        /** The request sent to the agent. */
+        com.fasterxml.jackson.databind.node.ObjectNode request() {
+            return JSON.createObjectNode().put("command", command());
+        }
+
         /** True once the status shows the change done. */
         abstract boolean done(StatusReport report);
 
@@ -42,8 +47,7 @@ final class AdminCommands {
         public Integer call() throws Exception {
             Path socket = Agent.controlSocket(runtimeDirectory);
             try {
-                JsonNode reply = ControlClient.ask(socket, JSON.createObjectNode().put("command", command()),
-                        Duration.ofSeconds(5));
+                JsonNode reply = ControlClient.ask(socket, request(), Duration.ofSeconds(5));
                 if (!reply.path("ok").asBoolean()) {
                     spec.commandLine().getErr().println("sagent " + command() + ": " + reply.path("error").asText());
                     return ExitCodes.FAILED;
@@ -114,6 +118,44 @@ final class AdminCommands {
         @Override
         String doneText() {
             return "enabled";
+        }
+    }
+
+    @Command(name = "move-ip", mixinStandardHelpOptions = true,
+            description = {"Move a public address to a node now, and keep it there while that node can serve it.",
+                    "Refused when the node is not OK (disconnected, starting, unhealthy or disabled).",
+                    "Moving an address back to its home ends the move; with failback: manual this is how",
+                    "an address goes home after a failover."},
+            exitCodeListHeading = "%nExit status:%n",
+            exitCodeList = {"0:done: NODE holds ADDRESS", "1:refused (the reason is printed), or not done in time",
+                    "2:the agent cannot be asked"})
+    static final class MoveIp extends Toggle {
+        @CommandLine.Parameters(index = "0", paramLabel = "ADDRESS", description = "A public address, e.g. 172.20.1.20.")
+        String address;
+
+        @CommandLine.Parameters(index = "1", paramLabel = "NODE", description = "The node to move it to, e.g. s1.")
+        String node;
+
+        @Override
+        String command() {
+            return "move-ip";
+        }
+
+        @Override
+        com.fasterxml.jackson.databind.node.ObjectNode request() {
+            return super.request().put("address", address).put("node", node);
+        }
+
+        @Override
+        boolean done(StatusReport report) {
+            return report.addresses().stream().filter(a -> a.address().equals(address)
+                            || a.address().startsWith(address + "/"))
+                    .anyMatch(a -> a.holders().equals(java.util.List.of(node)));
+        }
+
+        @Override
+        String doneText() {
+            return "moved: " + node + " holds " + address;
         }
     }
 }

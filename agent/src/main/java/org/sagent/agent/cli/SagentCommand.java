@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionCommand.Provider.class,
         description = "Moves a Samba cluster's public addresses between healthy nodes.",
         subcommands = {RunCommand.class, StatusCommand.class, AdminCommands.Disable.class, AdminCommands.Enable.class,
+                AdminCommands.MoveIp.class,
                 CheckConfigCommand.class, ProbeCommand.class, VersionCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit status:%n",

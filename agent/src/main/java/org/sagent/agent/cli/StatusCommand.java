@@ -56,7 +56,9 @@ public final class StatusCommand implements Callable<Integer> {
                     JSON.createObjectNode().put("command", "status"), Duration.ofSeconds(5));
         } catch (ControlClient.Unreachable e) {
             spec.commandLine().getErr().println("sagent status: " + e.getMessage());
-            localAddresses(out);
+            if (e.getMessage().startsWith("the agent is not running")) {
+                localAddresses(out);
+            }
             return UNREACHABLE;
         }
         if (!reply.path("ok").asBoolean()) {

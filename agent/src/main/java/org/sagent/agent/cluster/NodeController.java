@@ -75,9 +75,16 @@ public final class NodeController {
     /** Nothing is taken or published before the first view: the others may hold what we would take. */
     private boolean joined;
     private final Set<String> seen = new java.util.TreeSet<>();
+    /** The move-ip commands given to this node that still stand, published with its state. */
+    private final Map<String, org.sagent.agent.core.Pin> pins = new HashMap<>();
+    /** When this node first saw each address held by nobody: the start of the outage it reports. */
+    private final Map<String, Instant> unservedSince = new HashMap<>();
+    private final org.sagent.agent.metrics.AgentMetrics metrics;
+    private ClusterPicture lastPicture;
 
     public NodeController(SagentConfig config, NodeSpec self, Clock clock, AddressReconciler addresses,
-                          Consumer<NodeState> publisher) {
+                          Consumer<NodeState> publisher, org.sagent.agent.metrics.AgentMetrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.self = self;
         this.clock = clock;
@@ -204,6 +211,18 @@ public final class NodeController {
         }
         NodeState own = ownState(held, now);
         ClusterPicture picture = picture(own, now);
+        if (dropStalePins(picture)) {
+            own = ownState(held, now);
+            picture = picture(own, now);
+        }
+        lastPicture = picture;
+        for (ClusterPicture.Address address : picture.addresses()) {
+            if (picture.holders(address.address()).isEmpty()) {
+                unservedSince.putIfAbsent(address.address(), now);
+            } else {
+                unservedSince.remove(address.address());
+            }
+        }
         Map<String, Optional<String>> allocation = Allocation.compute(picture);
         ReconcilePlan plan = ReconcilePlan.of(self.name(), allocation, held, picture);
         if (!plan.take().isEmpty() && !heardFromEveryMember(now)) {
@@ -232,7 +251,7 @@ public final class NodeController {
             String why = releaseReason(address, picture);
             log.info("released {} on {}: {}, {} ms", spec.address(), spec.interfaceName(), why,
                     (System.nanoTime() - start) / 1_000_000);
-            remember(address, self.name(), allocation.get(address).orElse("nobody"), why);
+            remember(address, self.name(), allocation.get(address).orElse("nobody"), why, null);
         }
         if (changed) {
             // Release before acquire: tell the others now, so the new holder need not wait a turn.
@@ -248,16 +267,28 @@ public final class NodeController {
         waitingLogged.retainAll(plan.waiting());
         for (ReconcilePlan.Take take : plan.take()) {
             long start = System.nanoTime();
+            String conflictBefore = addresses.conflicts().get(take.address());
             AddressReconciler.TakeOutcome outcome = addresses.take(take);
             if (outcome instanceof AddressReconciler.TakeOutcome.Taken taken) {
                 changed = true;
                 PublicAddressSpec spec = addresses.spec(take.address());
                 String origin = takeOrigin(take.address(), picture);
-                log.info("took {} on {} from {}: {}, {} announcements, {} ms", spec.address(), spec.interfaceName(),
+                Optional<Duration> outage = Optional.ofNullable(unservedSince.remove(take.address()))
+                        .map(since -> Duration.between(since, clock.instant()));
+                log.info("took {} on {} from {}: {}, {} announcements, {} ms{}", spec.address(), spec.interfaceName(),
                         origin, taken.probed() ? "probe clear" : "released, no probe",
-                        taken.announcements() * 2, (System.nanoTime() - start) / 1_000_000);
+                        taken.announcements() * 2, (System.nanoTime() - start) / 1_000_000,
+                        outage.map(d -> "; unserved for " + d.toMillis() + " ms").orElse(""));
+                String reason = origin.contains("(released it)") ? "released"
+                        : origin.contains("(left the view)") ? "holder_lost" : "unheld";
+                metrics.tookOver(take.address(), reason, outage);
+                metrics.announced(take.address(), taken.announcements() * 2);
                 remember(take.address(), origin.split(" ")[0], self.name(), origin.contains("(")
-                        ? origin.substring(origin.indexOf('(') + 1, origin.length() - 1) : origin);
+                        ? origin.substring(origin.indexOf('(') + 1, origin.length() - 1) : origin,
+                        outage.map(Duration::toMillis).orElse(null));
+            } else if (outcome instanceof AddressReconciler.TakeOutcome.InUse inUse
+                    && !inUse.mac().equals(conflictBefore)) {
+                metrics.conflict(take.address());
             }
         }
         return changed;
@@ -271,6 +302,10 @@ public final class NodeController {
             return "this node is unhealthy (" + String.join("; ", reasons) + ")";
         }
         String home = addresses.spec(address).home();
+        String pinned = picture.pins().get(address);
+        if (pinned != null && !pinned.equals(self.name())) {
+            return "moved to " + pinned + " by sagent move-ip";
+        }
         if (picture.holders(address).size() > 1) {
             return "duplicate: " + String.join(" and ", picture.holders(address)) + " both held it; it belongs to the other";
         }
@@ -293,7 +328,7 @@ public final class NodeController {
         boolean disabled = draining || disabledByAdmin;
         long eligibleFor = eligibleSince.filter(s -> !disabled).map(s -> Duration.between(s, now).toMillis()).orElse(0L);
         return new NodeState(self.name(), incarnation, readiness, reasons, disabled, held, addresses.recentlyReleased(),
-                eligibleFor, Duration.between(startedAt, now).toMillis(), seen);
+                eligibleFor, Duration.between(startedAt, now).toMillis(), seen, pins);
     }
 
     private ClusterPicture picture(NodeState own, Instant now) {
@@ -312,7 +347,7 @@ public final class NodeController {
             // Durations age while we wait for the next message.
             states.put(entry.getKey(), new NodeState(s.node(), s.incarnation(), s.readiness(), s.reasons(), s.disabled(),
                     s.held(), s.released(), s.eligibleForMillis() > 0 ? s.eligibleForMillis() + age : 0,
-                    s.upForMillis() + age, s.seen()));
+                    s.upForMillis() + age, s.seen(), s.pins()));
             lastKnown.put(entry.getKey(), entry.getValue());
         }
         states.put(self.name(), own);
@@ -323,8 +358,11 @@ public final class NodeController {
         Set<String> members = new LinkedHashSet<>(view);
         members.removeAll(suspected.keySet());
         members.add(self.name());
+        // Only members' pins count: a node that left takes its pins with it.
+        Map<String, String> agreedPins = org.sagent.agent.core.Pins.agreed(states.values().stream()
+                .filter(st -> members.contains(st.node())).toList());
         return new ClusterPicture(numbers, list, members, states, config.failover().failback(),
-                config.failover().failbackDelay(), STARTUP_GRACE, Map.of());
+                config.failover().failbackDelay(), STARTUP_GRACE, agreedPins);
     }
 
     private void publishIfDue(NodeState own, Instant now) {
@@ -338,7 +376,7 @@ public final class NodeController {
 
     private static boolean sameContent(NodeState a, NodeState b) {
         return a.readiness() == b.readiness() && a.disabled() == b.disabled() && a.held().equals(b.held())
-                && a.released().equals(b.released()) && a.reasons().equals(b.reasons());
+                && a.released().equals(b.released()) && a.reasons().equals(b.reasons()) && a.pins().equals(b.pins());
     }
 
     /**
@@ -384,12 +422,70 @@ public final class NodeController {
         aliveOnLanLogged.clear();
     }
 
-    private void remember(String address, String from, String to, String reason) {
+    private void remember(String address, String from, String to, String reason, Long outageMillis) {
         moves.addLast(new org.sagent.agent.control.StatusReport.Move(clock.instant().toString(), address, from, to,
-                reason));
+                reason, outageMillis));
         while (moves.size() > MOVES_KEPT) {
             moves.removeFirst();
         }
+    }
+
+    /**
+     * {@code sagent move-ip}: puts {@code address} on {@code node} and keeps it there until that
+     * node can no longer serve it. Returns why it is refused, or empty when accepted.
+     */
+    public Optional<String> moveIp(String address, String node) {
+        Optional<PublicAddressSpec> spec = config.publicAddresses().stream()
+                .filter(a -> a.address().address().getHostAddress().equals(address) || a.address().toString().equals(address)
+                        || AddressReconciler.key(a.address().address()).equals(address))
+                .findFirst();
+        if (spec.isEmpty()) {
+            return Optional.of(address + " is not a public address of this cluster; configured: "
+                    + config.publicAddresses().stream().map(a -> a.address().address().getHostAddress())
+                    .collect(Collectors.joining(", ")));
+        }
+        if (config.node(node).isEmpty()) {
+            return Optional.of("no node named " + node + "; nodes: "
+                    + config.nodes().stream().map(NodeSpec::name).collect(Collectors.joining(", ")));
+        }
+        Instant now = clock.instant();
+        ClusterPicture picture = picture(ownState(addresses.held(), now), now);
+        if (!picture.view().contains(node)) {
+            return Optional.of(node + " is not in this node's cluster view (DISCONNECTED): it cannot take "
+                    + spec.get().address());
+        }
+        NodeState target = picture.state(node).orElseThrow();
+        if (!target.canTake()) {
+            String state = target.disabled() ? "DISABLED" : target.readiness().name();
+            return Optional.of(node + " is " + state + (target.reasons().isEmpty() ? "" : " ("
+                    + String.join("; ", target.reasons()) + ")") + ": it may not take " + spec.get().address());
+        }
+        String key = AddressReconciler.key(spec.get().address().address());
+        pins.put(key, new org.sagent.agent.core.Pin(node, now.toEpochMilli()));
+        log.info("move-ip: {} goes to {} by an administrator's request; it stays there while {} can serve it",
+                spec.get().address(), node, node);
+        lastPublishedAt = Instant.EPOCH;
+        turn();
+        return Optional.empty();
+    }
+
+    /** Forgets this node's pins whose node can no longer take the address, or that a newer pin replaced. */
+    private boolean dropStalePins(ClusterPicture picture) {
+        boolean dropped = false;
+        for (var it = pins.entrySet().iterator(); it.hasNext(); ) {
+            var entry = it.next();
+            String agreed = picture.pins().get(entry.getKey());
+            if (!picture.canTake(entry.getValue().node())) {
+                log.info("move-ip of {} to {} ends: {} can no longer serve it; the usual rules place it now",
+                        entry.getKey(), entry.getValue().node(), entry.getValue().node());
+                it.remove();
+                dropped = true;
+            } else if (agreed != null && !agreed.equals(entry.getValue().node())) {
+                it.remove();
+                dropped = true;
+            }
+        }
+        return dropped;
     }
 
     /** Drains this node for maintenance (or ends that); the agent persists the choice. */
@@ -447,8 +543,10 @@ public final class NodeController {
                     holders.add(name);
                 }
             });
+            String pinnedTo = lastPicture == null ? null : lastPicture.pins().get(key);
             list.add(new org.sagent.agent.control.StatusReport.Address(spec.address().toString(), spec.interfaceName(),
-                    spec.home(), holders));
+                    spec.home(), holders, pinnedTo != null && !pinnedTo.equals(spec.home()) ? pinnedTo : null,
+                    addresses.conflicts().get(key)));
         }
         List<org.sagent.agent.control.StatusReport.Check> checks = health == null ? List.of()
                 : health.checks().stream().map(c -> new org.sagent.agent.control.StatusReport.Check(c.name(),

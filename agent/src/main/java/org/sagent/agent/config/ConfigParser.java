@@ -147,11 +147,12 @@ public final class ConfigParser {
         AnnounceSettings announce = readAnnounce(root);
         ProbeSettings probe = readProbe(root);
         HealthSettings health = readHealth(root);
+        MetricsSettings metrics = readMetrics(root, cluster);
         root.finish();
         if (cluster == null) {
             return null;
         }
-        return new SagentConfig(label, cluster, nodes, addresses, failover, announce, probe, health);
+        return new SagentConfig(label, cluster, nodes, addresses, failover, announce, probe, health, metrics);
     }
 
     private ClusterSettings readCluster(YamlSection root) {
@@ -462,6 +463,29 @@ public final class ConfigParser {
                 Duration.ofMillis(1), Duration.ofSeconds(10));
         section.finish();
         return new AnnounceSettings(count, interval);
+    }
+
+    private MetricsSettings readMetrics(YamlSection root, ClusterSettings cluster) {
+        Optional<YamlSection> found = root.section("metrics", "{ listen: " + MetricsSettings.DEFAULT_PORT + " }");
+        if (found.isEmpty()) {
+            return MetricsSettings.defaults();
+        }
+        YamlSection section = found.get();
+        Optional<Optional<java.net.InetSocketAddress>> listen = section.typed("listen", MetricsSettings::parse,
+                "a port, an address and port, or off; write e.g. " + MetricsSettings.DEFAULT_PORT + ", 127.0.0.1:"
+                        + MetricsSettings.DEFAULT_PORT + ", [::1]:" + MetricsSettings.DEFAULT_PORT + " or off");
+        section.finish();
+        if (listen.isPresent() && listen.get().isPresent() && TAKEN_PORTS.containsKey(listen.get().get().getPort())) {
+            int port = listen.get().get().getPort();
+            problems.error(section.value("listen").orElseThrow(), "metrics.listen: port " + port + " is "
+                    + TAKEN_PORTS.get(port) + "; pick a free port, e.g. " + MetricsSettings.DEFAULT_PORT);
+        } else if (listen.isPresent() && listen.get().isPresent() && cluster != null
+                && (listen.get().get().getPort() == cluster.port() || listen.get().get().getPort() == cluster.lanPort())) {
+            problems.error(section.value("listen").orElseThrow(), "metrics.listen: port " + listen.get().get().getPort()
+                    + " is the cluster's own (cluster.port or cluster.lan-port); pick another, e.g. "
+                    + MetricsSettings.DEFAULT_PORT);
+        }
+        return listen.map(MetricsSettings::new).orElseGet(MetricsSettings::defaults);
     }
 
     private ProbeSettings readProbe(YamlSection root) {

@@ -17,7 +17,8 @@ public record SagentConfig(
         FailoverSettings failover,
         AnnounceSettings announce,
         ProbeSettings probe,
-        HealthSettings health) {
+        HealthSettings health,
+        MetricsSettings metrics) {
 
     public SagentConfig {
         nodes = List.copyOf(nodes);

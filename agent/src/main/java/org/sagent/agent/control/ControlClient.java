@@ -33,6 +33,10 @@ public final class ControlClient {
     }
 
     public static JsonNode ask(Path socket, JsonNode request, Duration timeout) throws Unreachable {
+        Path directory = socket.toAbsolutePath().getParent();
+        if (!Files.exists(socket) && Files.isDirectory(directory) && !Files.isExecutable(directory)) {
+            throw new Unreachable("permission denied on " + directory + ": run as root");
+        }
         if (!Files.exists(socket)) {
             throw new Unreachable("the agent is not running (no control socket " + socket + ")");
         }

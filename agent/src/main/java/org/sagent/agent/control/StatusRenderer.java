@@ -28,6 +28,12 @@ public final class StatusRenderer {
             String holders = a.holders().isEmpty() ? "nobody (UNSERVED)"
                     : a.holders().size() > 1 ? String.join(" and ", a.holders()) + " (DUPLICATE)"
                     : a.holders().get(0);
+            if (a.pinnedTo() != null) {
+                holders += " (moved there by sagent move-ip)";
+            }
+            if (a.conflict() != null) {
+                holders += " (CONFLICT: " + a.conflict() + " outside the cluster answers for it)";
+            }
             out.append(String.format(Locale.ROOT, "%-22s %-10s %-12s %s%n", a.address(), a.interfaceName(), a.home(),
                     holders));
         }
@@ -51,7 +57,8 @@ public final class StatusRenderer {
         }
         for (StatusReport.Move m : moves) {
             out.append("  ").append(m.at()).append("  ").append(m.address()).append("  ").append(m.from()).append(" -> ")
-                    .append(m.to()).append("  ").append(m.reason()).append("\n");
+                    .append(m.to()).append("  ").append(m.reason())
+                    .append(m.outageMillis() == null ? "" : ", unserved " + m.outageMillis() + " ms").append("\n");
         }
         return out.toString();
     }

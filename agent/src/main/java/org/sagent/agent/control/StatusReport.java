@@ -26,8 +26,13 @@ public record StatusReport(String node, String cluster, List<Node> nodes, List<A
                        List<String> reasons, Boolean lanReachable) {
     }
 
-    /** @param holders the nodes that hold it (more than one is a duplicate; none: unserved) */
-    public record Address(String address, String interfaceName, String home, List<String> holders) {
+    /**
+     * @param holders  the nodes that hold it (more than one is a duplicate; none: unserved)
+     * @param pinnedTo the node {@code sagent move-ip} put it on (null when not pinned)
+     * @param conflict the MAC address of a host outside the cluster answering for it (null when none)
+     */
+    public record Address(String address, String interfaceName, String home, List<String> holders, String pinnedTo,
+                          String conflict) {
     }
 
     /** @param ageMillis how long ago it last ran */
@@ -39,8 +44,13 @@ public record StatusReport(String node, String cluster, List<Node> nodes, List<A
     public record Link(String interfaceName, boolean up, List<String> peersInView, String note) {
     }
 
-    /** One move: when (ISO-8601), which address, from and to which node, why. */
-    public record Move(String at, String address, String from, String to, String reason) {
+    /**
+     * One move: when (ISO-8601), which address, from and to which node, why.
+     *
+     * @param outageMillis for a take: from the moment this node learnt the address was unserved to
+     *                     the moment it served it (null for a release, or when not known)
+     */
+    public record Move(String at, String address, String from, String to, String reason, Long outageMillis) {
     }
 
     /** True when every node is OK and every address held exactly once. */

@@ -1,6 +1,7 @@
 package org.sagent.agent.core;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -16,16 +17,27 @@ import java.util.Set;
  * @param upForMillis      how long its agent has run
  * @param seen             the nodes it has shared a membership view with since it started: their
  *                         absence now means they left, not that they were not found yet
+ * @param pins             the {@code sagent move-ip} commands it was given and still stand, by address
+ *                         (absent in states from agents before 0.1.0: none)
  */
 public record NodeState(String node, long incarnation, Readiness readiness, List<String> reasons, boolean disabled,
                         Set<String> held, Set<String> released, long eligibleForMillis, long upForMillis,
-                        Set<String> seen) {
+                        Set<String> seen, Map<String, Pin> pins) {
 
     public NodeState {
         reasons = List.copyOf(reasons);
         held = Set.copyOf(held);
         released = Set.copyOf(released);
         seen = seen == null ? Set.of() : Set.copyOf(seen);
+        pins = pins == null ? Map.of() : Map.copyOf(pins);
+    }
+
+    /** A state without pins. */
+    public NodeState(String node, long incarnation, Readiness readiness, List<String> reasons, boolean disabled,
+                     Set<String> held, Set<String> released, long eligibleForMillis, long upForMillis,
+                     Set<String> seen) {
+        this(node, incarnation, readiness, reasons, disabled, held, released, eligibleForMillis, upForMillis, seen,
+                Map.of());
     }
 
     /** May take a new address. */

@@ -14,11 +14,12 @@ class StatusRendererTest {
                 List.of(new StatusReport.Node(0, "s0", "192.0.2.10", true, "OK", List.of(), true),
                         new StatusReport.Node(1, "s1", "192.0.2.11", false, peerState,
                                 peerState.equals("OK") ? List.of() : List.of("ocfs2: not mounted"), true)),
-                List.of(new StatusReport.Address("198.51.100.120/24", "eth1", "s0", holders120),
-                        new StatusReport.Address("198.51.100.121/24", "eth1", "s1", List.of("s1"))),
+                List.of(new StatusReport.Address("198.51.100.120/24", "eth1", "s0", holders120, null, null),
+                        new StatusReport.Address("198.51.100.121/24", "eth1", "s1", List.of("s1"), "s1",
+                                "02:00:00:00:00:99")),
                 List.of(new StatusReport.Check("drbd:sstorage", true, false, "DRBD sstorage is Primary and UpToDate", 1200, 3)),
                 new StatusReport.Link("eth0", true, List.of("s1"), "up"),
-                List.of(new StatusReport.Move("2026-11-25T12:03:04.512Z", "198.51.100.120", "s1", "s0", "released it")));
+                List.of(new StatusReport.Move("2026-11-25T12:03:04.512Z", "198.51.100.120", "s1", "s0", "released it", 42L)));
     }
 
     @Test
@@ -28,7 +29,10 @@ class StatusRendererTest {
         assertTrue(text.contains("198.51.100.120/24      eth1       s0           s0"), text);
         assertTrue(text.contains("  drbd:sstorage        OK        1.2s ago     DRBD sstorage is Primary and UpToDate"), text);
         assertTrue(text.contains("Replication link eth0: up; peers in view: s1"), text);
-        assertTrue(text.contains("2026-11-25T12:03:04.512Z  198.51.100.120  s1 -> s0  released it"), text);
+        assertTrue(text.contains("2026-11-25T12:03:04.512Z  198.51.100.120  s1 -> s0  released it, unserved 42 ms"),
+                text);
+        assertTrue(text.contains("198.51.100.121/24      eth1       s1           s1 (moved there by sagent move-ip) "
+                + "(CONFLICT: 02:00:00:00:00:99 outside the cluster answers for it)"), text);
         assertTrue(report(List.of("s0"), "OK").fullyOk());
     }
 

@@ -1,0 +1,29 @@
+package org.sagent.agent.core;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The pins every node agrees on. Each node publishes the pins it was given; every node reads
+ * the same states and so picks the same pin per address: the newest, ties to the lowest node
+ * name (two administrators moving one address at the same millisecond on two nodes).
+ */
+public final class Pins {
+
+    private Pins() {
+    }
+
+    /** Address to the node it is pinned to. */
+    public static Map<String, String> agreed(Collection<NodeState> states) {
+        Map<String, Pin> newest = new HashMap<>();
+        for (NodeState state : states) {
+            state.pins().forEach((address, pin) -> newest.merge(address, pin, (a, b) ->
+                    a.atMillis() != b.atMillis() ? (a.atMillis() > b.atMillis() ? a : b)
+                            : (a.node().compareTo(b.node()) <= 0 ? a : b)));
+        }
+        Map<String, String> result = new HashMap<>();
+        newest.forEach((address, pin) -> result.put(address, pin.node()));
+        return result;
+    }
+}

@@ -1,0 +1,166 @@
+package org.sagent.agent.metrics;
+
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.MetricRegistry;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.sagent.agent.config.SagentConfig;
+import org.sagent.agent.control.StatusReport;
+
+/**
+ * The agent's metrics: a Dropwizard registry (counters and timers updated as things happen,
+ * gauges read from the status report at scrape time), served in the Prometheus text format
+ * by the Prometheus client's HTTP server. Names follow Prometheus conventions: base units,
+ * {@code _total} on counters, labels rather than name suffixes.
+ */
+public final class AgentMetrics implements AutoCloseable {
+
+    static final MetricFamily FAILOVERS = new MetricFamily("sagent_failovers",
+            "Public addresses this node took over, by address and reason (released: handed over by its holder; "
+                    + "holder_lost: its holder left the cluster; unheld: nobody held it)");
+    static final MetricFamily FAILOVER_DURATION = new MetricFamily("sagent_failover_duration_seconds",
+            "From the moment this node learnt an address was unserved to the moment it served it");
+    static final MetricFamily ANNOUNCEMENTS = new MetricFamily("sagent_address_announcements",
+            "Gratuitous ARP frames (IPv4) and unsolicited neighbour advertisements (IPv6) sent");
+    static final MetricFamily CONFLICTS = new MetricFamily("sagent_address_conflicts",
+            "Times a host outside the cluster was found answering for a public address");
+    static final MetricFamily CONFLICT = new MetricFamily("sagent_address_conflict",
+            "1 while a host outside the cluster answers for the address (this node will not take it)");
+    static final MetricFamily HELD = new MetricFamily("sagent_address_held",
+            "1 if this node holds the public address on its interface now");
+    static final MetricFamily HOLDERS = new MetricFamily("sagent_address_holders",
+            "How many nodes hold the address, as this node sees the cluster (1 is right; 0 unserved; 2 duplicate)");
+    static final MetricFamily MEMBERS = new MetricFamily("sagent_cluster_members",
+            "Nodes in this node's replication-link membership view, itself included");
+    static final MetricFamily NODE_STATE = new MetricFamily("sagent_node_state",
+            "1 for each node's current state as this node sees it (OK, STARTING, UNHEALTHY, DISABLED, "
+                    + "DISCONNECTED, STOPPING)");
+    static final MetricFamily CHECK_HEALTHY = new MetricFamily("sagent_health_check_healthy",
+            "1 if this node's health check passes (after rise/fall)");
+    static final MetricFamily CHECK_DURATION = new MetricFamily("sagent_health_check_duration_seconds",
+            "How long the check's last run took");
+    static final MetricFamily REPLICATION_UP = new MetricFamily("sagent_replication_link_up",
+            "1 if the replication interface has carrier");
+    static final MetricFamily LAN_PEER = new MetricFamily("sagent_lan_peer_reachable",
+            "1 if the peer is in this node's LAN-path view");
+    static final MetricFamily BUILD = new MetricFamily("sagent_build_info", "The agent's version");
+
+    static final List<String> STATES = List.of("OK", "STARTING", "UNHEALTHY", "DISABLED", "DISCONNECTED", "STOPPING");
+    private static final Duration REPORT_REUSE = Duration.ofMillis(500);
+
+    private final MetricRegistry registry = new MetricRegistry();
+    private final DropwizardBridge bridge = new DropwizardBridge(registry);
+    private final PrometheusRegistry prometheus = new PrometheusRegistry();
+    private final Supplier<Optional<StatusReport>> reports;
+    private Optional<StatusReport> lastReport = Optional.empty();
+    private long lastReportAt;
+    private HTTPServer server;
+
+    /**
+     * @param reports the current status report, or empty when the agent could not give one in time
+     *                (its gauges are then left out of that scrape rather than made up)
+     */
+    public AgentMetrics(SagentConfig config, String version, Supplier<Optional<StatusReport>> reports) {
+        this.reports = reports;
+        prometheus.register(bridge);
+        registry.register(bridge.name(BUILD, "version", version), (Gauge<Integer>) () -> 1);
+        for (var spec : config.publicAddresses()) {
+            String address = spec.address().address().getHostAddress();
+            String printed = spec.address().toString();
+            gauge(HELD, r -> address(r, printed).map(a -> a.holders().contains(r.node()) ? 1.0 : 0.0),
+                    "address", address, "interface", spec.interfaceName());
+            gauge(HOLDERS, r -> address(r, printed).map(a -> (double) a.holders().size()), "address", address);
+            gauge(CONFLICT, r -> address(r, printed).map(a -> a.conflict() != null ? 1.0 : 0.0), "address", address);
+        }
+        gauge(MEMBERS, r -> Optional.of(r.replication().peersInView().size() + 1.0));
+        gauge(REPLICATION_UP, r -> Optional.of(r.replication().up() ? 1.0 : 0.0));
+        for (var node : config.nodes()) {
+            for (String state : STATES) {
+                gauge(NODE_STATE, r -> r.nodes().stream().filter(n -> n.name().equals(node.name())).findFirst()
+                        .map(n -> n.state().equals(state) ? 1.0 : 0.0), "node", node.name(), "state", state);
+            }
+            if (config.cluster().lanPath()) {
+                gauge(LAN_PEER, r -> r.nodes().stream().filter(n -> n.name().equals(node.name()) && !n.thisNode()
+                        && n.lanReachable() != null).findFirst().map(n -> n.lanReachable() ? 1.0 : 0.0),
+                        "peer", node.name());
+            }
+        }
+    }
+
+    /** Registers the gauges of this node's health checks (known once the checks are built). */
+    public void healthChecks(List<String> names) {
+        for (String name : names) {
+            gauge(CHECK_HEALTHY, r -> check(r, name).map(c -> c.healthy() ? 1.0 : 0.0), "check", name);
+            gauge(CHECK_DURATION, r -> check(r, name).filter(c -> c.tookMillis() >= 0)
+                    .map(c -> c.tookMillis() / 1000.0), "check", name);
+        }
+    }
+
+    /** This node took over {@code address}; {@code outage} when it knows since when the address was unserved. */
+    public void tookOver(String address, String reason, Optional<Duration> outage) {
+        registry.counter(bridge.name(FAILOVERS, "address", address, "reason", reason)).inc();
+        outage.ifPresent(d -> registry.timer(bridge.name(FAILOVER_DURATION, "address", address))
+                .update(d.toNanos(), TimeUnit.NANOSECONDS));
+    }
+
+    public void announced(String address, int frames) {
+        registry.counter(bridge.name(ANNOUNCEMENTS, "address", address)).inc(frames);
+    }
+
+    public void conflict(String address) {
+        registry.counter(bridge.name(CONFLICTS, "address", address)).inc();
+    }
+
+    /** Serves {@code /metrics} on {@code listen}. */
+    public void serve(InetSocketAddress listen) throws IOException {
+        server = HTTPServer.builder().inetAddress(listen.getAddress()).port(listen.getPort()).registry(prometheus)
+                .buildAndStart();
+    }
+
+    /** The port actually listened on (useful when 0 was asked). */
+    public int port() {
+        return server.getPort();
+    }
+
+    /** The exposition as Prometheus would scrape it, for tests. */
+    PrometheusRegistry prometheusRegistry() {
+        return prometheus;
+    }
+
+    private void gauge(MetricFamily family, java.util.function.Function<StatusReport, Optional<Double>> value,
+                       String... labels) {
+        registry.register(bridge.name(family, labels), (Gauge<Double>) () -> report()
+                .flatMap(value).orElse(null));
+    }
+
+    private synchronized Optional<StatusReport> report() {
+        long now = System.nanoTime();
+        if (lastReport.isEmpty() || now - lastReportAt > REPORT_REUSE.toNanos()) {
+            lastReport = reports.get();
+            lastReportAt = now;
+        }
+        return lastReport;
+    }
+
+    private static Optional<StatusReport.Address> address(StatusReport report, String printed) {
+        return report.addresses().stream().filter(a -> a.address().equals(printed)).findFirst();
+    }
+
+    private static Optional<StatusReport.Check> check(StatusReport report, String name) {
+        return report.checks().stream().filter(c -> c.name().equals(name)).findFirst();
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close();
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package org.sagent.agent.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.sagent.agent.config.ConfigParserTest;
+import org.sagent.agent.control.StatusReport;
+
+class AgentMetricsTest {
+
+    private static StatusReport report(List<String> holders101) {
+        return new StatusReport("a", "c1",
+                List.of(new StatusReport.Node(0, "a", "192.0.2.1", true, "OK", List.of(), null),
+                        new StatusReport.Node(1, "b", "192.0.2.2", false, "UNHEALTHY", List.of("samba: down"), null),
+                        new StatusReport.Node(2, "c", "192.0.2.3", false, "DISCONNECTED", List.of(), null)),
+                List.of(new StatusReport.Address("198.51.100.101/24", "eth1", "a", holders101, null, null),
+                        new StatusReport.Address("198.51.100.102/24", "eth1", "b", List.of("a", "b"), null, null),
+                        new StatusReport.Address("198.51.100.103/24", "eth1", "c", List.of(), null,
+                                "02:00:00:00:00:99"),
+                        new StatusReport.Address("198.51.100.104/24", "eth1", "a", List.of("b"), null, null)),
+                List.of(new StatusReport.Check("samba", true, false, "smbd.service active", 300, 12)),
+                new StatusReport.Link("eth0", false, List.of("b"), "replication link down"), List.of());
+    }
+
+    private static String scrape(AgentMetrics metrics) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new PrometheusTextFormatWriter(false).write(out, metrics.prometheusRegistry().scrape());
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void gaugesComeFromTheStatusReportAndEachFamilyIsOneFamily() throws Exception {
+        AgentMetrics metrics = new AgentMetrics(ConfigParserTest.valid(ConfigParserTest.MINIMAL), "1.2.3",
+                () -> Optional.of(report(List.of("a"))));
+        metrics.healthChecks(List.of("samba"));
+        String text = scrape(metrics);
+        assertTrue(text.contains("sagent_address_held{address=\"198.51.100.101\",interface=\"eth1\"} 1.0\n"), text);
+        assertTrue(text.contains("sagent_address_held{address=\"198.51.100.104\",interface=\"eth1\"} 0.0\n"), text);
+        assertTrue(text.contains("sagent_address_holders{address=\"198.51.100.102\"} 2.0\n"), text);
+        assertTrue(text.contains("sagent_address_holders{address=\"198.51.100.103\"} 0.0\n"), text);
+        assertTrue(text.contains("sagent_address_conflict{address=\"198.51.100.103\"} 1.0\n"), text);
+        assertTrue(text.contains("sagent_node_state{node=\"b\",state=\"UNHEALTHY\"} 1.0\n"), text);
+        assertTrue(text.contains("sagent_node_state{node=\"b\",state=\"OK\"} 0.0\n"), text);
+        assertTrue(text.contains("sagent_node_state{node=\"c\",state=\"DISCONNECTED\"} 1.0\n"), text);
+        assertTrue(text.contains("sagent_cluster_members 2.0\n"), text);
+        assertTrue(text.contains("sagent_replication_link_up 0.0\n"), text);
+        assertTrue(text.contains("sagent_health_check_healthy{check=\"samba\"} 1.0\n"), text);
+        assertTrue(text.contains("sagent_health_check_duration_seconds{check=\"samba\"} 0.012\n"), text);
+        assertTrue(text.contains("sagent_build_info{version=\"1.2.3\"} 1\n"), text);
+        assertTrue(text.contains("# HELP sagent_address_held 1 if this node holds the public address"), text);
+        assertEquals(1, text.split("# TYPE sagent_address_held gauge", -1).length - 1, text);
+        assertFalse(text.contains("sagent_lan_peer_reachable"), "no LAN path configured: " + text);
+    }
+
+    @Test
+    void failoversAnnouncementsAndConflictsAreCountedPerAddressAndReason() throws Exception {
+        AgentMetrics metrics = new AgentMetrics(ConfigParserTest.valid(ConfigParserTest.MINIMAL), "1.2.3",
+                () -> Optional.of(report(List.of("a"))));
+        metrics.tookOver("198.51.100.101", "holder_lost", Optional.of(Duration.ofMillis(250)));
+        metrics.tookOver("198.51.100.101", "holder_lost", Optional.of(Duration.ofMillis(350)));
+        metrics.tookOver("198.51.100.102", "released", Optional.empty());
+        metrics.announced("198.51.100.101", 6);
+        metrics.conflict("198.51.100.103");
+        String text = scrape(metrics);
+        assertTrue(text.contains("# TYPE sagent_failovers_total counter"), text);
+        assertTrue(text.contains("sagent_failovers_total{address=\"198.51.100.101\",reason=\"holder_lost\"} 2.0\n"), text);
+        assertTrue(text.contains("sagent_failovers_total{address=\"198.51.100.102\",reason=\"released\"} 1.0\n"), text);
+        assertTrue(text.contains("sagent_failover_duration_seconds_count{address=\"198.51.100.101\"} 2\n"), text);
+        assertTrue(text.matches("(?s).*sagent_failover_duration_seconds\\{address=\"198\\.51\\.100\\.101\","
+                + "quantile=\"0\\.5\"} 0\\.(25|35)0*[0-9]?\n.*"), text);
+        assertTrue(text.contains("sagent_address_announcements_total{address=\"198.51.100.101\"} 6.0\n"), text);
+        assertTrue(text.contains("sagent_address_conflicts_total{address=\"198.51.100.103\"} 1.0\n"), text);
+    }
+
+    @Test
+    void aScrapeWhileTheAgentCannotAnswerLeavesTheGaugesOutAndAsksAgainNextTime() throws Exception {
+        AtomicReference<Optional<StatusReport>> next = new AtomicReference<>(Optional.empty());
+        AtomicInteger asked = new AtomicInteger();
+        AgentMetrics metrics = new AgentMetrics(ConfigParserTest.valid(ConfigParserTest.MINIMAL), "1.2.3", () -> {
+            asked.incrementAndGet();
+            return next.get();
+        });
+        String busy = scrape(metrics);
+        assertFalse(busy.contains("sagent_address_held{"), busy);
+        assertTrue(busy.contains("sagent_build_info{version=\"1.2.3\"} 1"), busy);
+        next.set(Optional.of(report(List.of())));
+        String answered = scrape(metrics);
+        assertTrue(answered.contains("sagent_address_held{address=\"198.51.100.101\",interface=\"eth1\"} 0.0"), answered);
+        assertTrue(asked.get() >= 2, "asked " + asked.get() + " times");
+    }
+}
