@@ -66,7 +66,8 @@ class LauncherIT {
         assertEquals(0, ran.status(), ran.err());
         assertTrue(ran.out().startsWith(EXAMPLE + ": valid: cluster scluster, 2 nodes, 2 public addresses"), ran.out());
         assertTrue(ran.out().contains("172.20.1.20/16 on eth1, home s0"), ran.out());
-        assertEquals("", ran.err());
+        assertEquals(EXAMPLE + ":1:1: warning: this is still the example the package installed: the service will not "
+                + "start until this line is deleted; describe your cluster first\n", ran.err());
     }
 
     @Test

@@ -43,6 +43,8 @@ public final class ConfigParser {
     private static final Map<Integer, String> TAKEN_PORTS = Map.of(7789, "DRBD's usual replication port",
             7777, "OCFS2's o2net port", 445, "Samba's port", 139, "Samba's NetBIOS port");
     private static final int MAX_FILE_BYTES = 1 << 20;
+    /** The shipped example's first line; sagent.service does not start while it is there. */
+    public static final String EXAMPLE_MARKER = "# sagent-example:";
 
     private final String label;
     private final ProblemSink problems;
@@ -130,6 +132,13 @@ public final class ConfigParser {
             return new ConfigResult.Invalid(problems.sorted());
         }
         SagentConfig config = read(root.get());
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].startsWith(EXAMPLE_MARKER)) {
+                problems.warning(i + 1, 1, "this is still the example the package installed: the service will not "
+                        + "start until this line is deleted; describe your cluster first");
+            }
+        }
         return problems.hasErrors() ? new ConfigResult.Invalid(problems.sorted())
                 : new ConfigResult.Valid(config, problems.sorted());
     }

@@ -32,6 +32,10 @@ final class ProblemSink {
         problems.add(new ConfigProblem(file, line, column, ConfigProblem.Severity.ERROR, message));
     }
 
+    void warning(int line, int column, String message) {
+        problems.add(new ConfigProblem(file, line, column, ConfigProblem.Severity.WARNING, message));
+    }
+
     boolean hasErrors() {
         return problems.stream().anyMatch(ConfigProblem::isError);
     }

@@ -1,0 +1,153 @@
+package org.sagent.packaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sagent.netlink.lab.NetnsLab;
+
+/**
+ * The built .deb: what lintian says of it, what it contains, and a real installation in a
+ * minimal Debian 12 tree: install, run, remove, purge, upgrade, with systemd-analyze on the
+ * installed unit and drop-ins.
+ */
+class DebPackageIT {
+
+    private static final Path TARGET = Path.of(System.getProperty("sagent.target", "target"));
+    private static final Path CACHE = Path.of(System.getProperty("sagent.chroot.cache",
+            System.getProperty("user.home") + "/.cache/sagent/chroot"));
+    private static Path deb;
+    private static String version;
+
+    @BeforeAll
+    static void findTheDeb() throws Exception {
+        version = Files.readString(TARGET.resolve("deb/version")).strip();
+        deb = TARGET.resolve("sagent_" + version + "_all.deb");
+        assertTrue(Files.exists(deb), deb + " was not built");
+    }
+
+    @Test
+    void lintianFindsNoErrorAndNoWarning() throws Exception {
+        DebianChroot.Ran lintian = DebianChroot.exec(Duration.ofMinutes(3), "lintian", "--fail-on", "error,warning",
+                "--tag-display-limit", "0", "--display-info", deb.toString());
+        System.out.println("lintian " + deb.getFileName() + ":\n" + lintian.output());
+        assertEquals(0, lintian.status(), lintian.output());
+        assertFalse(lintian.output().lines().anyMatch(l -> l.startsWith("E: ") || l.startsWith("W: ")),
+                lintian.output());
+    }
+
+    @Test
+    void theFilesAreWhereAnAdministratorLooksForThem() throws Exception {
+        String contents = DebianChroot.exec(Duration.ofSeconds(30), "dpkg-deb", "--contents", deb.toString())
+                .orFail("dpkg-deb --contents").output();
+        for (String expected : List.of("-rwxr-xr-x root/root .* ./usr/bin/sagent",
+                "-rw-r--r-- root/root .* ./usr/share/sagent/sagent.jar",
+                "-rw-r--r-- root/root .* ./etc/sagent/sagent.yaml",
+                "-rw-r--r-- root/root .* ./lib/systemd/system/sagent.service",
+                "-rw-r--r-- root/root .* ./lib/systemd/system/o2cb.service.d/50-sagent.conf",
+                "-rw-r--r-- root/root .* ./lib/systemd/system/ctdb.service.d/50-sagent.conf",
+                "-rw-r--r-- root/root .* ./usr/share/man/man8/sagent.8.gz",
+                "-rw-r--r-- root/root .* ./usr/share/bash-completion/completions/sagent",
+                "-rw-r--r-- root/root .* ./usr/share/sagent/prometheus/sagent-alerts.yml",
+                "-rw-r--r-- root/root .* ./usr/share/doc/sagent/copyright",
+                "-rw-r--r-- root/root .* ./usr/share/doc/sagent/changelog.gz")) {
+            assertTrue(contents.lines().anyMatch(l -> l.matches(expected)), expected + " in:\n" + contents);
+        }
+        String control = DebianChroot.exec(Duration.ofSeconds(30), "dpkg-deb", "--field", deb.toString())
+                .orFail("dpkg-deb --field").output();
+        assertTrue(control.contains("Version: " + version + "\n"), control);
+        assertTrue(control.contains("Depends: default-jre-headless (>= 2:1.17) | java17-runtime-headless\n"), control);
+        assertTrue(control.contains("Architecture: all\n"), control);
+    }
+
+    @Test
+    void installsRunsRemovesPurgesAndUpgradesInDebian12(@TempDir Path dir) throws Exception {
+        NetnsLab.requireRoot();
+        // The previous build: this package with a lower version (same files, so dpkg has no
+        // conffile question to ask: an edited one must simply stay).
+        Path previous = repack(dir, "0.0.9");
+        try (DebianChroot tree = DebianChroot.create(CACHE)) {
+            Files.copy(deb, tree.tmp("new.deb"));
+            Files.copy(previous, tree.tmp("previous.deb"));
+            tree.run("apt-get install -y -q /tmp/new.deb").orFail("apt-get install ./sagent.deb");
+
+            String ran = tree.run("sagent version").orFail("sagent version").output();
+            assertTrue(ran.startsWith("sagent "), ran);
+            DebianChroot.Ran check = tree.run("sagent check-config /etc/sagent/sagent.yaml");
+            assertEquals(0, check.status(), check.output());
+            assertTrue(check.output().contains("/etc/sagent/sagent.yaml: valid: cluster scluster, 2 nodes, 2 public "
+                    + "addresses"), check.output());
+            assertTrue(check.output().contains("warning: this is still the example the package installed"),
+                    check.output());
+            tree.run("test -L /etc/systemd/system/multi-user.target.wants/sagent.service")
+                    .orFail("sagent.service enabled at boot by postinst");
+            tree.run("test -x /usr/share/bash-completion/completions/sagent || grep -q _picocli_sagent "
+                    + "/usr/share/bash-completion/completions/sagent").orFail("bash completion");
+            tree.run("man -w sagent >/dev/null 2>&1 || test -f /usr/share/man/man8/sagent.8.gz").orFail("man page");
+
+            // systemd-analyze on the installed unit and drop-ins, over stand-ins for the vendor units.
+            tree.run("for u in drbd o2cb ocfs2 ctdb smbd; do printf '[Unit]\\nDescription=stand-in for %s\\n"
+                    + "[Service]\\nType=oneshot\\nExecStart=/bin/true\\n' $u > /etc/systemd/system/$u.service; done")
+                    .orFail("stand-in vendor units");
+            DebianChroot.Ran verify = tree.run("systemd-analyze verify --man=no sagent.service o2cb.service "
+                    + "ctdb.service 2>&1");
+            System.out.println("systemd-analyze verify:\n" + verify.output());
+            assertEquals(0, verify.status(), verify.output());
+            assertFalse(verify.output().contains("sagent"), "no complaint about sagent's files: " + verify.output());
+            DebianChroot.Ran dropIns = tree.run("systemd-analyze cat-config systemd/system/o2cb.service.d/50-sagent.conf"
+                    + " 2>&1; systemd-delta --type=extended 2>&1 | grep -E 'o2cb|ctdb'");
+            assertTrue(dropIns.output().contains("/lib/systemd/system/o2cb.service.d/50-sagent.conf"), dropIns.output());
+            assertTrue(dropIns.output().contains("/lib/systemd/system/ctdb.service.d/50-sagent.conf"), dropIns.output());
+            DebianChroot.Ran security = tree.run("systemd-analyze security --offline=true --no-pager "
+                    + "/lib/systemd/system/sagent.service 2>&1");
+            System.out.println("systemd-analyze security sagent.service:\n" + security.output());
+            assertTrue(security.output().contains("Overall exposure level for sagent.service"), security.output());
+
+            // remove keeps the edited conffile; reinstalling uses it.
+            tree.run("echo '# edited by the administrator' >> /etc/sagent/sagent.yaml").orFail("edit");
+            tree.run("apt-get remove -y -q sagent").orFail("apt-get remove");
+            tree.run("test ! -e /usr/bin/sagent && grep -q 'edited by the administrator' /etc/sagent/sagent.yaml")
+                    .orFail("remove keeps the edited /etc/sagent/sagent.yaml");
+            tree.run("apt-get install -y -q /tmp/new.deb").orFail("reinstall");
+            tree.run("grep -q 'edited by the administrator' /etc/sagent/sagent.yaml").orFail("reinstall keeps it");
+
+            // purge removes the configuration and the state.
+            tree.run("mkdir -p /var/lib/sagent && touch /var/lib/sagent/disabled /etc/sagent/secret").orFail("state");
+            tree.run("apt-get purge -y -q sagent").orFail("apt-get purge");
+            tree.run("test ! -e /etc/sagent && test ! -e /var/lib/sagent && test ! -e /usr/share/sagent")
+                    .orFail("purge removes /etc/sagent, /var/lib/sagent and the files");
+
+            // upgrade from the previous build keeps an edited conffile and the boot enablement.
+            tree.run("apt-get install -y -q /tmp/previous.deb").orFail("install the previous build");
+            tree.run("echo '# edited before the upgrade' >> /etc/sagent/sagent.yaml").orFail("edit");
+            tree.run("apt-get install -y -q /tmp/new.deb").orFail("upgrade");
+            assertEquals(version, tree.run("dpkg-query -W -f '${Version}' sagent").orFail("dpkg-query").output());
+            tree.run("grep -q 'edited before the upgrade' /etc/sagent/sagent.yaml")
+                    .orFail("the upgrade keeps the edited conffile");
+            tree.run("test -L /etc/systemd/system/multi-user.target.wants/sagent.service")
+                    .orFail("still enabled after the upgrade");
+        }
+    }
+
+    /** This package with another version, as dpkg-deb builds it. */
+    private static Path repack(Path dir, String otherVersion) throws Exception {
+        Path tree = dir.resolve("repack");
+        DebianChroot.exec(Duration.ofSeconds(60), "dpkg-deb", "--raw-extract", deb.toString(), tree.toString())
+                .orFail("dpkg-deb --raw-extract");
+        Path control = tree.resolve("DEBIAN/control");
+        Files.writeString(control, Files.readString(control).replaceFirst("(?m)^Version: .*$",
+                "Version: " + otherVersion));
+        Path out = dir.resolve("sagent_" + otherVersion + "_all.deb");
+        DebianChroot.exec(Duration.ofSeconds(120), "dpkg-deb", "--root-owner-group", "--build", tree.toString(),
+                out.toString()).orFail("dpkg-deb --build");
+        return out;
+    }
+}
