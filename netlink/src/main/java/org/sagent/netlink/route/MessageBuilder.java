@@ -38,6 +38,12 @@ final class MessageBuilder {
         return this;
     }
 
+    /** Bytes as they are (network-order fields, addresses). */
+    MessageBuilder bytes(byte[] value) {
+        buffer.put(value);
+        return this;
+    }
+
     MessageBuilder attribute(int type, byte[] value) {
         int length = 4 + value.length;
         buffer.putShort((short) length);

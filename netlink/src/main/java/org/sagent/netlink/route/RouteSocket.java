@@ -38,7 +38,12 @@ final class RouteSocket implements AutoCloseable {
 
     /** {@code receiveBufferBytes} 0 keeps the system default. */
     RouteSocket(int groups, String description, int receiveBufferBytes) {
-        socket = NativeSocket.open(LibCConstants.AF_NETLINK, LibCConstants.SOCK_RAW, NETLINK_ROUTE, description);
+        this(NETLINK_ROUTE, groups, description, receiveBufferBytes);
+    }
+
+    /** A socket of another netlink family with the same request/reply rules (e.g. NETLINK_SOCK_DIAG). */
+    RouteSocket(int protocol, int groups, String description, int receiveBufferBytes) {
+        socket = NativeSocket.open(LibCConstants.AF_NETLINK, LibCConstants.SOCK_RAW, protocol, description);
         try {
             // Errors carry the kernel's explanation (extended ACK) and not a copy of our request.
             socket.setOption(LibCConstants.SOL_NETLINK, LibCConstants.NETLINK_EXT_ACK, 1, "NETLINK_EXT_ACK");

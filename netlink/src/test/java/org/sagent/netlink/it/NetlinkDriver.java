@@ -25,6 +25,9 @@ import org.sagent.netlink.route.Link;
 import org.sagent.netlink.route.NetlinkEvent;
 import org.sagent.netlink.route.NetlinkEventMonitor;
 import org.sagent.netlink.route.RtNetlink;
+import org.sagent.netlink.route.SockDiag;
+import org.sagent.netlink.route.TcpConnection;
+import org.sagent.netlink.packet.TcpTickle;
 
 /**
  * Runs inside a test namespace as its own JVM and drives the netlink module from commands on
@@ -156,6 +159,28 @@ public final class NetlinkDriver {
                 open.add(ArpConflictWatcher.start(rt.requireLink(w[1]), () -> Set.of(held),
                         (address, mac, packet) -> say("conflict " + address.getHostAddress() + " " + mac)));
                 say("watching");
+            }
+            case "conns" -> {
+                try (SockDiag diag = SockDiag.open()) {
+                    List<TcpConnection> found = diag.establishedOn(InetAddress.getByName(w[1]));
+                    say("conns " + found.size() + found.stream().map(c -> " " + c.localPort() + ">"
+                            + c.remote().getHostAddress() + ":" + c.remotePort()).reduce("", String::concat));
+                }
+            }
+            case "destroy" -> {
+                try (SockDiag diag = SockDiag.open()) {
+                    int destroyed = 0;
+                    for (TcpConnection c : diag.establishedOn(InetAddress.getByName(w[1]))) {
+                        destroyed += diag.destroy(c) ? 1 : 0;
+                    }
+                    say("destroyed " + destroyed);
+                }
+            }
+            case "tickle" -> {
+                try (TcpTickle tickle = TcpTickle.from(InetAddress.getByName(w[1]))) {
+                    say("sent " + tickle.send(Integer.parseInt(w[2]), InetAddress.getByName(w[3]),
+                            Integer.parseInt(w[4]), Integer.parseInt(w[5]), Duration.ofMillis(50)));
+                }
             }
             default -> say("error unknown command " + w[0]);
         }
