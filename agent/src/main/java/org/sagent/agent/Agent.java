@@ -90,6 +90,11 @@ public final class Agent {
         return thread;
     });
     private final Thread pauseDetector = new Thread(this::detectPauses, "pause-detector");
+    private final ScheduledExecutorService connectionTracker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "connection-tracker");
+        thread.setDaemon(true);
+        return thread;
+    });
     private volatile boolean running = true;
     private final java.util.concurrent.ExecutorService peerCheck = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "peer-check");
@@ -231,6 +236,7 @@ public final class Agent {
             }
         }
         watchForConflicts();
+        startConnectionTracking();
         startCarrierWatch();
         // Both groups join at once: each may wait its join timeout when the peer is down.
         java.util.concurrent.CompletableFuture<Void> lanJoined = lanMembership == null
@@ -518,6 +524,44 @@ public final class Agent {
         }
     }
 
+    /**
+     * Every connections.interval: the established client connections on the public addresses
+     * (sock_diag), bounded per address, handed to the controller, which publishes them: whoever
+     * takes an address after this node vanished tickles these clients.
+     */
+    private void startConnectionTracking() {
+        if (!config.connections().tickle()) {
+            return;
+        }
+        Set<String> publicKeys = config.publicAddresses().stream()
+                .map(a -> AddressReconciler.key(a.address().address())).collect(Collectors.toSet());
+        int max = config.connections().maxPerAddress();
+        org.sagent.netlink.route.SockDiag diag;
+        try {
+            diag = org.sagent.netlink.route.SockDiag.open();
+        } catch (org.sagent.netlink.NetlinkException e) {
+            log.warn("cannot list client connections (sock_diag): {}; no tickle ACKs after a takeover", e.getMessage());
+            return;
+        }
+        connectionTracker.scheduleWithFixedDelay(() -> {
+            try {
+                java.util.Map<String, java.util.List<String>> byAddress = new java.util.TreeMap<>();
+                for (org.sagent.netlink.route.TcpConnection c : diag.established()) {
+                    String key = AddressReconciler.key(c.local());
+                    if (publicKeys.contains(key)) {
+                        java.util.List<String> list = byAddress.computeIfAbsent(key, k -> new java.util.ArrayList<>());
+                        if (list.size() < max) {
+                            list.add(c.remote().getHostAddress() + " " + c.remotePort() + " " + c.localPort());
+                        }
+                    }
+                }
+                onLoop(() -> controller.setClients(byAddress));
+            } catch (RuntimeException e) {
+                log.debug("listing client connections failed: {}", e.toString());
+            }
+        }, 0, config.connections().interval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** This node's public addresses from the kernel, re-read at most every half second for the ARP watchers. */
     private final class HeldCache {
         private Set<String> held = Set.of();
@@ -587,6 +631,7 @@ public final class Agent {
         loop.shutdown();
         loop.awaitTermination(2, TimeUnit.SECONDS);
         peerCheck.shutdownNow();
+        connectionTracker.shutdownNow();
         publisher.shutdown();
         publisher.awaitTermination(1, TimeUnit.SECONDS);
         watchdog.ifPresent(WatchdogPinger::close);

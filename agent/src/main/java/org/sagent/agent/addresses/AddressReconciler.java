@@ -58,6 +58,9 @@ public final class AddressReconciler implements AutoCloseable {
         return thread;
     });
 
+    private org.sagent.netlink.route.SockDiag sockDiag;
+    private boolean connectionsUnsupportedLogged;
+
     /** How long a passively seen claim stays in status. */
     private static final Duration CLAIM_MEMORY = Duration.ofMinutes(1);
     private final Map<String, Claim> claimedWhileHeld = new java.util.concurrent.ConcurrentHashMap<>();
@@ -158,6 +161,70 @@ public final class AddressReconciler implements AutoCloseable {
         }
     }
 
+    /**
+     * Resets the established TCP connections on {@code address} (sock_diag SOCK_DESTROY) while it
+     * is still ours, so the kernel's resets reach the clients and they reconnect to the new
+     * holder at once. Returns how many were reset; 0 when the kernel cannot (logged once).
+     */
+    public int killConnections(String address) {
+        InetAddress ip = addresses.get(address).address().address();
+        try {
+            if (sockDiag == null) {
+                sockDiag = org.sagent.netlink.route.SockDiag.open();
+            }
+            int killed = 0;
+            for (org.sagent.netlink.route.TcpConnection connection : sockDiag.establishedOn(ip)) {
+                killed += sockDiag.destroy(connection) ? 1 : 0;
+            }
+            return killed;
+        } catch (NetlinkException e) {
+            if (!connectionsUnsupportedLogged) {
+                connectionsUnsupportedLogged = true;
+                log.warn("cannot reset the client connections on {}: {}; clients reconnect after their TCP "
+                        + "timeouts instead", ip.getHostAddress(), e.getMessage());
+            }
+            return 0;
+        }
+    }
+
+    /**
+     * After the announcements (same thread, so they go first): tickle ACKs to the clients a
+     * vanished holder had on {@code address} ("CLIENT-IP CLIENT-PORT SERVER-PORT" each).
+     * {@code sent} receives the number of tickles sent.
+     */
+    public void tickleInBackground(String address, java.util.List<String> clients, java.util.function.IntConsumer sent) {
+        PublicAddressSpec spec = addresses.get(address);
+        announcer.execute(() -> {
+            int count = 0;
+            try (org.sagent.netlink.packet.TcpTickle tickle = org.sagent.netlink.packet.TcpTickle.from(
+                    spec.address().address())) {
+                // Rounds a little apart, so that one lost while the switch learns the new port is sent again.
+                for (int round = 0; round < org.sagent.agent.config.ConnectionsSettings.TICKLES; round++) {
+                    if (round > 0) {
+                        Thread.sleep(100);
+                    }
+                    for (String client : clients) {
+                        String[] parts = client.split(" ");
+                        InetAddress peer = InetAddress.getByName(parts[0]);
+                        if (peer.getClass() == spec.address().address().getClass()) {
+                            count += tickle.send(Integer.parseInt(parts[2]), peer, Integer.parseInt(parts[1]), 1,
+                                    Duration.ZERO);
+                        }
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.io.IOException | RuntimeException e) {
+                log.warn("could not tickle the clients of {}: {}", spec.address(), e.getMessage());
+            }
+            if (count > 0) {
+                log.info("tickled {} client connections of {} ({} ACKs): they reset and reconnect now",
+                        count / org.sagent.agent.config.ConnectionsSettings.TICKLES, spec.address(), count);
+            }
+            sent.accept(count);
+        });
+    }
+
     /** Probes (if asked), adds and announces {@code address}. */
     public TakeOutcome take(ReconcilePlan.Take take) {
         String address = take.address();
@@ -238,6 +305,9 @@ public final class AddressReconciler implements AutoCloseable {
 
     @Override
     public void close() {
+        if (sockDiag != null) {
+            sockDiag.close();
+        }
         announcer.shutdown();
         rtnetlink.close();
     }

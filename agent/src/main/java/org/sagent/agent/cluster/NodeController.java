@@ -81,6 +81,8 @@ public final class NodeController {
     private final Map<String, Instant> unservedSince = new HashMap<>();
     private final org.sagent.agent.metrics.AgentMetrics metrics;
     private ClusterPicture lastPicture;
+    /** The client connections on the addresses this node holds, from the last sock_diag listing. */
+    private Map<String, List<String>> clients = Map.of();
 
     public NodeController(SagentConfig config, NodeSpec self, Clock clock, AddressReconciler addresses,
                           Consumer<NodeState> publisher, org.sagent.agent.metrics.AgentMetrics metrics) {
@@ -245,12 +247,14 @@ public final class NodeController {
         boolean changed = false;
         for (String address : plan.release()) {
             long start = System.nanoTime();
+            int killed = killConnections(address);
             addresses.release(address);
             changed = true;
             PublicAddressSpec spec = addresses.spec(address);
             String why = releaseReason(address, picture);
-            log.info("released {} on {}: {}, {} ms", spec.address(), spec.interfaceName(), why,
-                    (System.nanoTime() - start) / 1_000_000);
+            log.info("released {} on {}: {}, {} ms{}", spec.address(), spec.interfaceName(), why,
+                    (System.nanoTime() - start) / 1_000_000,
+                    killed > 0 ? "; reset " + killed + " client connections so they reconnect to the new holder" : "");
             remember(address, self.name(), allocation.get(address).orElse("nobody"), why, null);
         }
         if (changed) {
@@ -282,6 +286,9 @@ public final class NodeController {
                 String reason = origin.contains("(released it)") ? "released"
                         : origin.contains("(left the view)") ? "holder_lost" : "unheld";
                 metrics.tookOver(take.address(), reason, outage);
+                if (reason.equals("holder_lost")) {
+                    tickleClientsOfVanished(take.address(), picture);
+                }
                 metrics.announced(take.address(), taken.announcements() * 2);
                 remember(take.address(), origin.split(" ")[0], self.name(), origin.contains("(")
                         ? origin.substring(origin.indexOf('(') + 1, origin.length() - 1) : origin,
@@ -328,7 +335,7 @@ public final class NodeController {
         boolean disabled = draining || disabledByAdmin;
         long eligibleFor = eligibleSince.filter(s -> !disabled).map(s -> Duration.between(s, now).toMillis()).orElse(0L);
         return new NodeState(self.name(), incarnation, readiness, reasons, disabled, held, addresses.recentlyReleased(),
-                eligibleFor, Duration.between(startedAt, now).toMillis(), seen, pins);
+                eligibleFor, Duration.between(startedAt, now).toMillis(), seen, pins, clients);
     }
 
     private ClusterPicture picture(NodeState own, Instant now) {
@@ -347,7 +354,7 @@ public final class NodeController {
             // Durations age while we wait for the next message.
             states.put(entry.getKey(), new NodeState(s.node(), s.incarnation(), s.readiness(), s.reasons(), s.disabled(),
                     s.held(), s.released(), s.eligibleForMillis() > 0 ? s.eligibleForMillis() + age : 0,
-                    s.upForMillis() + age, s.seen(), s.pins()));
+                    s.upForMillis() + age, s.seen(), s.pins(), s.clients()));
             lastKnown.put(entry.getKey(), entry.getValue());
         }
         states.put(self.name(), own);
@@ -469,6 +476,36 @@ public final class NodeController {
         return Optional.empty();
     }
 
+    /** Before a release: resets the address's client connections (connections.kill-on-release). */
+    private int killConnections(String address) {
+        if (!config.connections().killOnRelease()) {
+            return 0;
+        }
+        int killed = addresses.killConnections(address);
+        if (killed > 0) {
+            metrics.connectionsKilled(address, killed);
+        }
+        return killed;
+    }
+
+    /** After taking an address from a node that vanished: tickle ACKs to the clients it had on it. */
+    private void tickleClientsOfVanished(String address, ClusterPicture picture) {
+        if (!config.connections().tickle()) {
+            return;
+        }
+        List<String> known = picture.states().values().stream()
+                .filter(s -> !picture.view().contains(s.node()))
+                .flatMap(s -> s.clients().getOrDefault(address, List.of()).stream()).distinct().toList();
+        if (!known.isEmpty()) {
+            addresses.tickleInBackground(address, known, sent -> metrics.tickles(address, sent));
+        }
+    }
+
+    /** The client connections now on the addresses this node holds (from the agent's periodic listing). */
+    public void setClients(Map<String, List<String>> current) {
+        clients = Map.copyOf(current);
+    }
+
     /** Forgets this node's pins whose node can no longer take the address, or that a newer pin replaced. */
     private boolean dropStalePins(ClusterPicture picture) {
         boolean dropped = false;
@@ -544,9 +581,12 @@ public final class NodeController {
                 }
             });
             String pinnedTo = lastPicture == null ? null : lastPicture.pins().get(key);
+            int connections = holders.contains(self.name()) ? clients.getOrDefault(key, List.of()).size()
+                    : peers.values().stream().filter(r -> r.state().held().contains(key))
+                    .mapToInt(r -> r.state().clients().getOrDefault(key, List.of()).size()).sum();
             list.add(new org.sagent.agent.control.StatusReport.Address(spec.address().toString(), spec.interfaceName(),
                     spec.home(), holders, pinnedTo != null && !pinnedTo.equals(spec.home()) ? pinnedTo : null,
-                    addresses.conflicts().get(key)));
+                    addresses.conflicts().get(key), connections));
         }
         List<org.sagent.agent.control.StatusReport.Check> checks = health == null ? List.of()
                 : health.checks().stream().map(c -> new org.sagent.agent.control.StatusReport.Check(c.name(),
@@ -583,9 +623,11 @@ public final class NodeController {
     /** Removes whatever is left (nobody could take it): a stopped agent leaves no address behind. */
     public void releaseRemaining() {
         for (String address : addresses.held()) {
+            int killed = killConnections(address);
             addresses.release(address);
-            log.info("released {} on {}: stopping and no other node could take it",
-                    addresses.spec(address).address(), addresses.spec(address).interfaceName());
+            log.info("released {} on {}: stopping and no other node could take it{}",
+                    addresses.spec(address).address(), addresses.spec(address).interfaceName(),
+                    killed > 0 ? "; reset " + killed + " client connections" : "");
         }
         lastPublishedAt = Instant.EPOCH;
         publishIfDue(ownState(Set.of(), clock.instant()), clock.instant());

@@ -157,11 +157,13 @@ public final class ConfigParser {
         ProbeSettings probe = readProbe(root);
         HealthSettings health = readHealth(root);
         MetricsSettings metrics = readMetrics(root, cluster);
+        ConnectionsSettings connections = readConnections(root);
         root.finish();
         if (cluster == null) {
             return null;
         }
-        return new SagentConfig(label, cluster, nodes, addresses, failover, announce, probe, health, metrics);
+        return new SagentConfig(label, cluster, nodes, addresses, failover, announce, probe, health, metrics,
+                connections);
     }
 
     private ClusterSettings readCluster(YamlSection root) {
@@ -495,6 +497,21 @@ public final class ConfigParser {
                     + MetricsSettings.DEFAULT_PORT);
         }
         return listen.map(MetricsSettings::new).orElseGet(MetricsSettings::defaults);
+    }
+
+    private ConnectionsSettings readConnections(YamlSection root) {
+        Optional<YamlSection> found = root.section("connections", "{ interval: 3s, max-per-address: 256, tickle: true }");
+        if (found.isEmpty()) {
+            return ConnectionsSettings.defaults();
+        }
+        YamlSection section = found.get();
+        Duration interval = between(section, "interval", section.duration("interval",
+                ConnectionsSettings.DEFAULT_INTERVAL), Duration.ofMillis(500), Duration.ofMinutes(1));
+        int max = section.integer("max-per-address", ConnectionsSettings.DEFAULT_MAX_PER_ADDRESS, 1, 4096);
+        boolean tickle = section.bool("tickle", true);
+        boolean kill = section.bool("kill-on-release", true);
+        section.finish();
+        return new ConnectionsSettings(interval, max, tickle, kill);
     }
 
     private ProbeSettings readProbe(YamlSection root) {

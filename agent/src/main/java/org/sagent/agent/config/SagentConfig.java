@@ -18,7 +18,8 @@ public record SagentConfig(
         AnnounceSettings announce,
         ProbeSettings probe,
         HealthSettings health,
-        MetricsSettings metrics) {
+        MetricsSettings metrics,
+        ConnectionsSettings connections) {
 
     public SagentConfig {
         nodes = List.copyOf(nodes);

@@ -132,6 +132,14 @@ final class YamlSection {
                 .orElse(defaultValue);
     }
 
+    boolean bool(String key, boolean defaultValue) {
+        return typed(key, text -> switch (text) {
+            case "true", "yes", "on" -> java.util.Optional.of(true);
+            case "false", "no", "off" -> java.util.Optional.of(false);
+            default -> java.util.Optional.<Boolean>empty();
+        }, "true or false; write e.g. " + defaultValue).orElse(defaultValue);
+    }
+
     int integer(String key, int defaultValue, int min, int max) {
         Optional<Integer> parsed = typed(key, YamlSection::parseInt, "a whole number; write e.g. " + defaultValue);
         if (parsed.isPresent() && (parsed.get() < min || parsed.get() > max)) {

@@ -28,6 +28,9 @@ public final class StatusRenderer {
             String holders = a.holders().isEmpty() ? "nobody (UNSERVED)"
                     : a.holders().size() > 1 ? String.join(" and ", a.holders()) + " (DUPLICATE)"
                     : a.holders().get(0);
+            if (a.clientConnections() > 0) {
+                holders += ", " + a.clientConnections() + " client connection" + (a.clientConnections() == 1 ? "" : "s");
+            }
             if (a.pinnedTo() != null) {
                 holders += " (moved there by sagent move-ip)";
             }

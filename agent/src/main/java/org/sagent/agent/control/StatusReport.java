@@ -30,9 +30,10 @@ public record StatusReport(String node, String cluster, List<Node> nodes, List<A
      * @param holders  the nodes that hold it (more than one is a duplicate; none: unserved)
      * @param pinnedTo the node {@code sagent move-ip} put it on (null when not pinned)
      * @param conflict the MAC address of a host outside the cluster answering for it (null when none)
+     * @param clientConnections established client TCP connections on it at its holder's last listing
      */
     public record Address(String address, String interfaceName, String home, List<String> holders, String pinnedTo,
-                          String conflict) {
+                          String conflict, int clientConnections) {
     }
 
     /** @param ageMillis how long ago it last ran */

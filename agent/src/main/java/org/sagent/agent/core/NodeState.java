@@ -19,10 +19,13 @@ import java.util.Set;
  *                         absence now means they left, not that they were not found yet
  * @param pins             the {@code sagent move-ip} commands it was given and still stand, by address
  *                         (absent in states from agents before 0.1.0: none)
+ * @param clients          the established client connections on each address it holds, as
+ *                         "CLIENT-IP CLIENT-PORT SERVER-PORT", refreshed every connections.interval:
+ *                         whoever takes an address after this node vanished tickles them
  */
 public record NodeState(String node, long incarnation, Readiness readiness, List<String> reasons, boolean disabled,
                         Set<String> held, Set<String> released, long eligibleForMillis, long upForMillis,
-                        Set<String> seen, Map<String, Pin> pins) {
+                        Set<String> seen, Map<String, Pin> pins, Map<String, List<String>> clients) {
 
     public NodeState {
         reasons = List.copyOf(reasons);
@@ -30,6 +33,15 @@ public record NodeState(String node, long incarnation, Readiness readiness, List
         released = Set.copyOf(released);
         seen = seen == null ? Set.of() : Set.copyOf(seen);
         pins = pins == null ? Map.of() : Map.copyOf(pins);
+        clients = clients == null ? Map.of() : Map.copyOf(clients);
+    }
+
+    /** A state without client connections. */
+    public NodeState(String node, long incarnation, Readiness readiness, List<String> reasons, boolean disabled,
+                     Set<String> held, Set<String> released, long eligibleForMillis, long upForMillis,
+                     Set<String> seen, Map<String, Pin> pins) {
+        this(node, incarnation, readiness, reasons, disabled, held, released, eligibleForMillis, upForMillis, seen,
+                pins, Map.of());
     }
 
     /** A state without pins. */
@@ -37,7 +49,7 @@ public record NodeState(String node, long incarnation, Readiness readiness, List
                      Set<String> held, Set<String> released, long eligibleForMillis, long upForMillis,
                      Set<String> seen) {
         this(node, incarnation, readiness, reasons, disabled, held, released, eligibleForMillis, upForMillis, seen,
-                Map.of());
+                Map.of(), Map.of());
     }
 
     /** May take a new address. */

@@ -50,6 +50,12 @@ public final class AgentMetrics implements AutoCloseable {
             "1 if the replication interface has carrier");
     static final MetricFamily LAN_PEER = new MetricFamily("sagent_lan_peer_reachable",
             "1 if the peer is in this node's LAN-path view");
+    static final MetricFamily KILLED = new MetricFamily("sagent_connections_reset",
+            "Client TCP connections this node reset before releasing an address (they reconnect to the new holder)");
+    static final MetricFamily TICKLES = new MetricFamily("sagent_tickle_acks",
+            "Tickle ACKs sent to the clients of an address taken from a node that vanished");
+    static final MetricFamily CLIENTS = new MetricFamily("sagent_client_connections",
+            "Established client TCP connections on the address at its holder's last listing");
     static final MetricFamily BUILD = new MetricFamily("sagent_build_info", "The agent's version");
 
     static final List<String> STATES = List.of("OK", "STARTING", "UNHEALTHY", "DISABLED", "DISCONNECTED", "STOPPING");
@@ -78,6 +84,7 @@ public final class AgentMetrics implements AutoCloseable {
                     "address", address, "interface", spec.interfaceName());
             gauge(HOLDERS, r -> address(r, printed).map(a -> (double) a.holders().size()), "address", address);
             gauge(CONFLICT, r -> address(r, printed).map(a -> a.conflict() != null ? 1.0 : 0.0), "address", address);
+            gauge(CLIENTS, r -> address(r, printed).map(a -> (double) a.clientConnections()), "address", address);
         }
         gauge(MEMBERS, r -> Optional.of(r.replication().peersInView().size() + 1.0));
         gauge(REPLICATION_UP, r -> Optional.of(r.replication().up() ? 1.0 : 0.0));
@@ -112,6 +119,16 @@ public final class AgentMetrics implements AutoCloseable {
 
     public void announced(String address, int frames) {
         registry.counter(bridge.name(ANNOUNCEMENTS, "address", address)).inc(frames);
+    }
+
+    public void connectionsKilled(String address, int count) {
+        registry.counter(bridge.name(KILLED, "address", address)).inc(count);
+    }
+
+    public void tickles(String address, int count) {
+        if (count > 0) {
+            registry.counter(bridge.name(TICKLES, "address", address)).inc(count);
+        }
     }
 
     public void conflict(String address) {

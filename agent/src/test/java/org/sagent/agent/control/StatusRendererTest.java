@@ -14,9 +14,9 @@ class StatusRendererTest {
                 List.of(new StatusReport.Node(0, "s0", "192.0.2.10", true, "OK", List.of(), true),
                         new StatusReport.Node(1, "s1", "192.0.2.11", false, peerState,
                                 peerState.equals("OK") ? List.of() : List.of("ocfs2: not mounted"), true)),
-                List.of(new StatusReport.Address("198.51.100.120/24", "eth1", "s0", holders120, null, null),
+                List.of(new StatusReport.Address("198.51.100.120/24", "eth1", "s0", holders120, null, null, 3),
                         new StatusReport.Address("198.51.100.121/24", "eth1", "s1", List.of("s1"), "s1",
-                                "02:00:00:00:00:99")),
+                                "02:00:00:00:00:99", 0)),
                 List.of(new StatusReport.Check("drbd:sstorage", true, false, "DRBD sstorage is Primary and UpToDate", 1200, 3)),
                 new StatusReport.Link("eth0", true, List.of("s1"), "up"),
                 List.of(new StatusReport.Move("2026-11-25T12:03:04.512Z", "198.51.100.120", "s1", "s0", "released it", 42L)));

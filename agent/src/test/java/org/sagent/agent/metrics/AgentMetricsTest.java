@@ -23,11 +23,11 @@ class AgentMetricsTest {
                 List.of(new StatusReport.Node(0, "a", "192.0.2.1", true, "OK", List.of(), null),
                         new StatusReport.Node(1, "b", "192.0.2.2", false, "UNHEALTHY", List.of("samba: down"), null),
                         new StatusReport.Node(2, "c", "192.0.2.3", false, "DISCONNECTED", List.of(), null)),
-                List.of(new StatusReport.Address("198.51.100.101/24", "eth1", "a", holders101, null, null),
-                        new StatusReport.Address("198.51.100.102/24", "eth1", "b", List.of("a", "b"), null, null),
+                List.of(new StatusReport.Address("198.51.100.101/24", "eth1", "a", holders101, null, null, 2),
+                        new StatusReport.Address("198.51.100.102/24", "eth1", "b", List.of("a", "b"), null, null, 0),
                         new StatusReport.Address("198.51.100.103/24", "eth1", "c", List.of(), null,
-                                "02:00:00:00:00:99"),
-                        new StatusReport.Address("198.51.100.104/24", "eth1", "a", List.of("b"), null, null)),
+                                "02:00:00:00:00:99", 0),
+                        new StatusReport.Address("198.51.100.104/24", "eth1", "a", List.of("b"), null, null, 0)),
                 List.of(new StatusReport.Check("samba", true, false, "smbd.service active", 300, 12)),
                 new StatusReport.Link("eth0", false, List.of("b"), "replication link down"), List.of());
     }

@@ -1,0 +1,200 @@
+package org.sagent.agent.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.sagent.netlink.lab.LabProcess;
+import org.sagent.netlink.lab.NetnsLab;
+
+/**
+ * Client connections at a move, with Debian's real smbd on each server and smbclient on the
+ * client keeping one session open and writing every 100 ms (reconnecting after an error, as
+ * SMB clients do). A drain (F8) and a failback reset the sessions on the released address so
+ * the client reconnects at once; after a power loss (F3) the new holder tickles the dead
+ * server's clients. Prints the time from each fault to the client's next successful write,
+ * with and without tickle ACKs.
+ */
+class ClientConnectionsIT {
+
+    private static final Duration START = Duration.ofSeconds(40);
+    private static final Map<String, Long> RECOVERY = new ConcurrentHashMap<>();
+
+    @RegisterExtension
+    final NetnsLab lab = new NetnsLab();
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void requireSamba() {
+        for (String tool : List.of("/usr/sbin/smbd", "/usr/bin/smbclient")) {
+            if (!Files.isExecutable(Path.of(tool))) {
+                String why = tool + " is missing: apt-get install samba smbclient (.ci/run does)";
+                if (System.getenv("CI") != null) {
+                    throw new AssertionError(why);
+                }
+                Assumptions.abort(why);
+            }
+        }
+    }
+
+    @AfterAll
+    static void printFigures() {
+        System.out.println("SMB client: fault to next successful write, ms: " + new java.util.TreeMap<>(RECOVERY));
+    }
+
+    private LabProcess smbd(ClusterLab cluster, String node) throws Exception {
+        Path home = dir.resolve(node + "-samba");
+        for (String sub : List.of("lock", "state", "cache", "private", "run", "share", "log")) {
+            Files.createDirectories(home.resolve(sub));
+        }
+        Path conf = home.resolve("smb.conf");
+        Files.writeString(conf, """
+                [global]
+                  server role = standalone server
+                  map to guest = Bad User
+                  lock directory = %1$s/lock
+                  state directory = %1$s/state
+                  cache directory = %1$s/cache
+                  private dir = %1$s/private
+                  pid directory = %1$s/run
+                  ncalrpc dir = %1$s/run/ncalrpc
+                  log file = %1$s/log/smbd.log
+                  smb ports = 445
+                  disable netbios = yes
+                  load printers = no
+                  printcap name = /dev/null
+                  disable spoolss = yes
+                  kernel oplocks = no
+                [share]
+                  path = %1$s/share
+                  guest ok = yes
+                  read only = no
+                  force user = root
+                """.formatted(home));
+        NetnsLab.Netns ns = cluster.servers.get(node);
+        // Its own process group (no --no-process-group): smbd signals its whole group when it stops.
+        LabProcess smbd = lab.start(ns, "smbd", "--foreground", "--configfile=" + conf);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!lab.exec(ns, "ss", "-ltn").stdout().contains(":445 ")) {
+            assertTrue(System.nanoTime() < deadline && smbd.isAlive(), "smbd listening on 445 in " + node
+                    + ": " + smbd.stderr());
+            Thread.sleep(100);
+        }
+        return smbd;
+    }
+
+    private ClusterLab cluster(String connections) throws Exception {
+        ClusterLab cluster = new ClusterLab(lab, dir, 2, "auto");
+        for (String node : List.of("s0", "s1")) {
+            Path config = cluster.configOf(node);
+            Files.writeString(config, Files.readString(config) + "connections: " + connections + "\n");
+            smbd(cluster, node);
+        }
+        cluster.start("s0");
+        cluster.start("s1");
+        cluster.await(() -> cluster.held("s0").equals(Set.of(ClusterLab.PUBLIC_0))
+                && cluster.held("s1").equals(Set.of(ClusterLab.PUBLIC_1)), START, "homes held");
+        return cluster;
+    }
+
+    private LabProcess client(ClusterLab cluster, int seconds) throws Exception {
+        Path file = dir.resolve("payload.txt");
+        Files.writeString(file, "a small document\n".repeat(64));
+        LabProcess client = lab.startJava(cluster.client, SmbClientLoop.class, "//" + ClusterLab.PUBLIC_0 + "/share",
+                file.toString(), String.valueOf(seconds));
+        awaitWritesAfter(client, System.currentTimeMillis(), 5, Duration.ofSeconds(30));
+        return client;
+    }
+
+    /** The time of the {@code count}-th successful write after {@code since} (epoch ms). */
+    private static long awaitWritesAfter(LabProcess client, long since, int count, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<Long> writes = client.stdout().stream().filter(l -> l.startsWith("S "))
+                    .map(l -> Long.parseLong(l.substring(2))).filter(t -> t > since).toList();
+            if (writes.size() >= count) {
+                return writes.get(count - 1);
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the SMB client wrote nothing " + timeout.toSeconds() + " s after " + since
+                + "; it said: " + client.stdout());
+    }
+
+    private static long recovery(LabProcess client, long faultAt, String what) throws InterruptedException {
+        long first = awaitWritesAfter(client, faultAt, 1, Duration.ofSeconds(60));
+        long ms = first - faultAt;
+        RECOVERY.put(what, ms);
+        System.out.printf("%s: the client wrote again %d ms after the fault; around it (ms from the fault): %s%n", what,
+                ms, client.stdout().stream().filter(l -> !l.startsWith("S ") || Math.abs(Long.parseLong(l.split(" ")[1])
+                        - faultAt) < 1000).map(l -> {
+                            String[] w = l.split(" ", 3);
+                            long t = Long.parseLong(w[1]) - faultAt;
+                            return w[0] + " " + t + (w.length > 2 ? " " + w[2] : "");
+                        }).filter(l -> Math.abs(Long.parseLong(l.split(" ")[1])) < 20_000).toList());
+        return ms;
+    }
+
+    @Test
+    void drainAndFailbackResetTheSessionsAndAfterAPowerLossTheClientsAreTickled() throws Exception {
+        ClusterLab cluster = cluster("{ interval: 1s }");
+        LabProcess client = client(cluster, 90);
+
+        // F8: a graceful stop resets the sessions on the address before releasing it.
+        long drain = System.currentTimeMillis();
+        cluster.stopped.add(cluster.agents.get("s0"));
+        cluster.agents.get("s0").signal("TERM");
+        recovery(client, drain, "F8 drain (sessions reset)");
+        cluster.agents.get("s0").awaitExit(Duration.ofSeconds(20));
+        assertFalse(cluster.logLines("s0", "client connections so they reconnect to the new holder").isEmpty(),
+                "s0 reset the client's session when it released its address: " + cluster.logLines("s0", "released"));
+
+        // Failback: s1 releases the address (resetting the session) and s0 takes it again.
+        cluster.start("s0");
+        cluster.await(() -> cluster.held("s0").equals(Set.of(ClusterLab.PUBLIC_0)), START, "failback to s0");
+        long back = System.currentTimeMillis();
+        awaitWritesAfter(client, back, 3, Duration.ofSeconds(30));
+        assertFalse(cluster.logLines("s1", "client connections so they reconnect to the new holder").isEmpty(),
+                "s1 reset the session at failback: " + cluster.logLines("s1", "released") + "; client: "
+                        + client.stdout());
+        Thread.sleep(2500); // s0 lists and publishes its client connections (every second)
+
+        // F3: s0 loses power with the session open; s1 takes the address and tickles the client.
+        long power = System.currentTimeMillis();
+        cluster.powerLoss("s0");
+        recovery(client, power, "F3 power loss, tickle ACKs on");
+        cluster.await(() -> !cluster.logLines("s1", "tickled 1 client connections of 198.51.100.120").isEmpty(),
+                Duration.ofSeconds(10), "s1 tickling the client of the lost node");
+        String metrics = lab.exec(cluster.servers.get("s1"), "curl", "-sS", "--max-time", "5",
+                "http://192.0.2.11:9775/metrics").stdout();
+        assertTrue(metrics.matches("(?s).*sagent_tickle_acks_total\\{address=\"198\\.51\\.100\\.120\"} [3-9].*"), metrics);
+        assertTrue(metrics.matches("(?s).*sagent_connections_reset_total\\{address=\"198\\.51\\.100\\.120\"} [1-9].*"),
+                metrics);
+    }
+
+    @Test
+    void withoutTickleAcksTheClientOfALostNodeWaitsForItsOwnRetransmission() throws Exception {
+        ClusterLab cluster = cluster("{ interval: 1s, tickle: false }");
+        LabProcess client = client(cluster, 60);
+        long power = System.currentTimeMillis();
+        cluster.powerLoss("s0");
+        long ms = recovery(client, power, "F3 power loss, tickle ACKs off");
+        assertTrue(cluster.logLines("s1", "tickled").isEmpty(), "no tickles when they are off");
+        assertTrue(ms < 60_000, "the client recovered by itself");
+    }
+}
