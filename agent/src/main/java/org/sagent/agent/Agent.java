@@ -128,12 +128,12 @@ public final class Agent {
                     ObjectNode reply = ControlServer.ok();
                     reply.set("status", JSON.valueToTree(report()));
                     return (JsonNode) reply;
-                }).get(1500, TimeUnit.MILLISECONDS);
+                }).get(4000, TimeUnit.MILLISECONDS);
                 case "move-ip" -> {
                     String address = request.path("address").asText("");
                     String node = request.path("node").asText("");
                     Optional<String> refused = loop.submit(() -> controller.moveIp(address, node))
-                            .get(1500, TimeUnit.MILLISECONDS);
+                            .get(4000, TimeUnit.MILLISECONDS);
                     yield refused.map(ControlServer::error).orElseGet(ControlServer::ok);
                 }
                 case "disable", "enable" -> {
@@ -145,7 +145,7 @@ public final class Agent {
                     } else {
                         Files.deleteIfExists(flag);
                     }
-                    loop.submit(() -> controller.setDisabled(disable)).get(1500, TimeUnit.MILLISECONDS);
+                    loop.submit(() -> controller.setDisabled(disable)).get(4000, TimeUnit.MILLISECONDS);
                     yield ControlServer.ok().put("disabled", disable);
                 }
                 default -> ControlServer.error("unknown command '" + command + "'; known: status, disable, enable, move-ip");
@@ -164,9 +164,14 @@ public final class Agent {
 
     /** The status report for a metrics scrape, from any thread; empty when the loop is too busy to answer. */
     private Optional<org.sagent.agent.control.StatusReport> reportForMetrics() {
+        java.util.concurrent.Future<org.sagent.agent.control.StatusReport> future = null;
         try {
-            return Optional.of(loop.submit(this::report).get(1, TimeUnit.SECONDS));
+            future = loop.submit(this::report);
+            return Optional.of(future.get(1, TimeUnit.SECONDS));
         } catch (Exception e) {
+            if (future != null) {
+                future.cancel(false); // not left queued on a loop that is already behind
+            }
             return Optional.empty();
         }
     }
@@ -177,6 +182,7 @@ public final class Agent {
                 org.sagent.agent.cli.VersionCommand.version(), this::reportForMetrics);
         awaitOwnAddresses();
         addresses = new AddressReconciler(config, clock);
+        addresses.onAnnounced((address, frames) -> metrics.announced(address, frames));
         membership = MembershipChannel.replication(config, self, event -> onLoop(() -> controller.onMembership(event)),
                 clock);
         if (config.cluster().lanPath()) {
@@ -503,11 +509,19 @@ public final class Agent {
         HeldCache held = new HeldCache();
         try (RtNetlink rt = RtNetlink.open()) {
             for (String name : interfaces) {
-                Link link = rt.requireLink(name);
+                Optional<Link> found = rt.link(name);
+                if (found.isEmpty()) {
+                    log.warn("no interface {}: not watching it for address conflicts", name);
+                    continue;
+                }
+                Link link = found.get();
                 conflictWatchers.add(org.sagent.netlink.packet.ArpConflictWatcher.start(link, held::ipv4,
                         (address, claimedBy, packet) -> {
                             if (packet.senderIp().equals(org.sagent.netlink.packet.ArpPacket.UNSPECIFIED)) {
                                 return; // a probe asks, it does not claim: a peer cut off on the replication link probes (F6)
+                            }
+                            if (controller.clusterMacs().contains(claimedBy.toString())) {
+                                return; // a node of this cluster: a duplicate its agents resolve (F4), not a foreign host
                             }
                             String key = AddressReconciler.key(address);
                             if (!held.fresh().contains(key)) {
@@ -530,9 +544,6 @@ public final class Agent {
      * takes an address after this node vanished tickles these clients.
      */
     private void startConnectionTracking() {
-        if (!config.connections().tickle()) {
-            return;
-        }
         Set<String> publicKeys = config.publicAddresses().stream()
                 .map(a -> AddressReconciler.key(a.address().address())).collect(Collectors.toSet());
         int max = config.connections().maxPerAddress();
@@ -619,17 +630,35 @@ public final class Agent {
         log.info("stopping: {}{}", why, keep ? "; keeping the addresses in place for the next agent (" + marker + ")"
                 : "; handing the addresses over");
         notifier.stopping("stopping: " + why);
-        if (!keep && controller != null) {
-            loop.submit(controller::startDraining).get(5, TimeUnit.SECONDS);
-            long deadline = System.nanoTime() + HANDOVER_WAIT.toNanos();
-            while (System.nanoTime() < deadline && !loop.submit(controller::handedOver).get(5, TimeUnit.SECONDS)) {
-                Thread.sleep(20);
+        boolean released = keep || controller == null;
+        if (!released) {
+            try {
+                loop.submit(controller::startDraining).get(5, TimeUnit.SECONDS);
+                long deadline = System.nanoTime() + HANDOVER_WAIT.toNanos();
+                while (System.nanoTime() < deadline
+                        && !loop.submit(controller::handedOver).get(5, TimeUnit.SECONDS)) {
+                    Thread.sleep(20);
+                }
+                loop.submit(controller::releaseRemaining).get(5, TimeUnit.SECONDS);
+                released = true;
+            } catch (java.util.concurrent.TimeoutException e) {
+                // A stop during a slow start (systemd's start timeout) or an overloaded machine.
+                log.warn("stopping: the agent's loop did not answer within 5 s; releasing the addresses without "
+                        + "waiting for a hand-over");
             }
-            loop.submit(controller::releaseRemaining).get(5, TimeUnit.SECONDS);
         }
         running = false;
         loop.shutdown();
-        loop.awaitTermination(2, TimeUnit.SECONDS);
+        boolean loopEnded = loop.awaitTermination(2, TimeUnit.SECONDS);
+        if (!loopEnded) {
+            loop.shutdownNow();
+            loopEnded = loop.awaitTermination(2, TimeUnit.SECONDS);
+        }
+        if (!released && loopEnded) {
+            controller.releaseRemaining(); // the loop has stopped: nothing else touches the controller now
+        } else if (!released) {
+            removePublicAddressesDirectly(); // the loop is stuck in a call: leave its objects alone
+        }
         peerCheck.shutdownNow();
         connectionTracker.shutdownNow();
         publisher.shutdown();
@@ -644,6 +673,23 @@ public final class Agent {
         closeQuietly(checks);
         closeQuietly(addressEvents);
         closeQuietly(addresses);
+    }
+
+    /** Last resort when stopping with a stuck loop: deletes the public addresses through a socket of its own. */
+    private void removePublicAddressesDirectly() {
+        try (RtNetlink rt = RtNetlink.open()) {
+            for (PublicAddressSpec spec : config.publicAddresses()) {
+                rt.link(spec.interfaceName()).ifPresent(link -> {
+                    if (rt.deleteAddress(link, spec.address().address(), spec.address().prefixLength())
+                            instanceof org.sagent.netlink.route.DeleteResult.Deleted) {
+                        log.warn("released {} on {}: stopping with a stuck agent loop, no hand-over",
+                                spec.address(), spec.interfaceName());
+                    }
+                });
+            }
+        } catch (RuntimeException e) {
+            log.warn("while stopping: could not remove the public addresses: {}", e.toString());
+        }
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

@@ -59,6 +59,8 @@ public final class AddressReconciler implements AutoCloseable {
     });
 
     private org.sagent.netlink.route.SockDiag sockDiag;
+    /** Told how many announcement frames went out for an address (on the announcer thread). */
+    private volatile java.util.function.ObjIntConsumer<String> announced = (address, frames) -> { };
     private boolean connectionsUnsupportedLogged;
 
     /** How long a passively seen claim stays in status. */
@@ -174,7 +176,14 @@ public final class AddressReconciler implements AutoCloseable {
             }
             int killed = 0;
             for (org.sagent.netlink.route.TcpConnection connection : sockDiag.establishedOn(ip)) {
-                killed += sockDiag.destroy(connection) ? 1 : 0;
+                try {
+                    killed += sockDiag.destroy(connection) ? 1 : 0;
+                } catch (NetlinkException e) {
+                    if (e.getMessage().contains("CONFIG_INET_DIAG_DESTROY") || e.getMessage().contains("EPERM")) {
+                        throw e;
+                    }
+                    log.info("could not reset {}: {}", connection, e.getMessage()); // this one only; go on
+                }
             }
             return killed;
         } catch (NetlinkException e) {
@@ -278,6 +287,25 @@ public final class AddressReconciler implements AutoCloseable {
         }
     }
 
+    /** Who counts the announcement frames sent. */
+    public void onAnnounced(java.util.function.ObjIntConsumer<String> listener) {
+        announced = listener;
+    }
+
+    /** This node's MAC addresses on the public-address interfaces (what its peers see in ARP). */
+    public Set<String> interfaceMacs() {
+        Set<String> macs = new java.util.TreeSet<>();
+        for (PublicAddressSpec spec : addresses.values()) {
+            rtnetlink.link(spec.interfaceName()).flatMap(Link::mac).ifPresent(m -> macs.add(m.toString()));
+        }
+        return macs;
+    }
+
+    /** Forgets what a take-time probe found for {@code address}: a member holds it, or it was a member. */
+    public void clearTakeConflict(String address) {
+        conflicts.remove(address);
+    }
+
     /** Gratuitous ARP (both forms) or unsolicited neighbour advertisements, off the loop thread. */
     public void announceInBackground(String address) {
         PublicAddressSpec spec = addresses.get(address);
@@ -286,11 +314,13 @@ public final class AddressReconciler implements AutoCloseable {
                 Link link = rtnetlink.requireLink(spec.interfaceName());
                 if (spec.address().address() instanceof Inet4Address v4) {
                     try (ArpChannel arp = ArpChannel.open(link)) {
-                        arp.announce(v4, announce.count(), announce.interval(), AnnounceForm.REQUEST, AnnounceForm.REPLY);
+                        announced.accept(address, arp.announce(v4, announce.count(), announce.interval(),
+                                AnnounceForm.REQUEST, AnnounceForm.REPLY));
                     }
                 } else {
                     try (NeighbourDiscoveryChannel nd = NeighbourDiscoveryChannel.open(link)) {
-                        nd.advertise((Inet6Address) spec.address().address(), announce.count(), announce.interval());
+                        announced.accept(address, nd.advertise((Inet6Address) spec.address().address(),
+                                announce.count(), announce.interval()));
                     }
                 }
             } catch (NetlinkException e) {

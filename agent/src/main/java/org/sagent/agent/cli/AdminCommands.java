@@ -27,6 +27,10 @@ final class AdminCommands {
                 description = "Where the agent's control socket is (default: ${DEFAULT-VALUE}).")
         Path runtimeDirectory;
 
+        @CommandLine.Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "5",
+                description = "How long to wait for each answer of the agent (default: ${DEFAULT-VALUE}).")
+        int timeoutSeconds;
+
         @CommandLine.Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "10",
                 description = "How long to wait for the change to take effect (default: ${DEFAULT-VALUE}).")
         int waitSeconds;
@@ -47,7 +51,7 @@ final class AdminCommands {
         public Integer call() throws Exception {
             Path socket = Agent.controlSocket(runtimeDirectory);
             try {
-                JsonNode reply = ControlClient.ask(socket, request(), Duration.ofSeconds(5));
+                JsonNode reply = ControlClient.ask(socket, request(), Duration.ofSeconds(timeoutSeconds));
                 if (!reply.path("ok").asBoolean()) {
                     spec.commandLine().getErr().println("sagent " + command() + ": " + reply.path("error").asText());
                     return ExitCodes.FAILED;
@@ -55,7 +59,7 @@ final class AdminCommands {
                 long deadline = System.nanoTime() + Duration.ofSeconds(waitSeconds).toNanos();
                 while (true) {
                     JsonNode status = ControlClient.ask(socket, JSON.createObjectNode().put("command", "status"),
-                            Duration.ofSeconds(5));
+                            Duration.ofSeconds(timeoutSeconds));
                     StatusReport report = JSON.treeToValue(status.get("status"), StatusReport.class);
                     if (done(report)) {
                         spec.commandLine().getOut().println(doneText());
@@ -148,9 +152,15 @@ final class AdminCommands {
 
         @Override
         boolean done(StatusReport report) {
-            return report.addresses().stream().filter(a -> a.address().equals(address)
-                            || a.address().startsWith(address + "/"))
+            return report.addresses().stream().filter(a -> sameAddress(a.address(), address))
                     .anyMatch(a -> a.holders().equals(java.util.List.of(node)));
+        }
+
+        /** 2001:db8::120 and 2001:db8:0:0:0:0:0:120/64 are one address. */
+        static boolean sameAddress(String a, String b) {
+            java.util.Optional<java.net.InetAddress> x = org.sagent.agent.config.IpLiterals.parse(a.split("/")[0]);
+            java.util.Optional<java.net.InetAddress> y = org.sagent.agent.config.IpLiterals.parse(b.split("/")[0]);
+            return x.isPresent() && x.equals(y);
         }
 
         @Override

@@ -42,6 +42,10 @@ public final class StatusCommand implements Callable<Integer> {
             description = "Where the agent's control socket is (default: ${DEFAULT-VALUE}).")
     Path runtimeDirectory;
 
+    @CommandLine.Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "5",
+            description = "How long to wait for the agent's answer (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
     @CommandLine.Option(names = {"-c", "--config"}, paramLabel = "FILE",
             defaultValue = CheckConfigCommand.DEFAULT_CONFIG,
             description = "Used when the agent is down, to show the addresses present on this node.")
@@ -53,7 +57,7 @@ public final class StatusCommand implements Callable<Integer> {
         JsonNode reply;
         try {
             reply = ControlClient.ask(Agent.controlSocket(runtimeDirectory),
-                    JSON.createObjectNode().put("command", "status"), Duration.ofSeconds(5));
+                    JSON.createObjectNode().put("command", "status"), Duration.ofSeconds(timeoutSeconds));
         } catch (ControlClient.Unreachable e) {
             spec.commandLine().getErr().println("sagent status: " + e.getMessage());
             if (e.getMessage().startsWith("the agent is not running")) {

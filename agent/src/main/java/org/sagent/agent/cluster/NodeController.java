@@ -83,10 +83,15 @@ public final class NodeController {
     private ClusterPicture lastPicture;
     /** The client connections on the addresses this node holds, from the last sock_diag listing. */
     private Map<String, List<String>> clients = Map.of();
+    private final Set<String> ownMacs;
+    /** The MAC addresses of every node this node has heard of: their ARP is no foreign conflict. */
+    private volatile Set<String> clusterMacs = Set.of();
 
     public NodeController(SagentConfig config, NodeSpec self, Clock clock, AddressReconciler addresses,
                           Consumer<NodeState> publisher, org.sagent.agent.metrics.AgentMetrics metrics) {
         this.metrics = metrics;
+        this.ownMacs = addresses.interfaceMacs();
+        this.clusterMacs = ownMacs;
         this.config = config;
         this.self = self;
         this.clock = clock;
@@ -218,11 +223,15 @@ public final class NodeController {
             picture = picture(own, now);
         }
         lastPicture = picture;
+        Set<String> macs = new java.util.HashSet<>(ownMacs);
+        picture.states().values().forEach(s -> macs.addAll(s.macs()));
+        clusterMacs = Set.copyOf(macs);
         for (ClusterPicture.Address address : picture.addresses()) {
             if (picture.holders(address.address()).isEmpty()) {
                 unservedSince.putIfAbsent(address.address(), now);
             } else {
                 unservedSince.remove(address.address());
+                addresses.clearTakeConflict(address.address()); // a member answered our probe: no conflict
             }
         }
         Map<String, Optional<String>> allocation = Allocation.compute(picture);
@@ -289,13 +298,16 @@ public final class NodeController {
                 if (reason.equals("holder_lost")) {
                     tickleClientsOfVanished(take.address(), picture);
                 }
-                metrics.announced(take.address(), taken.announcements() * 2);
                 remember(take.address(), origin.split(" ")[0], self.name(), origin.contains("(")
                         ? origin.substring(origin.indexOf('(') + 1, origin.length() - 1) : origin,
                         outage.map(Duration::toMillis).orElse(null));
-            } else if (outcome instanceof AddressReconciler.TakeOutcome.InUse inUse
-                    && !inUse.mac().equals(conflictBefore)) {
-                metrics.conflict(take.address());
+            } else if (outcome instanceof AddressReconciler.TakeOutcome.InUse inUse) {
+                if (clusterMacs.contains(inUse.mac())) {
+                    // A node of this cluster still answers (its agent died or froze): not a foreign host.
+                    addresses.clearTakeConflict(take.address());
+                } else if (!inUse.mac().equals(conflictBefore)) {
+                    metrics.conflict(take.address());
+                }
             }
         }
         return changed;
@@ -335,7 +347,7 @@ public final class NodeController {
         boolean disabled = draining || disabledByAdmin;
         long eligibleFor = eligibleSince.filter(s -> !disabled).map(s -> Duration.between(s, now).toMillis()).orElse(0L);
         return new NodeState(self.name(), incarnation, readiness, reasons, disabled, held, addresses.recentlyReleased(),
-                eligibleFor, Duration.between(startedAt, now).toMillis(), seen, pins, clients);
+                eligibleFor, Duration.between(startedAt, now).toMillis(), seen, pins, clients, ownMacs);
     }
 
     private ClusterPicture picture(NodeState own, Instant now) {
@@ -354,7 +366,7 @@ public final class NodeController {
             // Durations age while we wait for the next message.
             states.put(entry.getKey(), new NodeState(s.node(), s.incarnation(), s.readiness(), s.reasons(), s.disabled(),
                     s.held(), s.released(), s.eligibleForMillis() > 0 ? s.eligibleForMillis() + age : 0,
-                    s.upForMillis() + age, s.seen(), s.pins(), s.clients()));
+                    s.upForMillis() + age, s.seen(), s.pins(), s.clients(), s.macs()));
             lastKnown.put(entry.getKey(), entry.getValue());
         }
         states.put(self.name(), own);
@@ -442,9 +454,10 @@ public final class NodeController {
      * node can no longer serve it. Returns why it is refused, or empty when accepted.
      */
     public Optional<String> moveIp(String address, String node) {
+        Optional<java.net.InetAddress> wanted = org.sagent.agent.config.IpLiterals.parse(
+                address.contains("/") ? address.substring(0, address.indexOf('/')) : address);
         Optional<PublicAddressSpec> spec = config.publicAddresses().stream()
-                .filter(a -> a.address().address().getHostAddress().equals(address) || a.address().toString().equals(address)
-                        || AddressReconciler.key(a.address().address()).equals(address))
+                .filter(a -> wanted.isPresent() && a.address().address().equals(wanted.get()))
                 .findFirst();
         if (spec.isEmpty()) {
             return Optional.of(address + " is not a public address of this cluster; configured: "
@@ -468,7 +481,12 @@ public final class NodeController {
                     + String.join("; ", target.reasons()) + ")") + ": it may not take " + spec.get().address());
         }
         String key = AddressReconciler.key(spec.get().address().address());
-        pins.put(key, new org.sagent.agent.core.Pin(node, now.toEpochMilli()));
+        // Newer than any pin this node knows of for the address, even if another node's clock runs ahead.
+        long newestKnown = picture.states().values().stream().map(s -> s.pins().get(key))
+                .filter(java.util.Objects::nonNull).mapToLong(org.sagent.agent.core.Pin::atMillis).max()
+                .orElse(Long.MIN_VALUE);
+        pins.put(key, new org.sagent.agent.core.Pin(node, Math.max(now.toEpochMilli(),
+                newestKnown == Long.MIN_VALUE ? Long.MIN_VALUE : newestKnown + 1)));
         log.info("move-ip: {} goes to {} by an administrator's request; it stays there while {} can serve it",
                 spec.get().address(), node, node);
         lastPublishedAt = Instant.EPOCH;
@@ -499,6 +517,11 @@ public final class NodeController {
         if (!known.isEmpty()) {
             addresses.tickleInBackground(address, known, sent -> metrics.tickles(address, sent));
         }
+    }
+
+    /** MAC addresses of the cluster's own nodes (any thread). */
+    public Set<String> clusterMacs() {
+        return clusterMacs;
     }
 
     /** The client connections now on the addresses this node holds (from the agent's periodic listing). */

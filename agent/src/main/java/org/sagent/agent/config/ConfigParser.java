@@ -491,9 +491,11 @@ public final class ConfigParser {
             problems.error(section.value("listen").orElseThrow(), "metrics.listen: port " + port + " is "
                     + TAKEN_PORTS.get(port) + "; pick a free port, e.g. " + MetricsSettings.DEFAULT_PORT);
         } else if (listen.isPresent() && listen.get().isPresent() && cluster != null
-                && (listen.get().get().getPort() == cluster.port() || listen.get().get().getPort() == cluster.lanPort())) {
+                && List.of(cluster.port(), cluster.lanPort(), cluster.port() + 100, cluster.lanPort() + 100)
+                .contains(listen.get().get().getPort())) {
             problems.error(section.value("listen").orElseThrow(), "metrics.listen: port " + listen.get().get().getPort()
-                    + " is the cluster's own (cluster.port or cluster.lan-port); pick another, e.g. "
+                    + " is the cluster's own (cluster.port, cluster.lan-port, or either + 100 for failure detection); "
+                    + "pick another, e.g. "
                     + MetricsSettings.DEFAULT_PORT);
         }
         return listen.map(MetricsSettings::new).orElseGet(MetricsSettings::defaults);

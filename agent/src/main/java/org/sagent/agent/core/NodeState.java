@@ -22,10 +22,13 @@ import java.util.Set;
  * @param clients          the established client connections on each address it holds, as
  *                         "CLIENT-IP CLIENT-PORT SERVER-PORT", refreshed every connections.interval:
  *                         whoever takes an address after this node vanished tickles them
+ * @param macs             the MAC addresses of its public-address interfaces: a probe or an ARP
+ *                         claim from one of them is this cluster's own node, not a foreign host
  */
 public record NodeState(String node, long incarnation, Readiness readiness, List<String> reasons, boolean disabled,
                         Set<String> held, Set<String> released, long eligibleForMillis, long upForMillis,
-                        Set<String> seen, Map<String, Pin> pins, Map<String, List<String>> clients) {
+                        Set<String> seen, Map<String, Pin> pins, Map<String, List<String>> clients,
+                        Set<String> macs) {
 
     public NodeState {
         reasons = List.copyOf(reasons);
@@ -34,6 +37,15 @@ public record NodeState(String node, long incarnation, Readiness readiness, List
         seen = seen == null ? Set.of() : Set.copyOf(seen);
         pins = pins == null ? Map.of() : Map.copyOf(pins);
         clients = clients == null ? Map.of() : Map.copyOf(clients);
+        macs = macs == null ? Set.of() : Set.copyOf(macs);
+    }
+
+    /** A state without MAC addresses. */
+    public NodeState(String node, long incarnation, Readiness readiness, List<String> reasons, boolean disabled,
+                     Set<String> held, Set<String> released, long eligibleForMillis, long upForMillis,
+                     Set<String> seen, Map<String, Pin> pins, Map<String, List<String>> clients) {
+        this(node, incarnation, readiness, reasons, disabled, held, released, eligibleForMillis, upForMillis, seen,
+                pins, clients, Set.of());
     }
 
     /** A state without client connections. */
@@ -41,7 +53,7 @@ public record NodeState(String node, long incarnation, Readiness readiness, List
                      Set<String> held, Set<String> released, long eligibleForMillis, long upForMillis,
                      Set<String> seen, Map<String, Pin> pins) {
         this(node, incarnation, readiness, reasons, disabled, held, released, eligibleForMillis, upForMillis, seen,
-                pins, Map.of());
+                pins, Map.of(), Set.of());
     }
 
     /** A state without pins. */
@@ -49,7 +61,7 @@ public record NodeState(String node, long incarnation, Readiness readiness, List
                      Set<String> held, Set<String> released, long eligibleForMillis, long upForMillis,
                      Set<String> seen) {
         this(node, incarnation, readiness, reasons, disabled, held, released, eligibleForMillis, upForMillis, seen,
-                Map.of(), Map.of());
+                Map.of(), Map.of(), Set.of());
     }
 
     /** May take a new address. */

@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
 public final class MembershipChannel implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MembershipChannel.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Newer agents add fields to their state: an older one ignores what it does not know (rolling upgrades). */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final long REJECTION_LOG_EVERY_MILLIS = 60_000;
 
     private final JChannel channel;

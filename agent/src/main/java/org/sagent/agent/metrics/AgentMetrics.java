@@ -59,7 +59,7 @@ public final class AgentMetrics implements AutoCloseable {
     static final MetricFamily BUILD = new MetricFamily("sagent_build_info", "The agent's version");
 
     static final List<String> STATES = List.of("OK", "STARTING", "UNHEALTHY", "DISABLED", "DISCONNECTED", "STOPPING");
-    private static final Duration REPORT_REUSE = Duration.ofMillis(500);
+    static final Duration REPORT_REUSE = Duration.ofMillis(500);
 
     private final MetricRegistry registry = new MetricRegistry();
     private final DropwizardBridge bridge = new DropwizardBridge(registry);
@@ -67,6 +67,7 @@ public final class AgentMetrics implements AutoCloseable {
     private final Supplier<Optional<StatusReport>> reports;
     private Optional<StatusReport> lastReport = Optional.empty();
     private long lastReportAt;
+    private boolean asked;
     private HTTPServer server;
 
     /**
@@ -157,9 +158,11 @@ public final class AgentMetrics implements AutoCloseable {
                 .flatMap(value).orElse(null));
     }
 
+    /** One ask per scrape (within REPORT_REUSE), an unanswered one included: a busy agent is asked once, not per gauge. */
     private synchronized Optional<StatusReport> report() {
         long now = System.nanoTime();
-        if (lastReport.isEmpty() || now - lastReportAt > REPORT_REUSE.toNanos()) {
+        if (!asked || now - lastReportAt > REPORT_REUSE.toNanos()) {
+            asked = true;
             lastReport = reports.get();
             lastReportAt = now;
         }

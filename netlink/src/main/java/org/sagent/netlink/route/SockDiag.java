@@ -86,7 +86,7 @@ public final class SockDiag implements AutoCloseable {
         if (reply.errno() == 0) {
             return true;
         }
-        if (reply.errno() == 2) { // ENOENT: closed meanwhile
+        if (reply.errno() == 2 || reply.errno() == 116) { // ENOENT: closed meanwhile; ESTALE: another socket now
             return false;
         }
         if (reply.errno() == 95) { // EOPNOTSUPP

@@ -19,6 +19,15 @@ class TcpTickleTest {
     }
 
     @Test
+    void anIpv6TickleCarriesTheChecksumOverTheIpv6PseudoHeader() throws Exception {
+        byte[] segment = TcpTickle.segment(InetAddress.getByName("2001:db8::120"), 445,
+                InetAddress.getByName("2001:db8::7"), 51234, 0, 0, TcpTickle.ACK, TcpTickle.WINDOW);
+        // 0x848a computed apart from this code: the RFC 8200 8.1 pseudo-header (source, destination,
+        // 32-bit length 20, three zero bytes, next header 6) and the header, summed in 16-bit words.
+        assertEquals("01bdc82200000000000000005010" + "04d2" + "848a" + "0000", HexFormat.of().formatHex(segment));
+    }
+
+    @Test
     void theChecksumOfAnyTickleVerifies() throws Exception {
         for (String[] pair : new String[][] {{"198.51.100.120", "203.0.113.7"}, {"2001:db8::120", "2001:db8::7"}}) {
             InetAddress source = InetAddress.getByName(pair[0]);
