@@ -43,10 +43,17 @@ public final class ControlClient {
         if (!Files.isWritable(socket)) {
             throw new Unreachable("permission denied on " + socket + ": run as root");
         }
+        byte[] line;
+        try {
+            // Ready before connecting: the agent gives a client 2 s to send its request.
+            line = (JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e);
+        }
         CompletableFuture<JsonNode> answer = CompletableFuture.supplyAsync(() -> {
             try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
                 channel.connect(UnixDomainSocketAddress.of(socket));
-                channel.write(ByteBuffer.wrap((JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8)));
+                channel.write(ByteBuffer.wrap(line));
                 ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
                 java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
                 while (true) {

@@ -92,6 +92,8 @@ public final class ControlServer implements AutoCloseable {
         var deadline = deadlines.schedule(() -> close(client), DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
         try {
             byte[] line = readLine(client);
+            // The request is in: the deadline bounds the client, not the answer (bounded by the handler).
+            deadline.cancel(false);
             JsonNode response;
             if (line == null) {
                 response = error("request too long or not ended by a newline (at most " + MAX_REQUEST + " bytes)");
