@@ -107,9 +107,9 @@ for n in s0 s1; do
     [ $rc -eq 0 ] && ok "$n: sagent status exit 0 (all OK)" || bad "$n: sagent status exit $rc"
 done
 g s0 "sagent status --timeout 30 | grep -E 'drbd|ocfs2|samba'"
-g s0 "sagent status --timeout 30 --json | grep -o '\"name\":\"ocfs2[^}]*'" | grep -q '"healthy":true' \
+g s0 "sagent status --timeout 30 --json | grep -A1 '\"name\" : \"ocfs2\"'" | grep -q '"healthy" : true' \
     && ok "s0: the OCFS2 write probe works under ProtectSystem=strict" || bad "s0: OCFS2 check not healthy"
-g s0 "sagent status --timeout 30 --json | grep -o '\"name\":\"drbd[^}]*'" | grep -q '"healthy":true' \
+g s0 "sagent status --timeout 30 --json | grep -A1 '\"name\" : \"drbd:sstorage\"'" | grep -q '"healthy" : true' \
     && ok "s0: drbdsetup works with the unit's capabilities" || bad "s0: DRBD check not healthy"
 
 say "ARP from the hardened unit: the client learns the addresses' MACs, Samba answers on them"
