@@ -147,7 +147,9 @@ wait_for s0 "s0 holds $PUB0 again" "ip -o addr show dev eth1 | grep -q ' $PUB0/'
 g s1 "ip -o addr show dev eth1 | grep -q ' $PUB0/'" && bad "s1 still has $PUB0" || ok "s1 released $PUB0"
 
 say "systemd-analyze on the installed units"
-g s0 "systemd-analyze verify --man=no sagent.service ctdb.service; echo verify exit \$?" | tee /dev/stderr | grep -q "verify exit 0" \
+verify=$(g s0 "systemd-analyze verify --man=no sagent.service ctdb.service 2>&1; echo verify exit \$?")
+printf '%s\n' "$verify"
+printf '%s\n' "$verify" | grep -q "verify exit 0" \
     && ok "systemd-analyze verify: sagent.service and ctdb.service with its drop-in" || bad "systemd-analyze verify"
 # o2cb.service is generated from /etc/init.d/o2cb at run time: the manager shows the drop-in on it.
 g s0 "systemctl cat o2cb.service ctdb.service | grep -A3 50-sagent"
