@@ -179,8 +179,8 @@ public final class AddressReconciler implements AutoCloseable {
                 try {
                     killed += sockDiag.destroy(connection) ? 1 : 0;
                 } catch (NetlinkException e) {
-                    if (e.getMessage().contains("CONFIG_INET_DIAG_DESTROY") || e.getMessage().contains("EPERM")) {
-                        throw e;
+                    if (e.errno() == org.sagent.netlink.Errno.EOPNOTSUPP || e.errno() == org.sagent.netlink.Errno.EPERM) {
+                        throw e; // no connection can be reset: said once, below
                     }
                     log.info("could not reset {}: {}", connection, e.getMessage()); // this one only; go on
                 }

@@ -2,10 +2,8 @@ package org.sagent.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import org.sagent.agent.Agent;
 import org.sagent.agent.control.ControlClient;
 import org.sagent.agent.control.StatusReport;
 import picocli.CommandLine;
@@ -23,13 +21,8 @@ final class AdminCommands {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @CommandLine.Option(names = "--runtime-dir", paramLabel = "DIR", defaultValue = "/run/sagent",
-                description = "Where the agent's control socket is (default: ${DEFAULT-VALUE}).")
-        Path runtimeDirectory;
-
-        @CommandLine.Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "5",
-                description = "How long to wait for each answer of the agent (default: ${DEFAULT-VALUE}).")
-        int timeoutSeconds;
+        @CommandLine.Mixin
+        ControlOptions control;
 
         @CommandLine.Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "10",
                 description = "How long to wait for the change to take effect (default: ${DEFAULT-VALUE}).")
@@ -49,17 +42,15 @@ final class AdminCommands {
 
         @Override
         public Integer call() throws Exception {
-            Path socket = Agent.controlSocket(runtimeDirectory);
             try {
-                JsonNode reply = ControlClient.ask(socket, request(), Duration.ofSeconds(timeoutSeconds));
+                JsonNode reply = control.ask(request());
                 if (!reply.path("ok").asBoolean()) {
                     spec.commandLine().getErr().println("sagent " + command() + ": " + reply.path("error").asText());
                     return ExitCodes.FAILED;
                 }
                 long deadline = System.nanoTime() + Duration.ofSeconds(waitSeconds).toNanos();
                 while (true) {
-                    JsonNode status = ControlClient.ask(socket, JSON.createObjectNode().put("command", "status"),
-                            Duration.ofSeconds(timeoutSeconds));
+                    JsonNode status = control.ask(JSON.createObjectNode().put("command", "status"));
                     StatusReport report = JSON.treeToValue(status.get("status"), StatusReport.class);
                     if (done(report)) {
                         spec.commandLine().getOut().println(doneText());

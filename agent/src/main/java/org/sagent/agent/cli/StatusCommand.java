@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
-import org.sagent.agent.Agent;
 import org.sagent.agent.addresses.AddressReconciler;
 import org.sagent.agent.config.ConfigParser;
 import org.sagent.agent.config.ConfigResult;
@@ -38,13 +36,8 @@ public final class StatusCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--json", description = "Print the status as JSON (schema in README).")
     boolean json;
 
-    @CommandLine.Option(names = "--runtime-dir", paramLabel = "DIR", defaultValue = "/run/sagent",
-            description = "Where the agent's control socket is (default: ${DEFAULT-VALUE}).")
-    Path runtimeDirectory;
-
-    @CommandLine.Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "5",
-            description = "How long to wait for the agent's answer (default: ${DEFAULT-VALUE}).")
-    int timeoutSeconds;
+    @CommandLine.Mixin
+    ControlOptions control;
 
     @CommandLine.Option(names = {"-c", "--config"}, paramLabel = "FILE",
             defaultValue = CheckConfigCommand.DEFAULT_CONFIG,
@@ -56,8 +49,7 @@ public final class StatusCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         JsonNode reply;
         try {
-            reply = ControlClient.ask(Agent.controlSocket(runtimeDirectory),
-                    JSON.createObjectNode().put("command", "status"), Duration.ofSeconds(timeoutSeconds));
+            reply = control.ask(JSON.createObjectNode().put("command", "status"));
         } catch (ControlClient.Unreachable e) {
             spec.commandLine().getErr().println("sagent status: " + e.getMessage());
             if (e.getMessage().startsWith("the agent is not running")) {

@@ -482,11 +482,10 @@ public final class NodeController {
         }
         String key = AddressReconciler.key(spec.get().address().address());
         // Newer than any pin this node knows of for the address, even if another node's clock runs ahead.
-        long newestKnown = picture.states().values().stream().map(s -> s.pins().get(key))
-                .filter(java.util.Objects::nonNull).mapToLong(org.sagent.agent.core.Pin::atMillis).max()
-                .orElse(Long.MIN_VALUE);
-        pins.put(key, new org.sagent.agent.core.Pin(node, Math.max(now.toEpochMilli(),
-                newestKnown == Long.MIN_VALUE ? Long.MIN_VALUE : newestKnown + 1)));
+        long stamp = picture.states().values().stream().map(s -> s.pins().get(key))
+                .filter(java.util.Objects::nonNull).mapToLong(p -> p.atMillis() + 1)
+                .reduce(now.toEpochMilli(), Math::max);
+        pins.put(key, new org.sagent.agent.core.Pin(node, stamp));
         log.info("move-ip: {} goes to {} by an administrator's request; it stays there while {} can serve it",
                 spec.get().address(), node, node);
         lastPublishedAt = Instant.EPOCH;

@@ -9,6 +9,7 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.sagent.netlink.Errno;
 import org.sagent.netlink.LibCConstants;
 import org.sagent.netlink.NetlinkException;
 
@@ -24,6 +25,7 @@ public final class SockDiag implements AutoCloseable {
     static final int SOCK_DIAG_BY_FAMILY = 20;
     static final int SOCK_DESTROY = 21;
     static final int IPPROTO_TCP = 6;
+    static final int ESTALE = 116;
     static final int TCP_ESTABLISHED = 1;
     /** struct inet_diag_req_v2: family, protocol, ext, pad, states, then struct inet_diag_sockid. */
     static final int REQUEST_LENGTH = 56;
@@ -53,7 +55,7 @@ public final class SockDiag implements AutoCloseable {
             }
             RouteSocket.Reply reply = socket.transact(request, "listing TCP sockets", TIMEOUT);
             if (reply.errno() != 0) {
-                throw new NetlinkException("sock_diag dump failed: errno " + reply.errno() + " " + reply.kernelMessage());
+                throw new NetlinkException(reply.errno(), "listing TCP sockets " + reply.kernelMessage());
             }
             for (NetlinkMessage message : reply.messages()) {
                 if (message.type() == SOCK_DIAG_BY_FAMILY) {
@@ -86,14 +88,12 @@ public final class SockDiag implements AutoCloseable {
         if (reply.errno() == 0) {
             return true;
         }
-        if (reply.errno() == 2 || reply.errno() == 116) { // ENOENT: closed meanwhile; ESTALE: another socket now
+        if (reply.errno() == Errno.ENOENT || reply.errno() == ESTALE) { // closed meanwhile; another socket now
             return false;
         }
-        if (reply.errno() == 95) { // EOPNOTSUPP
-            throw new NetlinkException("cannot destroy TCP connections: this kernel lacks CONFIG_INET_DIAG_DESTROY");
-        }
-        throw new NetlinkException("cannot destroy " + connection + ": errno " + reply.errno()
-                + (reply.errno() == 1 ? " (EPERM: needs CAP_NET_ADMIN)" : "") + " " + reply.kernelMessage());
+        throw new NetlinkException(reply.errno(), "destroying " + connection
+                + (reply.errno() == Errno.EOPNOTSUPP ? " (this kernel lacks CONFIG_INET_DIAG_DESTROY)" : "")
+                + " " + reply.kernelMessage());
     }
 
     /** One struct inet_diag_msg. */
