@@ -102,6 +102,8 @@ public final class Agent {
         return thread;
     });
     private org.sagent.agent.metrics.AgentMetrics metrics;
+    private org.sagent.agent.isolation.IsolationCoordinator isolation;
+    private org.sagent.agent.isolation.WitnessWatch witnessWatch;
     private final java.util.List<org.sagent.netlink.packet.ArpConflictWatcher> conflictWatchers =
             new java.util.ArrayList<>();
     private String lastStatus = "";
@@ -148,7 +150,23 @@ public final class Agent {
                     loop.submit(() -> controller.setDisabled(disable)).get(4000, TimeUnit.MILLISECONDS);
                     yield ControlServer.ok().put("disabled", disable);
                 }
-                default -> ControlServer.error("unknown command '" + command + "'; known: status, disable, enable, move-ip");
+                case "fence-peer" -> {
+                    String resource = request.path("resource").asText("");
+                    boolean gaveUp = request.path("gave-up").asBoolean(false);
+                    org.sagent.agent.isolation.IsolationCoordinator.Answer answer = loop.submit(
+                            () -> isolation.fencePeer(resource, gaveUp)).get(4000, TimeUnit.MILLISECONDS);
+                    yield ControlServer.ok().put("outcome", answer.outcome().name().toLowerCase())
+                            .put("exit", answer.exitCode()).put("message", answer.message())
+                            .put("deadline-ms", config.isolation().handlerDeadline().toMillis());
+                }
+                case "unfence" -> {
+                    String handler = request.path("handler").asText("unfence-peer");
+                    String resource = request.path("resource").asText("");
+                    loop.submit(() -> isolation.unfence(handler, resource)).get(4000, TimeUnit.MILLISECONDS);
+                    yield ControlServer.ok();
+                }
+                default -> ControlServer.error("unknown command '" + command + "'; known: status, disable, enable, "
+                        + "move-ip, fence-peer, unfence");
             };
         } catch (java.io.IOException e) {
             return ControlServer.error("cannot record the change in " + stateDirectory + ": " + e.getMessage());
@@ -159,7 +177,10 @@ public final class Agent {
 
     /** The status report; on the loop thread only. */
     private org.sagent.agent.control.StatusReport report() {
-        return controller.report(lastHealth, replicationInterface, replicationUp, lanMembership != null);
+        org.sagent.agent.control.StatusReport r = controller.report(lastHealth, replicationInterface, replicationUp,
+                lanMembership != null);
+        return !config.isolation().enabled() ? r : new org.sagent.agent.control.StatusReport(r.node(), r.cluster(),
+                r.nodes(), r.addresses(), r.checks(), r.replication(), r.failovers(), isolation.report());
     }
 
     /** The status report for a metrics scrape, from any thread; empty when the loop is too busy to answer. */
@@ -183,12 +204,14 @@ public final class Agent {
         awaitOwnAddresses();
         addresses = new AddressReconciler(config, clock);
         addresses.onAnnounced((address, frames) -> metrics.announced(address, frames));
-        membership = MembershipChannel.replication(config, self, event -> onLoop(() -> controller.onMembership(event)),
-                clock);
+        java.util.function.Consumer<org.sagent.agent.membership.MembershipEvent> events = event -> onLoop(() -> {
+            controller.onMembership(event);
+            isolation.onMembership(event);
+        });
+        membership = MembershipChannel.replication(config, self, events, clock);
         if (config.cluster().lanPath()) {
             lanMembership = MembershipChannel.lan(config, self,
-                    MessageSigner.fromFile(config.cluster().secretFile().orElseThrow()),
-                    event -> onLoop(() -> controller.onMembership(event)), clock);
+                    MessageSigner.fromFile(config.cluster().secretFile().orElseThrow()), events, clock);
         } else {
             log.warn("no cluster.secret-file: the LAN path between the agents is off (the replication link is the "
                     + "only one); see README, Configuration");
@@ -200,6 +223,7 @@ public final class Agent {
                 lanMembership.publish(state);
             }
         }), metrics);
+        startIsolation();
         checks = new HealthChecks(config, self, new CommandRunner(), name -> {
             HealthMonitor monitor = health;
             if (monitor != null) {
@@ -212,6 +236,7 @@ public final class Agent {
         Set<String> publicAddresses = config.publicAddresses().stream()
                 .map(a -> AddressReconciler.key(a.address().address())).collect(Collectors.toSet());
         findOwnInterfaces();
+        startWitnessWatch();
         addressEvents = NetlinkEventMonitor.start(event -> {
             if ((event instanceof NetlinkEvent.AddressRemoved r
                     && publicAddresses.contains(AddressReconciler.key(r.address().address())))
@@ -264,6 +289,7 @@ public final class Agent {
         loop.scheduleWithFixedDelay(() -> {
             watchdog.ifPresent(WatchdogPinger::alive);
             safely(controller::turn);
+            safely(isolation::turn);
         }, 0, TURN.toMillis(), TimeUnit.MILLISECONDS);
         pauseDetector.setDaemon(true);
         pauseDetector.start();
@@ -297,6 +323,111 @@ public final class Agent {
         }
     }
 
+    /**
+     * Spec 7: the arbitration when the replication link is lost. A fence record left by a
+     * stand-down before this start keeps the node from serving until it is resynced.
+     */
+    private void startIsolation() throws Exception {
+        isolation = new org.sagent.agent.isolation.IsolationCoordinator(config, self, clock, stateDirectory,
+                controller::ok, this::standDown, controller::publishNow, metrics::fenceDecision, metrics::ioFrozen,
+                on -> {
+                    if (witnessWatch != null) {
+                        witnessWatch.urgent(on);
+                    }
+                });
+        controller.isolationClaims(isolation::claim);
+        controller.onFenceCleared(isolation::fenceCleared);
+        isolation.ownRecord().ifPresent(record -> {
+            log.warn("isolation: this node {}: it stays STARTING and holds nothing until DRBD is resynced, "
+                    + "connected and every check passes", record.describe());
+            controller.fence("this node " + record.describe(), true);
+        });
+    }
+
+    /** Asks the witnesses (and, during an arbitration, the peers) by ARP on the LAN interface. */
+    private void startWitnessWatch() {
+        if (!config.isolation().enabled()) {
+            return;
+        }
+        if (lanLink == null || !(self.lanAddress() instanceof java.net.Inet4Address source)) {
+            log.error("isolation: the LAN address {} is not an IPv4 address on an interface of this node: no witness "
+                    + "can be asked, so this node can never win an arbitration", self.lanAddress().getHostAddress());
+            return;
+        }
+        java.util.Map<String, java.net.Inet4Address> peers = new java.util.TreeMap<>();
+        config.nodes().stream().filter(n -> !n.equals(self) && n.lanAddress() instanceof java.net.Inet4Address)
+                .forEach(n -> peers.put(n.name(), (java.net.Inet4Address) n.lanAddress()));
+        witnessWatch = new org.sagent.agent.isolation.WitnessWatch(lanLink, source, config.isolation().witnesses(),
+                peers, config.isolation().witnessTimeout(), config.isolation().witnessInterval(),
+                round -> onLoop(() -> isolation.witnessRound(round))).start();
+        log.info("isolation: witnesses {} on {}, tie-break {}, action {}, handler deadline {}",
+                config.isolation().witnesses().stream().map(java.net.Inet4Address::getHostAddress).toList(),
+                lanLink.name(), config.isolation().tieBreakText(),
+                config.isolation().action().name().toLowerCase().replace('_', '-'),
+                DurationText.format(config.isolation().handlerDeadline()));
+    }
+
+    /** Starts the loser's stand-down on a thread of its own (it waits; the loop must not). */
+    private void standDown(String reason) {
+        String winner = config.nodes().stream().filter(n -> !n.equals(self)).map(NodeSpec::name).findFirst()
+                .orElse("the peer");
+        String resource = isolation.resource(); // on the loop: the coordinator is the loop's
+        CommandRunner runner = new CommandRunner();
+        org.sagent.agent.isolation.StandDown.Steps steps = new org.sagent.agent.isolation.StandDown.Steps() {
+            @Override
+            public void fence(String why) {
+                onLoop(() -> controller.fence(why, false));
+            }
+
+            @Override
+            public int held() {
+                try {
+                    return loop.submit(() -> controller.held().size()).get(2, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    return -1;
+                }
+            }
+
+            @Override
+            public void stoodDown(String why) {
+                onLoop(() -> isolation.stoodDown(why));
+            }
+
+            @Override
+            public boolean acknowledged() {
+                try {
+                    return loop.submit(isolation::acknowledgedByPeer).get(2, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    return false;
+                }
+            }
+
+            @Override
+            public CommandRunner.Result run(List<String> command, Duration timeout) {
+                return runner.run(command, timeout);
+            }
+
+            @Override
+            public void sleep(Duration duration) throws InterruptedException {
+                Thread.sleep(duration.toMillis());
+            }
+        };
+        org.sagent.agent.isolation.StandDown sequence = new org.sagent.agent.isolation.StandDown(steps,
+                config.isolation().action(), config.health().samba().flatMap(HealthSettings.Samba::unit),
+                stateDirectory.resolve(org.sagent.agent.isolation.FenceRecord.OWN));
+        Thread thread = new Thread(() -> {
+            try {
+                sequence.run(winner, reason, resource);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                log.error("isolation: the stand-down failed: {}", e.toString(), e);
+            }
+        }, "stand-down");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
     private void startCarrierWatch() {
         if (replicationInterface != null) {
             Thread carrierWatch = new Thread(this::watchReplicationCarrier, "replication-carrier");
@@ -321,6 +452,10 @@ public final class Agent {
                 now = false; // an interface that is down reads as an error (EINVAL)
             }
             replicationUp = now;
+            if (up != now) {
+                boolean hasCarrier = now;
+                onLoop(() -> isolation.replicationCarrier(hasCarrier));
+            }
             if (up && !now) {
                 peerCheck.execute(this::askPeersOverTheLan);
             } else if (!up && now) {
@@ -667,6 +802,7 @@ public final class Agent {
         closeQuietly(controlServer);
         closeQuietly(metrics);
         conflictWatchers.forEach(Agent::closeQuietly);
+        closeQuietly(witnessWatch);
         closeQuietly(membership);
         closeQuietly(lanMembership);
         closeQuietly(health);

@@ -86,6 +86,14 @@ public final class NodeController {
     private final Set<String> ownMacs;
     /** The MAC addresses of every node this node has heard of: their ARP is no foreign conflict. */
     private volatile Set<String> clusterMacs = Set.of();
+    /** This node's side of an arbitration, published with its state (spec 7). */
+    private java.util.function.Supplier<org.sagent.agent.core.IsolationClaim> isolationClaim = () -> null;
+    /** Why this node is fenced (spec 7.3, 7.5): it holds nothing until the record is cleared. */
+    private Optional<String> fenced = Optional.empty();
+    /** Called when a fence record may be removed: resynced, healthy, connected. */
+    private Runnable fenceCleared = () -> { };
+    /** A fence found at start ends once resynced; one taken in this run lasts until the node restarts. */
+    private boolean fenceEndsWhenResynced;
 
     public NodeController(SagentConfig config, NodeSpec self, Clock clock, AddressReconciler addresses,
                           Consumer<NodeState> publisher, org.sagent.agent.metrics.AgentMetrics metrics) {
@@ -126,6 +134,22 @@ public final class NodeController {
             case UNHEALTHY -> Readiness.UNHEALTHY;
         };
         reasons = health.checks().stream().filter(c -> !c.healthy()).map(c -> c.name() + ": " + c.lastReason()).toList();
+        if (fenced.isPresent() && fenceEndsWhenResynced && next == Readiness.OK
+                && health.checks().stream().noneMatch(c -> c.degraded())) {
+            log.info("fence cleared: every check passed and DRBD is connected and UpToDate again (resynced); "
+                    + "this node may serve again (it was: {})", fenced.get());
+            fenced = Optional.empty();
+            fenceCleared.run();
+        }
+        if (fenced.isPresent()) {
+            List<String> why = new java.util.ArrayList<>();
+            why.add(fenced.get() + "; held back until resynced, healthy and connected");
+            why.addAll(reasons);
+            reasons = List.copyOf(why);
+            if (next == Readiness.OK) {
+                next = Readiness.STARTING;
+            }
+        }
         if (next != readiness) {
             readiness = next;
             eligibleSince = next == Readiness.OK ? Optional.of(clock.instant()) : Optional.empty();
@@ -199,8 +223,8 @@ public final class NodeController {
 
     /** A public address changed in the kernel (perhaps removed by hand: F12), or just time passed. */
     public void turn() {
-        if (!joined) {
-            return;
+        if (!joined && fenced.isEmpty()) {
+            return; // a fenced node releases even before it has seen a view
         }
         Instant now = clock.instant();
         Set<String> held = addresses.held();
@@ -236,6 +260,10 @@ public final class NodeController {
         }
         Map<String, Optional<String>> allocation = Allocation.compute(picture);
         ReconcilePlan plan = ReconcilePlan.of(self.name(), allocation, held, picture);
+        if (fenced.isPresent()) {
+            // Standing down (spec 7.3): everything goes, whether or not another node can take it.
+            plan = new ReconcilePlan(List.copyOf(held), List.of(), List.of());
+        }
         if (!plan.take().isEmpty() && !heardFromEveryMember(now)) {
             // Until every member has told us what it holds, an address may look free that is not.
             plan = new ReconcilePlan(plan.release(), List.of(), plan.waiting());
@@ -314,6 +342,9 @@ public final class NodeController {
     }
 
     private String releaseReason(String address, ClusterPicture picture) {
+        if (fenced.isPresent()) {
+            return "this node stands down (" + fenced.get() + ")";
+        }
         if (draining) {
             return "this node is stopping (handing it over)";
         }
@@ -347,7 +378,8 @@ public final class NodeController {
         boolean disabled = draining || disabledByAdmin;
         long eligibleFor = eligibleSince.filter(s -> !disabled).map(s -> Duration.between(s, now).toMillis()).orElse(0L);
         return new NodeState(self.name(), incarnation, readiness, reasons, disabled, held, addresses.recentlyReleased(),
-                eligibleFor, Duration.between(startedAt, now).toMillis(), seen, pins, clients, ownMacs);
+                eligibleFor, Duration.between(startedAt, now).toMillis(), seen, pins, clients, ownMacs,
+                isolationClaim.get());
     }
 
     private ClusterPicture picture(NodeState own, Instant now) {
@@ -395,7 +427,8 @@ public final class NodeController {
 
     private static boolean sameContent(NodeState a, NodeState b) {
         return a.readiness() == b.readiness() && a.disabled() == b.disabled() && a.held().equals(b.held())
-                && a.released().equals(b.released()) && a.reasons().equals(b.reasons()) && a.pins().equals(b.pins());
+                && a.released().equals(b.released()) && a.reasons().equals(b.reasons()) && a.pins().equals(b.pins())
+                && java.util.Objects.equals(a.isolation(), b.isolation());
     }
 
     /**
@@ -545,6 +578,52 @@ public final class NodeController {
             }
         }
         return dropped;
+    }
+
+    /** Where this node's arbitration claim comes from (published with its state). */
+    public void isolationClaims(java.util.function.Supplier<org.sagent.agent.core.IsolationClaim> claim) {
+        this.isolationClaim = claim;
+    }
+
+    /** Called (on the loop) once a fence is cleared, to remove its record. */
+    public void onFenceCleared(Runnable cleared) {
+        this.fenceCleared = cleared;
+    }
+
+    /**
+     * Fences this node (spec 7.3 and 7.5): it releases every address now, takes none, and stays
+     * STARTING. A fence found at start ({@code endsWhenResynced}) ends once its checks pass with
+     * DRBD connected and UpToDate again; a stand-down in this run lasts until the agent restarts
+     * (after the reboot, or an operator's restart), whatever the checks say meanwhile.
+     */
+    public void fence(String why, boolean endsWhenResynced) {
+        if (fenced.isEmpty()) {
+            fenced = Optional.of(why);
+            fenceEndsWhenResynced = endsWhenResynced;
+            reasons = java.util.stream.Stream.concat(java.util.stream.Stream.of(why + "; held back until resynced, "
+                    + "healthy and connected"), reasons.stream()).toList();
+            if (readiness == Readiness.OK) {
+                readiness = Readiness.STARTING;
+                eligibleSince = Optional.empty();
+            }
+            lastPublishedAt = Instant.EPOCH;
+            turn();
+        }
+    }
+
+    /** OK and serving-fit now: healthy, not disabled, not stopping, not fenced. */
+    public boolean ok() {
+        return readiness == Readiness.OK && !disabledByAdmin && !draining && fenced.isEmpty();
+    }
+
+    public Optional<String> fenced() {
+        return fenced;
+    }
+
+    /** Publishes this node's state now (its arbitration claim changed). */
+    public void publishNow() {
+        lastPublishedAt = Instant.EPOCH;
+        turn();
     }
 
     /** Drains this node for maintenance (or ends that); the agent persists the choice. */

@@ -158,12 +158,13 @@ public final class ConfigParser {
         HealthSettings health = readHealth(root);
         MetricsSettings metrics = readMetrics(root, cluster);
         ConnectionsSettings connections = readConnections(root);
+        IsolationSettings isolation = readIsolation(root, nodes, addresses);
         root.finish();
         if (cluster == null) {
             return null;
         }
         return new SagentConfig(label, cluster, nodes, addresses, failover, announce, probe, health, metrics,
-                connections);
+                connections, isolation);
     }
 
     private ClusterSettings readCluster(YamlSection root) {
@@ -514,6 +515,68 @@ public final class ConfigParser {
         boolean kill = section.bool("kill-on-release", true);
         section.finish();
         return new ConnectionsSettings(interval, max, tickle, kill);
+    }
+
+    private IsolationSettings readIsolation(YamlSection root, List<NodeSpec> nodes, List<PublicAddressSpec> addresses) {
+        Optional<YamlSection> found = root.section("isolation", "{ witnesses: [192.0.2.1], tie-break: lowest-number, "
+                + "action: reboot }");
+        if (found.isEmpty()) {
+            return IsolationSettings.off();
+        }
+        YamlSection section = found.get();
+        List<java.net.Inet4Address> witnesses = new ArrayList<>();
+        if (!section.has("witnesses")) {
+            problems.error(section.node(), "isolation: missing key 'witnesses'; list the LAN addresses a node must "
+                    + "reach to keep writing, e.g. witnesses: [192.0.2.1] (the LAN router)");
+        }
+        section.textList("witnesses").ifPresent(items -> {
+            if (items.isEmpty()) {
+                problems.error(section.value("witnesses").orElseThrow(), "isolation.witnesses: the list is empty; "
+                        + "name at least one LAN address that answers ARP, e.g. the router");
+            }
+            for (ScalarNode item : items) {
+                Optional<InetAddress> parsed = item.getValue().contains("/") ? Optional.empty()
+                        : IpLiterals.parse(item.getValue());
+                if (parsed.isEmpty() || !(parsed.get() instanceof java.net.Inet4Address v4)) {
+                    problems.error(item, "isolation.witnesses: '" + item.getValue() + "' is not an IPv4 address; "
+                            + "witnesses are asked by ARP, so write a bare IPv4 address such as 192.0.2.1");
+                } else if (nodes.stream().anyMatch(n -> n.lanAddress().equals(v4) || n.replicationAddress().equals(v4))) {
+                    problems.error(item, "isolation.witnesses: " + item.getValue() + " is a node's own address; a "
+                            + "witness must be a third host on the LAN (the router, a switch, a printer)");
+                } else if (addresses.stream().anyMatch(a -> a.address().address().equals(v4))) {
+                    problems.error(item, "isolation.witnesses: " + item.getValue() + " is a public address; a "
+                            + "witness must be a third host on the LAN (the router, a switch, a printer)");
+                } else if (witnesses.contains(v4)) {
+                    problems.error(item, "isolation.witnesses: " + item.getValue() + " is listed twice; list it once");
+                } else {
+                    witnesses.add(v4);
+                }
+            }
+        });
+        Duration timeout = between(section, "witness-timeout", section.duration("witness-timeout",
+                IsolationSettings.DEFAULT_WITNESS_TIMEOUT), Duration.ofMillis(10), Duration.ofSeconds(5));
+        Duration interval = between(section, "witness-interval", section.duration("witness-interval",
+                IsolationSettings.DEFAULT_WITNESS_INTERVAL), Duration.ofMillis(100), Duration.ofMinutes(1));
+        Optional<String> preferred = Optional.empty();
+        Optional<String> tieBreak = section.text("tie-break");
+        if (tieBreak.isPresent() && !tieBreak.get().equals("lowest-number")) {
+            if (nodes.stream().anyMatch(n -> n.name().equals(tieBreak.get()))) {
+                preferred = tieBreak;
+            } else {
+                problems.error(section.value("tie-break").orElseThrow(), "isolation.tie-break: '" + tieBreak.get()
+                        + "' is neither lowest-number nor a node of this cluster; write lowest-number (the node o2cb "
+                        + "keeps, recommended) or one of " + nodes.stream().map(NodeSpec::name).toList());
+            }
+        }
+        IsolationSettings.Action action = section.typed("action", text -> switch (text) {
+            case "reboot" -> Optional.of(IsolationSettings.Action.REBOOT);
+            case "stay-frozen" -> Optional.of(IsolationSettings.Action.STAY_FROZEN);
+            default -> Optional.<IsolationSettings.Action>empty();
+        }, "one of reboot, stay-frozen; write action: reboot (the default) or action: stay-frozen").orElse(IsolationSettings.Action.REBOOT);
+        Duration deadline = between(section, "handler-deadline", section.duration("handler-deadline",
+                IsolationSettings.DEFAULT_HANDLER_DEADLINE), Duration.ofSeconds(1), Duration.ofSeconds(50));
+        section.finish();
+        return new IsolationSettings(true, witnesses, timeout, interval, preferred, action, deadline);
     }
 
     private ProbeSettings readProbe(YamlSection root) {

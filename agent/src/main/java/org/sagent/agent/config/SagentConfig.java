@@ -19,7 +19,8 @@ public record SagentConfig(
         ProbeSettings probe,
         HealthSettings health,
         MetricsSettings metrics,
-        ConnectionsSettings connections) {
+        ConnectionsSettings connections,
+        IsolationSettings isolation) {
 
     public SagentConfig {
         nodes = List.copyOf(nodes);

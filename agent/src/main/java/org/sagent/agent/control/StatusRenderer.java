@@ -53,6 +53,11 @@ public final class StatusRenderer {
         out.append("\nReplication link ").append(link.interfaceName()).append(": ").append(link.note())
                 .append("; peers in view: ").append(link.peersInView().isEmpty() ? "none"
                         : String.join(", ", link.peersInView())).append("\n");
+        if (r.isolation() != null) {
+            StatusReport.Isolation i = r.isolation();
+            out.append("Isolation: ").append(i.state()).append(i.note().isEmpty() ? "" : ": " + i.note())
+                    .append("; witness ").append(i.witnessReachable() ? "reachable" : "NOT reachable").append("\n");
+        }
         List<StatusReport.Move> moves = r.failovers();
         out.append("\nLast moves on ").append(r.node()).append(":\n");
         if (moves.isEmpty()) {

@@ -13,9 +13,26 @@ import java.util.List;
  * @param checks      this node's health checks
  * @param replication the replication link as this node sees it
  * @param failovers   the last moves this node took part in, newest last
+ * @param isolation   the arbitration on replication-link loss (null when isolation is not configured)
  */
 public record StatusReport(String node, String cluster, List<Node> nodes, List<Address> addresses, List<Check> checks,
-                           Link replication, List<Move> failovers) {
+                           Link replication, List<Move> failovers, Isolation isolation) {
+
+    /** A report without isolation. */
+    public StatusReport(String node, String cluster, List<Node> nodes, List<Address> addresses, List<Check> checks,
+                        Link replication, List<Move> failovers) {
+        this(node, cluster, nodes, addresses, checks, replication, failovers, null);
+    }
+
+    /**
+     * @param state            idle, deciding, won, standing-down, stood-down or fenced
+     * @param note             one line for people, e.g. "replication link down; s1 alive on LAN; s1 stood
+     *                         down at 12:03:04.512 (s0 wins: lower node number)"
+     * @param witnessReachable a witness answered the last ARP round
+     * @param fenced           this node stood down, or came back and waits to be resynced
+     */
+    public record Isolation(String state, String note, boolean witnessReachable, boolean fenced) {
+    }
 
     /**
      * @param state   OK, STARTING, UNHEALTHY, DISABLED or DISCONNECTED

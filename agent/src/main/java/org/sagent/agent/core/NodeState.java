@@ -24,11 +24,13 @@ import java.util.Set;
  *                         whoever takes an address after this node vanished tickles them
  * @param macs             the MAC addresses of its public-address interfaces: a probe or an ARP
  *                         claim from one of them is this cluster's own node, not a foreign host
+ * @param isolation        its side of an arbitration while its replication link is down (null
+ *                         when there is none)
  */
 public record NodeState(String node, long incarnation, Readiness readiness, List<String> reasons, boolean disabled,
                         Set<String> held, Set<String> released, long eligibleForMillis, long upForMillis,
                         Set<String> seen, Map<String, Pin> pins, Map<String, List<String>> clients,
-                        Set<String> macs) {
+                        Set<String> macs, IsolationClaim isolation) {
 
     public NodeState {
         reasons = List.copyOf(reasons);
@@ -40,12 +42,20 @@ public record NodeState(String node, long incarnation, Readiness readiness, List
         macs = macs == null ? Set.of() : Set.copyOf(macs);
     }
 
+    /** A state outside any arbitration. */
+    public NodeState(String node, long incarnation, Readiness readiness, List<String> reasons, boolean disabled,
+                     Set<String> held, Set<String> released, long eligibleForMillis, long upForMillis,
+                     Set<String> seen, Map<String, Pin> pins, Map<String, List<String>> clients, Set<String> macs) {
+        this(node, incarnation, readiness, reasons, disabled, held, released, eligibleForMillis, upForMillis, seen,
+                pins, clients, macs, null);
+    }
+
     /** A state without MAC addresses. */
     public NodeState(String node, long incarnation, Readiness readiness, List<String> reasons, boolean disabled,
                      Set<String> held, Set<String> released, long eligibleForMillis, long upForMillis,
                      Set<String> seen, Map<String, Pin> pins, Map<String, List<String>> clients) {
         this(node, incarnation, readiness, reasons, disabled, held, released, eligibleForMillis, upForMillis, seen,
-                pins, clients, Set.of());
+                pins, clients, Set.of(), null);
     }
 
     /** A state without client connections. */
@@ -53,7 +63,7 @@ public record NodeState(String node, long incarnation, Readiness readiness, List
                      Set<String> held, Set<String> released, long eligibleForMillis, long upForMillis,
                      Set<String> seen, Map<String, Pin> pins) {
         this(node, incarnation, readiness, reasons, disabled, held, released, eligibleForMillis, upForMillis, seen,
-                pins, Map.of(), Set.of());
+                pins, Map.of(), Set.of(), null);
     }
 
     /** A state without pins. */
@@ -61,7 +71,7 @@ public record NodeState(String node, long incarnation, Readiness readiness, List
                      Set<String> held, Set<String> released, long eligibleForMillis, long upForMillis,
                      Set<String> seen) {
         this(node, incarnation, readiness, reasons, disabled, held, released, eligibleForMillis, upForMillis, seen,
-                Map.of(), Map.of(), Set.of());
+                Map.of(), Map.of(), Set.of(), null);
     }
 
     /** May take a new address. */

@@ -56,6 +56,15 @@ public final class AgentMetrics implements AutoCloseable {
             "Tickle ACKs sent to the clients of an address taken from a node that vanished");
     static final MetricFamily CLIENTS = new MetricFamily("sagent_client_connections",
             "Established client TCP connections on the address at its holder's last listing");
+    static final MetricFamily FENCE_DECISIONS = new MetricFamily("sagent_fence_decisions",
+            "Arbitrations after DRBD lost its peer, by outcome (won: this node resumed; lost: it stood down; "
+                    + "undecided: its fence-peer handler gave up and I/O stayed frozen)");
+    static final MetricFamily IO_FREEZE = new MetricFamily("sagent_io_freeze_seconds",
+            "From DRBD calling the fence-peer handler (I/O frozen) to this node winning (I/O resumed)");
+    static final MetricFamily WITNESS = new MetricFamily("sagent_witness_reachable",
+            "1 if a witness answered this node's last ARP round (isolation configured)");
+    static final MetricFamily FENCED = new MetricFamily("sagent_fenced",
+            "1 while this node is fenced: it stood down, or came back and waits to be resynced");
     static final MetricFamily BUILD = new MetricFamily("sagent_build_info", "The agent's version");
 
     static final List<String> STATES = List.of("OK", "STARTING", "UNHEALTHY", "DISABLED", "DISCONNECTED", "STOPPING");
@@ -88,6 +97,13 @@ public final class AgentMetrics implements AutoCloseable {
             gauge(CLIENTS, r -> address(r, printed).map(a -> (double) a.clientConnections()), "address", address);
         }
         gauge(MEMBERS, r -> Optional.of(r.replication().peersInView().size() + 1.0));
+        if (config.isolation().enabled()) {
+            gauge(WITNESS, r -> Optional.ofNullable(r.isolation()).map(i -> i.witnessReachable() ? 1.0 : 0.0));
+            gauge(FENCED, r -> Optional.ofNullable(r.isolation()).map(i -> i.fenced() ? 1.0 : 0.0));
+            for (String outcome : List.of("won", "lost", "undecided")) {
+                registry.counter(bridge.name(FENCE_DECISIONS, "outcome", outcome));
+            }
+        }
         gauge(REPLICATION_UP, r -> Optional.of(r.replication().up() ? 1.0 : 0.0));
         for (var node : config.nodes()) {
             for (String state : STATES) {
@@ -109,6 +125,16 @@ public final class AgentMetrics implements AutoCloseable {
             gauge(CHECK_DURATION, r -> check(r, name).filter(c -> c.tookMillis() >= 0)
                     .map(c -> c.tookMillis() / 1000.0), "check", name);
         }
+    }
+
+    /** An arbitration ended for this node: won, lost or undecided. */
+    public void fenceDecision(String outcome) {
+        registry.counter(bridge.name(FENCE_DECISIONS, "outcome", outcome)).inc();
+    }
+
+    /** How long DRBD kept this node's I/O frozen before it won. */
+    public void ioFrozen(Duration frozen) {
+        registry.timer(bridge.name(IO_FREEZE)).update(frozen);
     }
 
     /** This node took over {@code address}; {@code outage} when it knows since when the address was unserved. */

@@ -108,6 +108,17 @@ final class ClusterLab {
         return yaml.toString();
     }
 
+    /** Adds a section (e.g. isolation:) to every node's configuration; before the agents start. */
+    void appendConfig(String yaml) throws IOException {
+        for (String node : servers.keySet()) {
+            Files.writeString(configOf(node), Files.readString(configOf(node)) + yaml);
+        }
+    }
+
+    Path stateDirectory(String node) {
+        return dir.resolve(node + "-state");
+    }
+
     void setHealthy(String node, boolean healthy) throws IOException {
         Path flag = dir.resolve(node + ".healthy");
         if (healthy) {

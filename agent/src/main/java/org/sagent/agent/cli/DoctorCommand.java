@@ -1,0 +1,98 @@
+package org.sagent.agent.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.sagent.agent.config.ConfigParser;
+import org.sagent.agent.config.ConfigProblem;
+import org.sagent.agent.config.ConfigResult;
+import org.sagent.agent.config.SagentConfig;
+import org.sagent.agent.health.CommandRunner;
+import org.sagent.agent.health.drbd.DrbdConfigParser;
+import org.sagent.agent.isolation.FencingConfigCheck;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code sagent doctor}: checks the live system against what the configuration needs. Today:
+ * the DRBD configuration drbdadm applies (its {@code drbdadm dump}) against the isolation
+ * settings of spec 7.1.
+ */
+@Command(name = "doctor", mixinStandardHelpOptions = true,
+        description = {"Check the live DRBD configuration (drbdadm dump) against what sagent needs:",
+                "fencing resource-and-stonith, sagent's fence-peer, unfence-peer and after-resync-target",
+                "handlers, after-sb-2pri disconnect. Each problem says the line to add."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:nothing wrong (warnings may have been printed)", "1:errors found, or the check could not run",
+                "2:wrong usage"})
+final class DoctorCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Option(names = "--config", paramLabel = "FILE", defaultValue = CheckConfigCommand.DEFAULT_CONFIG,
+            description = "The configuration file (default: ${DEFAULT-VALUE}).")
+    Path file;
+
+    @CommandLine.Option(names = "--drbd-dump", paramLabel = "FILE",
+            description = "Read this saved 'drbdadm dump' output instead of running drbdadm (another node's, a test).")
+    Path dumpFile;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ConfigResult result = ConfigParser.parseFile(file);
+        if (!(result instanceof ConfigResult.Valid valid)) {
+            result.problems().forEach(err::println);
+            err.println("sagent doctor: " + file + " has errors; sagent check-config " + file + " lists them");
+            return ExitCodes.FAILED;
+        }
+        SagentConfig config = valid.config();
+        List<String> resources = config.health().drbd().map(d -> d.resources()).orElse(List.of());
+        if (resources.isEmpty()) {
+            out.println("no DRBD resources in health.drbd.resources: nothing to check");
+            return ExitCodes.OK;
+        }
+        String dump;
+        if (dumpFile != null) {
+            dump = java.nio.file.Files.readString(dumpFile);
+        } else {
+            CommandRunner.Result ran = new CommandRunner().run(List.of("drbdadm", "dump"), Duration.ofSeconds(20));
+            if (ran.exitCode() != 0) {
+                err.println("sagent doctor: drbdadm dump failed (exit " + ran.exitCode() + "): " + ran.lastLine()
+                        + "; is drbd-utils installed and /etc/drbd.conf valid?");
+                return ExitCodes.FAILED;
+            }
+            dump = ran.output();
+        }
+        Map<String, DrbdConfigParser.ResourceConfig> parsed = DrbdConfigParser.parse(dump);
+        int errors = 0;
+        for (String resource : resources) {
+            List<FencingConfigCheck.Finding> findings = FencingConfigCheck.check(resource,
+                    Optional.ofNullable(parsed.get(resource)));
+            for (FencingConfigCheck.Finding finding : findings) {
+                if (finding.level() == FencingConfigCheck.Level.ERROR && !config.isolation().enabled()) {
+                    out.println("note: " + finding.text() + " (isolation is off in " + file + ")");
+                    continue;
+                }
+                (finding.level() == FencingConfigCheck.Level.OK ? out : err).println(
+                        finding.level().name().toLowerCase() + ": " + finding.text());
+                if (finding.level() == FencingConfigCheck.Level.ERROR) {
+                    errors++;
+                }
+            }
+        }
+        if (!config.isolation().enabled()) {
+            err.println("warning: no isolation: section in " + file + ": when the replication cable is cut, nothing "
+                    + "stops both nodes from writing (see README, Isolation)");
+        }
+        out.flush();
+        err.flush();
+        return errors == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+}

@@ -1,0 +1,463 @@
+package org.sagent.agent.isolation;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.sagent.agent.config.IsolationSettings;
+import org.sagent.agent.config.NodeSpec;
+import org.sagent.agent.config.SagentConfig;
+import org.sagent.agent.control.StatusReport;
+import org.sagent.agent.core.Arbitration;
+import org.sagent.agent.core.IsolationClaim;
+import org.sagent.agent.membership.MembershipEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's side of spec section 7, on the agent loop only: gathers the arbitration's inputs
+ * (its own health when the replication link went, the witness, the peer's claim over the LAN
+ * path), asks {@link Arbitration} for the decision and acts on it: answers the DRBD fence-peer
+ * handler, starts the stand-down of a loser, acknowledges a peer's stand-down.
+ *
+ * <p>An arbitration (an "episode") begins the moment the replication link is seen lost (carrier,
+ * membership) or DRBD calls the handler, whichever is first, so the decision is ready before
+ * DRBD's own detection ends. Nothing irreversible happens until DRBD on one side has declared
+ * the peer lost: a cable that returns within a second fences nobody (F17).
+ */
+public final class IsolationCoordinator {
+
+    private static final Logger log = LoggerFactory.getLogger(IsolationCoordinator.class);
+    /** A peer's claim older than this is not trusted: it publishes every second. */
+    static final Duration CLAIM_FRESH = Duration.ofSeconds(3);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+
+    /** What the handler is told. */
+    public enum Outcome { WON, WAITING, LOST, NOT_CONFIGURED }
+
+    /** @param exitCode what the fence-peer handler exits with (DRBD 8.4: 7 = peer stonithed; 1 = I/O stays frozen) */
+    public record Answer(Outcome outcome, int exitCode, String message) {
+    }
+
+    private record Claim(IsolationClaim claim, Instant at) {
+    }
+
+    private static final class Episode {
+        final Instant startedAt;
+        final boolean healthyAtCut;
+        final String why;
+        Instant drbdLostAt;
+        String resource = "";
+        Arbitration.Decision decision;
+        String decisionWhy = "";
+        boolean standingDown;
+        String stoodDownAt;
+        String standDownReason;
+        Instant wonAt;
+        String wonHow;
+        boolean undecidedCounted;
+        final Set<String> acknowledged = new LinkedHashSet<>();
+
+        Episode(Instant startedAt, boolean healthyAtCut, String why) {
+            this.startedAt = startedAt;
+            this.healthyAtCut = healthyAtCut;
+            this.why = why;
+        }
+    }
+
+    private final SagentConfig config;
+    private final IsolationSettings settings;
+    private final NodeSpec self;
+    private final Clock clock;
+    private final BooleanSupplier selfOk;
+    private final Consumer<String> standDown;
+    private final Runnable publish;
+    private final Consumer<String> outcomes;
+    private final Consumer<Duration> freezes;
+    private final Consumer<Boolean> urgent;
+    private final java.nio.file.Path stateDirectory;
+    private final Map<String, Claim> claims = new HashMap<>();
+    private Set<String> lanView = Set.of();
+    private Set<String> replicationView = Set.of();
+    private final Map<String, Boolean> peerAnswersArp = new HashMap<>();
+    private boolean replicationCarrier = true;
+    private boolean witnessReachable;
+    private boolean witnessKnown;
+    private Episode episode;
+    private Optional<FenceRecord> ownRecord;
+
+    /**
+     * @param selfOk    this node is OK now (its checks pass, it is not disabled)
+     * @param standDown starts the stand-down sequence (off the loop) with the reason
+     * @param publish   publishes this node's state (with its claim) now
+     * @param outcomes  counts a decision: won, lost or undecided
+     * @param freezes   records how long I/O stayed frozen before a win
+     * @param urgent    turns the witness watch's fast rounds (and peer ARP) on or off
+     */
+    public IsolationCoordinator(SagentConfig config, NodeSpec self, Clock clock, java.nio.file.Path stateDirectory,
+                                BooleanSupplier selfOk, Consumer<String> standDown, Runnable publish,
+                                Consumer<String> outcomes, Consumer<Duration> freezes, Consumer<Boolean> urgent) {
+        this.config = config;
+        this.settings = config.isolation();
+        this.self = self;
+        this.clock = clock;
+        this.stateDirectory = stateDirectory;
+        this.selfOk = selfOk;
+        this.standDown = standDown;
+        this.publish = publish;
+        this.outcomes = outcomes;
+        this.freezes = freezes;
+        this.urgent = urgent;
+        this.ownRecord = FenceRecord.read(stateDirectory.resolve(FenceRecord.OWN));
+    }
+
+    /** The fence record this node found at start (it stood down before its reboot), if any. */
+    public Optional<FenceRecord> ownRecord() {
+        return ownRecord;
+    }
+
+    /** The fence was cleared (resynced and healthy): removes the record. */
+    public void fenceCleared() {
+        try {
+            java.nio.file.Files.deleteIfExists(stateDirectory.resolve(FenceRecord.OWN));
+            ownRecord = Optional.empty();
+            log.info("isolation: fence record {} removed", stateDirectory.resolve(FenceRecord.OWN));
+        } catch (java.io.IOException e) {
+            log.warn("isolation: could not remove the fence record {}: {}; remove it by hand",
+                    stateDirectory.resolve(FenceRecord.OWN), e.getMessage());
+        }
+    }
+
+    /** This node's claim for its published state; null outside an arbitration. */
+    public IsolationClaim claim() {
+        Episode e = episode;
+        if (e == null) {
+            return null;
+        }
+        return new IsolationClaim(e.healthyAtCut, witnessReachable, e.drbdLostAt != null, e.stoodDownAt,
+                e.standDownReason, e.acknowledged);
+    }
+
+    public void onMembership(MembershipEvent event) {
+        if (event instanceof MembershipEvent.ViewChanged view) {
+            if (view.path() == MembershipEvent.Path.LAN) {
+                lanView = view.members();
+            } else {
+                Set<String> before = replicationView;
+                replicationView = view.members();
+                Set<String> left = new LinkedHashSet<>(before);
+                left.removeAll(replicationView);
+                left.remove(self.name());
+                if (!left.isEmpty()) {
+                    begin("replication view lost " + String.join(", ", left));
+                }
+            }
+        } else if (event instanceof MembershipEvent.StateReceived received && received.state().isolation() != null) {
+            claims.put(received.state().node(), new Claim(received.state().isolation(), received.receivedAt()));
+        } else if (event instanceof MembershipEvent.StateReceived received) {
+            claims.remove(received.state().node());
+        }
+        turn();
+    }
+
+    /** The replication interface's carrier, as the agent's sysfs watch reads it. */
+    public void replicationCarrier(boolean up) {
+        if (replicationCarrier && !up) {
+            begin("replication carrier lost");
+        }
+        replicationCarrier = up;
+        turn();
+    }
+
+    /** One witness round: reachability, and (during an arbitration) which peers answer ARP. */
+    public void witnessRound(WitnessWatch.Round round) {
+        boolean changed = !witnessKnown || round.witnessReachable() != witnessReachable;
+        witnessKnown = true;
+        witnessReachable = round.witnessReachable();
+        peerAnswersArp.putAll(round.peersAlive());
+        if (changed && episode != null) {
+            publish.run();
+        }
+        turn();
+    }
+
+    public boolean witnessReachable() {
+        return witnessReachable;
+    }
+
+    /**
+     * DRBD called the fence-peer handler for {@code resource}: its I/O is frozen and it waits
+     * for the answer. Asked again by the handler until it gets WON or gives up.
+     */
+    public Answer fencePeer(String resource, boolean gaveUp) {
+        if (!settings.enabled()) {
+            return new Answer(Outcome.NOT_CONFIGURED, 1, "isolation is not configured (no isolation: section in "
+                    + config.file() + "): this node's I/O stays frozen; add the section (see README, Isolation) or "
+                    + "resume by hand with drbdadm resume-io " + resource);
+        }
+        begin("DRBD declared the peer lost (fence-peer " + resource + ")");
+        Episode e = episode;
+        if (e.drbdLostAt == null) {
+            e.drbdLostAt = clock.instant();
+            e.resource = resource;
+            log.info("isolation: DRBD {} lost its peer and froze I/O on this node; fence-peer asks who keeps writing",
+                    resource);
+            publish.run();
+        }
+        turn();
+        Answer answer = answer(e);
+        if (gaveUp && answer.outcome() != Outcome.WON && !e.undecidedCounted) {
+            e.undecidedCounted = true;
+            outcomes.accept("undecided");
+            log.warn("isolation: the fence-peer handler for {} gave up after {}: I/O stays frozen on this node ({}); "
+                    + "o2hb resets the node if it stays frozen, or resume by hand once the other node is known to "
+                    + "be stopped: drbdadm resume-io {}", resource, settings.handlerDeadline(), answer.message(),
+                    resource);
+        }
+        return answer;
+    }
+
+    /** The unfence-peer or after-resync-target handler ran: the peer is resynced. */
+    public void unfence(String handler, String resource) {
+        boolean had = java.nio.file.Files.exists(stateDirectory.resolve(FenceRecord.PEER));
+        try {
+            java.nio.file.Files.deleteIfExists(stateDirectory.resolve(FenceRecord.PEER));
+        } catch (java.io.IOException e) {
+            log.warn("isolation: could not remove {}: {}", stateDirectory.resolve(FenceRecord.PEER), e.getMessage());
+        }
+        log.info("isolation: DRBD ran {} for {}: resynchronisation done{}", handler, resource,
+                had ? "; the peer's fence is over" : "");
+        if (episode != null && episode.wonAt != null) {
+            end("the peer is resynced (" + handler + ")");
+        }
+    }
+
+    private Answer answer(Episode e) {
+        if (e.wonAt != null) {
+            return new Answer(Outcome.WON, 7, "this node won at " + time(e.wonAt) + " (" + e.wonHow + ")");
+        }
+        if (e.standingDown || e.decision == Arbitration.Decision.LOSE) {
+            return new Answer(Outcome.LOST, 1, "this node lost (" + e.decisionWhy + "): it stands down; I/O stays frozen");
+        }
+        return new Answer(Outcome.WAITING, 1, e.decisionWhy.isEmpty() ? "deciding" : e.decisionWhy);
+    }
+
+    private void begin(String why) {
+        if (!settings.enabled() || episode != null) {
+            return;
+        }
+        boolean healthy = selfOk.getAsBoolean();
+        episode = new Episode(clock.instant(), healthy, why);
+        urgent.accept(true);
+        log.warn("isolation: {}: arbitration begins (this node {} at the cut; witness {})", why,
+                healthy ? "healthy" : "not healthy", witnessReachable ? "reachable" : "not reachable");
+        publish.run();
+    }
+
+    private void end(String why) {
+        log.info("isolation: arbitration over: {}", why);
+        episode = null;
+        urgent.accept(false);
+        publish.run();
+    }
+
+    /** Re-decides from what is known now; on the loop after every input. */
+    public void turn() {
+        Episode e = episode;
+        if (e == null) {
+            return;
+        }
+        Optional<NodeSpec> peer = peer();
+        if (peer.isEmpty()) {
+            return;
+        }
+        String peerName = peer.get().name();
+        boolean replicationBack = replicationCarrier && replicationView.contains(peerName);
+        if (replicationBack && e.wonAt == null && !e.standingDown) {
+            end("the replication link is back before anyone stood down"
+                    + (e.drbdLostAt == null ? "" : "; DRBD reconnects and resumes by itself"));
+            return;
+        }
+        if (replicationBack && e.wonAt != null && claims.get(peerName) == null) {
+            end(peerName + " is back on the replication link");
+            return;
+        }
+        if (e.wonAt != null || e.standingDown) {
+            acknowledge(e, peerName);
+            return;
+        }
+        Claim peerClaim = claims.get(peerName);
+        boolean peerClaimFresh = peerClaim != null
+                && Duration.between(peerClaim.at(), clock.instant()).compareTo(CLAIM_FRESH) <= 0;
+        boolean peerOnLan = lanView.contains(peerName) || Boolean.TRUE.equals(peerAnswersArp.get(peerName));
+        Arbitration.Decision decision;
+        String why;
+        if (peerOnLan && !peerClaimFresh) {
+            decision = Arbitration.Decision.WAIT;
+            why = peerName + " is alive on the LAN but has not said its side yet";
+        } else {
+            Arbitration.View view = new Arbitration.View(self.name(), self.number(), e.healthyAtCut, witnessReachable,
+                    peerName, peer.get().number(), false, peerOnLan, peerOnLan && peerClaim.claim().healthyAtCut(),
+                    peerOnLan && peerClaim.claim().reachesWitness(), tieBreak());
+            decision = Arbitration.decide(view);
+            why = explain(decision, view);
+        }
+        if (decision != e.decision) {
+            e.decision = decision;
+            e.decisionWhy = why;
+            log.info("isolation: decision {}: {}", decision.name().toLowerCase().replace('_', ' '), why);
+        }
+        boolean drbdLost = e.drbdLostAt != null || (peerClaimFresh && peerClaim.claim().drbdLostPeer());
+        switch (decision) {
+            case WIN_NOW -> {
+                if (e.drbdLostAt != null) {
+                    win(e, peerName, why);
+                }
+            }
+            case WIN_AFTER_PEER_STANDS_DOWN -> {
+                if (e.drbdLostAt != null && peerClaimFresh && peerClaim.claim().stoodDown()) {
+                    win(e, peerName, peerName + " stood down at " + peerClaim.claim().stoodDownAt() + " ("
+                            + peerClaim.claim().standDownReason() + ")");
+                }
+            }
+            case LOSE -> {
+                if (drbdLost) {
+                    e.standingDown = true;
+                    outcomes.accept("lost");
+                    standDown.accept(peerName + " keeps writing: " + why);
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void acknowledge(Episode e, String peerName) {
+        Claim peerClaim = claims.get(peerName);
+        if (peerClaim != null && peerClaim.claim().stoodDown() && e.acknowledged.add(peerName)) {
+            log.info("isolation: {} stood down at {} ({}): acknowledged", peerName, peerClaim.claim().stoodDownAt(),
+                    peerClaim.claim().standDownReason());
+            publish.run();
+        }
+    }
+
+    private void win(Episode e, String peerName, String how) {
+        e.wonAt = clock.instant();
+        e.wonHow = how;
+        Duration frozen = Duration.between(e.drbdLostAt, e.wonAt);
+        outcomes.accept("won");
+        freezes.accept(frozen);
+        log.warn("isolation: this node won: {}; DRBD {} resumes I/O here ({} ms after it froze)", how, e.resource,
+                frozen.toMillis());
+        try {
+            new FenceRecord(e.wonAt.toString(), peerName, how, e.resource).write(stateDirectory.resolve(FenceRecord.PEER));
+        } catch (java.io.IOException ex) {
+            log.warn("isolation: could not record the peer's fence in {}: {}", stateDirectory, ex.getMessage());
+        }
+        acknowledge(e, peerName);
+        publish.run();
+    }
+
+    /** The stand-down sequence finished its record: publish it, the winner's acknowledgement to resume. */
+    public void stoodDown(String reason) {
+        Episode e = episode;
+        if (e == null) {
+            return;
+        }
+        e.stoodDownAt = clock.instant().toString();
+        e.standDownReason = reason;
+        publish.run();
+    }
+
+    /** The DRBD resource whose handler asked in this arbitration ("" when none has yet). */
+    public String resource() {
+        return episode == null ? "" : episode.resource;
+    }
+
+    /** The winner's acknowledgement of this node's stand-down has arrived. */
+    public boolean acknowledgedByPeer() {
+        return peer().map(p -> claims.get(p.name())).map(c -> c.claim().acknowledged().contains(self.name()))
+                .orElse(false);
+    }
+
+    private Arbitration.TieBreak tieBreak() {
+        return settings.preferredNode().<Arbitration.TieBreak>map(Arbitration.TieBreak.Prefer::new)
+                .orElseGet(Arbitration.TieBreak.LowestNumber::new);
+    }
+
+    private String explain(Arbitration.Decision decision, Arbitration.View v) {
+        String peer = v.peer();
+        return switch (decision) {
+            case NOT_NEEDED -> "the replication link is up";
+            case WIN_NOW -> peer + " is silent on the LAN and a witness answers: it is dead or cut off from everything";
+            case WAIT -> v.selfReachesWitness() ? "waiting" : "no witness answers here and " + peer
+                    + (v.peerOnLan() ? " reaches none either" : " is not seen on the LAN") + ": nobody can win safely";
+            case LOSE -> !v.selfReachesWitness() ? "no witness answers here; " + peer + " reaches one"
+                    : v.selfHealthy() != v.peerHealthy() ? peer + " is healthy, this node was not"
+                    : tieBreakWhy(v, false);
+            case WIN_AFTER_PEER_STANDS_DOWN -> (!v.peerReachesWitness() ? peer + " reaches no witness"
+                    : v.selfHealthy() != v.peerHealthy() ? "this node is healthy, " + peer + " was not"
+                    : tieBreakWhy(v, true)) + "; resuming once " + peer + " has stood down";
+        };
+    }
+
+    private String tieBreakWhy(Arbitration.View v, boolean won) {
+        String winner = won ? v.self() : v.peer();
+        return v.tieBreak() instanceof Arbitration.TieBreak.Prefer p && (p.node().equals(v.self())
+                || p.node().equals(v.peer())) ? "both healthy, tie-break prefers " + winner
+                : "both healthy, the lower node number wins (" + winner + ", as o2cb keeps it)";
+    }
+
+    /** The DRBD peer: the only other node (DRBD 8.4 dual-primary has exactly one). */
+    private Optional<NodeSpec> peer() {
+        var others = config.nodes().stream().filter(n -> !n.equals(self)).toList();
+        return others.size() == 1 ? Optional.of(others.get(0)) : Optional.empty();
+    }
+
+    /** For status; on the loop. */
+    public StatusReport.Isolation report() {
+        Episode e = episode;
+        boolean fenced = ownRecord.isPresent() || (e != null && e.standingDown);
+        Optional<FenceRecord> peerRecord = FenceRecord.read(stateDirectory.resolve(FenceRecord.PEER));
+        if (e == null) {
+            String note = ownRecord.map(r -> "this node " + r.describe() + "; it serves again once resynced and healthy")
+                    .orElse(peerRecord.map(r -> r.peer() + " stood down (" + r.describe() + "); waiting for it to "
+                            + "resync").orElse(""));
+            return new StatusReport.Isolation(ownRecord.isPresent() ? "fenced" : "idle", note, witnessReachable, fenced);
+        }
+        String peerName = peer().map(NodeSpec::name).orElse("the peer");
+        StringBuilder note = new StringBuilder(replicationCarrier ? "replication link lost" : "replication link down");
+        note.append("; ").append(peerName).append(lanView.contains(peerName) ? " alive on LAN" : " not seen on LAN");
+        Claim peerClaim = claims.get(peerName);
+        if (peerClaim != null && peerClaim.claim().stoodDown()) {
+            note.append("; ").append(peerName).append(" stood down at ")
+                    .append(time(Instant.parse(peerClaim.claim().stoodDownAt()))).append(" (")
+                    .append(peerClaim.claim().standDownReason()).append(")");
+        }
+        if (e.stoodDownAt != null) {
+            note.append("; this node stood down at ").append(time(Instant.parse(e.stoodDownAt))).append(" (")
+                    .append(e.standDownReason).append(")");
+        } else if (!e.decisionWhy.isEmpty() && e.wonAt == null) {
+            note.append("; ").append(e.decisionWhy);
+        }
+        if (e.wonAt != null) {
+            note.append("; this node won at ").append(time(e.wonAt));
+        }
+        String state = e.wonAt != null ? "won" : e.stoodDownAt != null ? "stood-down" : e.standingDown
+                ? "standing-down" : "deciding";
+        return new StatusReport.Isolation(state, note.toString(), witnessReachable, fenced);
+    }
+
+    private static String time(Instant at) {
+        return LocalTime.ofInstant(at, ZoneId.systemDefault()).format(TIME);
+    }
+}

@@ -1,0 +1,167 @@
+package org.sagent.agent.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.sagent.netlink.lab.NetnsLab;
+
+/**
+ * Spec 7 with real agents in namespaces: the replication cable is cut, and each node's DRBD
+ * handler ({@code sagent fence-peer}, run as drbdadm runs it) asks its agent who keeps writing.
+ * The client namespace (198.51.100.100) is the witness: it answers ARP on the LAN. DRBD itself
+ * is not here (the VM suite runs it); the handlers are called at the moment DRBD would call them.
+ */
+class IsolationIT {
+
+    private static final Duration START = Duration.ofSeconds(40);
+    private static final Duration MOVE = Duration.ofSeconds(10);
+    private static final Set<String> FIRST = Set.of(ClusterLab.PUBLIC_0);
+    private static final Set<String> SECOND = Set.of(ClusterLab.PUBLIC_1);
+    private static final Set<String> BOTH = Set.of(ClusterLab.PUBLIC_0, ClusterLab.PUBLIC_1);
+    private static final String ISOLATION = "isolation:\n  witnesses: [198.51.100.100]\n  witness-timeout: 100ms\n"
+            + "  action: stay-frozen\n  handler-deadline: 8s\n";
+
+    @RegisterExtension
+    final NetnsLab lab = new NetnsLab();
+
+    @TempDir
+    Path dir;
+
+    private ClusterLab twoNodes() throws Exception {
+        ClusterLab cluster = new ClusterLab(lab, dir, 2, "auto");
+        cluster.appendConfig(ISOLATION);
+        cluster.start("s0");
+        cluster.start("s1");
+        cluster.awaitView("s0", "s0, s1", START);
+        cluster.await(() -> cluster.held("s0").equals(FIRST) && cluster.held("s1").equals(SECOND), START, "homes held");
+        return cluster;
+    }
+
+    private static CompletableFuture<NetnsLab.Result> handler(ClusterLab cluster, String node) {
+        return CompletableFuture.supplyAsync(() -> cluster.sagent(node, "fence-peer", "r0"));
+    }
+
+    @Test
+    void f14ACutCableLeavesOneWriterTheOtherStandsDownAndComesBackOnlyWhenHealthy() throws Exception {
+        ClusterLab cluster = twoNodes();
+        lab.ip(cluster.servers.get("s0"), "link", "set", "eth0", "down");
+        cluster.await(() -> !cluster.logLines("s1", "arbitration begins").isEmpty()
+                && !cluster.logLines("s0", "arbitration begins").isEmpty(), MOVE, "both agents beginning to arbitrate");
+        // Nothing is fenced before DRBD declares the peer lost: a blip of the cable fences nobody.
+        Thread.sleep(1500);
+        assertEquals(FIRST, cluster.held("s0"));
+        assertEquals(SECOND, cluster.held("s1"));
+
+        long called = System.nanoTime();
+        CompletableFuture<NetnsLab.Result> s0 = handler(cluster, "s0");
+        CompletableFuture<NetnsLab.Result> s1 = handler(cluster, "s1");
+        NetnsLab.Result winner = s0.get();
+        long frozenMillis = (System.nanoTime() - called) / 1_000_000;
+        NetnsLab.Result loser = s1.get();
+        assertEquals(7, winner.exitCode(), "s0 (lower number, both healthy) wins: " + winner.stderr());
+        assertEquals(1, loser.exitCode(), "s1 stays frozen: " + loser.stderr());
+        assertTrue(winner.stderr().contains("s1 stood down at"), winner.stderr());
+        assertTrue(loser.stderr().contains("this node lost"), loser.stderr());
+        System.out.printf("F14 in namespaces: s0's handler returned 7 %d ms after both were called "
+                + "(JVM start of the handler included)%n", frozenMillis);
+
+        cluster.await(() -> cluster.held("s0").equals(BOTH) && cluster.held("s1").isEmpty(), MOVE,
+                "s0 holding both addresses, s1 none");
+        List<String> steps = cluster.log("s1").stream().filter(l -> l.contains("standing down (")).toList();
+        assertEquals(5, steps.size(), steps.toString());
+        for (int i = 0; i < 5; i++) {
+            assertTrue(steps.get(i).contains("standing down (" + (i + 1) + "/5)"), steps.toString());
+        }
+        assertFalse(cluster.logLines("s1", "staying frozen (isolation.action: stay-frozen)").isEmpty());
+        assertTrue(Files.readString(cluster.stateDirectory("s1").resolve("fenced")).contains("\"peer\":\"s0\""));
+        assertTrue(Files.exists(cluster.stateDirectory("s0").resolve("peer-fenced")));
+
+        NetnsLab.Result status0 = cluster.sagent("s0", "status");
+        assertTrue(status0.stdout().contains("Isolation: won: replication link down; s1 alive on LAN; s1 stood down at"),
+                status0.stdout());
+        NetnsLab.Result status1 = cluster.sagent("s1", "status");
+        assertTrue(status1.stdout().contains("Isolation: stood-down"), status1.stdout());
+        assertTrue(status1.stdout().contains("STARTING"), status1.stdout());
+        NetnsLab.Result scrape = lab.exec(cluster.servers.get("s0"), "curl", "-sS", "--max-time", "5",
+                "http://127.0.0.1:9775/metrics");
+        assertTrue(scrape.stdout().contains("sagent_fence_decisions_total{outcome=\"won\"} 1.0"), scrape.stdout());
+        assertTrue(scrape.stdout().contains("sagent_io_freeze_seconds_count 1"), scrape.stdout());
+
+        // The loser "reboots" (its agent restarts) with the cable back: the record keeps it
+        // STARTING, holding nothing, until its checks pass (no DRBD here: at once), then it is cleared.
+        cluster.stopped.add(cluster.agents.get("s1"));
+        cluster.agents.get("s1").kill();
+        lab.ip(cluster.servers.get("s0"), "link", "set", "eth0", "up");
+        cluster.start("s1");
+        cluster.await(() -> !cluster.logLines("s1", "it stays STARTING and holds nothing").isEmpty(), START,
+                "s1 reading its fence record at start");
+        cluster.await(() -> !cluster.logLines("s1", "fence cleared").isEmpty(), START, "s1's fence cleared");
+        assertFalse(Files.exists(cluster.stateDirectory("s1").resolve("fenced")));
+        cluster.await(() -> cluster.held("s0").equals(FIRST) && cluster.held("s1").equals(SECOND), START,
+                "failback of s1's address");
+        cluster.await(() -> !cluster.logLines("s0", "arbitration over").isEmpty(), START, "s0 ending the arbitration");
+    }
+
+    @Test
+    void f15TheSurvivorOfAPowerLossWinsAtOnce() throws Exception {
+        ClusterLab cluster = twoNodes();
+        cluster.powerLoss("s1");
+        cluster.await(() -> !cluster.logLines("s0", "arbitration begins").isEmpty(), MOVE, "s0 arbitrating");
+        long called = System.nanoTime();
+        NetnsLab.Result result = cluster.sagent("s0", "fence-peer", "r0");
+        long millis = (System.nanoTime() - called) / 1_000_000;
+        assertEquals(7, result.exitCode(), result.stderr());
+        assertTrue(result.stderr().contains("s1 is silent on the LAN and a witness answers"), result.stderr());
+        System.out.printf("F15 in namespaces: the survivor's handler returned 7 in %d ms (JVM start included)%n",
+                millis);
+        cluster.await(() -> cluster.held("s0").equals(BOTH), MOVE, "s0 holding both addresses");
+    }
+
+    @Test
+    void f16ANodeCutFromBothNetworksNeverWinsAndItsPeerDoes() throws Exception {
+        ClusterLab cluster = twoNodes();
+        cluster.linksDown("s1");
+        cluster.await(() -> !cluster.logLines("s1", "arbitration begins").isEmpty()
+                && !cluster.logLines("s0", "arbitration begins").isEmpty(), MOVE, "both arbitrating");
+        CompletableFuture<NetnsLab.Result> s0 = handler(cluster, "s0");
+        CompletableFuture<NetnsLab.Result> s1 = handler(cluster, "s1");
+        NetnsLab.Result isolated = s1.get();
+        NetnsLab.Result survivor = s0.get();
+        assertEquals(1, isolated.exitCode(), isolated.stderr());
+        assertTrue(isolated.stderr().contains("no decision within"), isolated.stderr());
+        assertEquals(7, survivor.exitCode(), survivor.stderr());
+        assertFalse(cluster.logLines("s1", "isolation: no witness answers ARP").isEmpty());
+        cluster.await(() -> cluster.answering("s0").equals(BOTH), MOVE, "s0 answering for both addresses");
+        NetnsLab.Result scrape = lab.exec(cluster.servers.get("s1"), "curl", "-sS", "--max-time", "5",
+                "http://127.0.0.1:9775/metrics");
+        assertTrue(scrape.stdout().contains("sagent_fence_decisions_total{outcome=\"undecided\"} 1.0"), scrape.stdout());
+        assertTrue(scrape.stdout().contains("sagent_witness_reachable 0.0"), scrape.stdout());
+    }
+
+    @Test
+    void f17ACableBackWithinASecondFencesNobody() throws Exception {
+        ClusterLab cluster = twoNodes();
+        lab.ip(cluster.servers.get("s0"), "link", "set", "eth0", "down");
+        Thread.sleep(500);
+        lab.ip(cluster.servers.get("s0"), "link", "set", "eth0", "up");
+        cluster.await(() -> !cluster.logLines("s0", "arbitration over: the replication link is back").isEmpty()
+                && !cluster.logLines("s1", "arbitration over: the replication link is back").isEmpty(), START,
+                "both dropping the arbitration");
+        assertEquals(FIRST, cluster.held("s0"));
+        assertEquals(SECOND, cluster.held("s1"));
+        assertTrue(cluster.logLines("s0", "standing down").isEmpty());
+        assertTrue(cluster.logLines("s1", "standing down").isEmpty());
+        assertFalse(Files.exists(cluster.stateDirectory("s0").resolve("fenced")));
+        assertFalse(Files.exists(cluster.stateDirectory("s1").resolve("fenced")));
+    }
+}

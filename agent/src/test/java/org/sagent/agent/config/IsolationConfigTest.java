@@ -1,0 +1,54 @@
+package org.sagent.agent.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class IsolationConfigTest {
+
+    private static SagentConfig parse(String extra) throws Exception {
+        Path good = Path.of(IsolationConfigTest.class.getResource("/config/good.yaml").toURI());
+        ConfigResult result = ConfigParser.parse("test.yaml", Files.readString(good) + extra);
+        return assertInstanceOf(ConfigResult.Valid.class, result, result.problems().toString()).config();
+    }
+
+    @Test
+    void withoutTheSectionIsolationIsOff() throws Exception {
+        IsolationSettings off = parse("").isolation();
+        assertFalse(off.enabled());
+        assertTrue(off.witnesses().isEmpty());
+    }
+
+    @Test
+    void theSectionWithOnlyWitnessesTakesTheDefaults() throws Exception {
+        IsolationSettings settings = parse("isolation:\n  witnesses: [198.51.100.1, 198.51.100.2]\n").isolation();
+        assertTrue(settings.enabled());
+        assertEquals(List.of("198.51.100.1", "198.51.100.2"),
+                settings.witnesses().stream().map(java.net.Inet4Address::getHostAddress).toList());
+        assertEquals(Duration.ofMillis(300), settings.witnessTimeout());
+        assertEquals(Duration.ofSeconds(2), settings.witnessInterval());
+        assertEquals(Optional.empty(), settings.preferredNode());
+        assertEquals("lowest-number", settings.tieBreakText());
+        assertEquals(IsolationSettings.Action.REBOOT, settings.action());
+        assertEquals(Duration.ofSeconds(30), settings.handlerDeadline());
+    }
+
+    @Test
+    void everyKeyIsRead() throws Exception {
+        IsolationSettings settings = parse("isolation:\n  witnesses: [198.51.100.1]\n  witness-timeout: 150ms\n"
+                + "  witness-interval: 1s\n  tie-break: s1\n  action: stay-frozen\n  handler-deadline: 20s\n").isolation();
+        assertEquals(Duration.ofMillis(150), settings.witnessTimeout());
+        assertEquals(Duration.ofSeconds(1), settings.witnessInterval());
+        assertEquals(Optional.of("s1"), settings.preferredNode());
+        assertEquals(IsolationSettings.Action.STAY_FROZEN, settings.action());
+        assertEquals(Duration.ofSeconds(20), settings.handlerDeadline());
+    }
+}

@@ -1,0 +1,135 @@
+package org.sagent.agent.isolation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sagent.agent.config.SagentConfig;
+import org.sagent.agent.core.IsolationClaim;
+import org.sagent.agent.core.NodeState;
+import org.sagent.agent.core.Readiness;
+import org.sagent.agent.membership.MembershipEvent;
+
+/** The coordinator's use of the arbitration: when it answers the handler, when it stands down. */
+class IsolationCoordinatorTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-25T12:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    private final List<String> standDowns = new ArrayList<>();
+    private final List<String> outcomes = new ArrayList<>();
+    private final List<Duration> freezes = new ArrayList<>();
+
+    private IsolationCoordinator coordinator(String self, String section) throws Exception {
+        SagentConfig config = IsolationFixtures.config(section);
+        return new IsolationCoordinator(config, config.node(self).orElseThrow(), Clock.fixed(T0, ZoneOffset.UTC), dir,
+                () -> true, standDowns::add, () -> { }, outcomes::add, freezes::add, on -> { });
+    }
+
+    private static final String SECTION = "isolation:\n  witnesses: [198.51.100.1]\n";
+
+    private static MembershipEvent claimOf(String node, IsolationClaim claim) {
+        return new MembershipEvent.StateReceived(MembershipEvent.Path.LAN, new NodeState(node, 1, Readiness.OK,
+                List.of(), false, Set.of(), Set.of(), 0, 0, Set.of(), Map.of(), Map.of(), Set.of(), claim), T0);
+    }
+
+    private static void cutWithPeerOnLan(IsolationCoordinator c) {
+        c.onMembership(new MembershipEvent.ViewChanged(MembershipEvent.Path.LAN, Set.of("s0", "s1"), false));
+        c.onMembership(new MembershipEvent.ViewChanged(MembershipEvent.Path.REPLICATION, Set.of("s0", "s1"), false));
+        c.witnessRound(new WitnessWatch.Round(true, "198.51.100.1", Map.of()));
+        c.replicationCarrier(false);
+    }
+
+    @Test
+    void theLoserStandsDownOnlyOnceDrbdHasDeclaredThePeerLost() throws Exception {
+        IsolationCoordinator s1 = coordinator("s1", SECTION);
+        cutWithPeerOnLan(s1);
+        s1.onMembership(claimOf("s0", new IsolationClaim(true, true, false, null, null, Set.of())));
+        assertEquals(List.of(), standDowns, "a cable blip fences nobody");
+        IsolationCoordinator.Answer answer = s1.fencePeer("sstorage", false);
+        assertEquals(IsolationCoordinator.Outcome.LOST, answer.outcome());
+        assertEquals(1, answer.exitCode());
+        assertEquals(1, standDowns.size());
+        assertTrue(standDowns.get(0).contains("lower node number wins (s0"), standDowns.toString());
+        assertEquals(List.of("lost"), outcomes);
+        s1.fencePeer("sstorage", false);
+        assertEquals(1, standDowns.size(), "once");
+    }
+
+    @Test
+    void theWinnerResumesOnlyAfterThePeerHasStoodDownAndRecordsIt() throws Exception {
+        IsolationCoordinator s0 = coordinator("s0", SECTION);
+        cutWithPeerOnLan(s0);
+        s0.onMembership(claimOf("s1", new IsolationClaim(true, true, false, null, null, Set.of())));
+        assertEquals(IsolationCoordinator.Outcome.WAITING, s0.fencePeer("sstorage", false).outcome());
+        assertTrue(s0.claim().drbdLostPeer());
+        s0.onMembership(claimOf("s1", new IsolationClaim(true, true, true, T0.toString(), "s0 keeps writing",
+                Set.of())));
+        IsolationCoordinator.Answer answer = s0.fencePeer("sstorage", false);
+        assertEquals(IsolationCoordinator.Outcome.WON, answer.outcome());
+        assertEquals(7, answer.exitCode());
+        assertEquals(List.of("won"), outcomes);
+        assertEquals(1, freezes.size());
+        assertEquals(Set.of("s1"), s0.claim().acknowledged());
+        assertTrue(Files.readString(dir.resolve(FenceRecord.PEER)).contains("\"peer\":\"s1\""));
+        assertTrue(s0.report().note().contains("s1 stood down at"), s0.report().note());
+        s0.unfence("unfence-peer", "sstorage");
+        assertNull(s0.claim(), "the arbitration is over once the peer is resynced");
+    }
+
+    @Test
+    void aPeerSilentOnTheLanWithAWitnessHereIsAWinAtOnce() throws Exception {
+        IsolationCoordinator s1 = coordinator("s1", SECTION);
+        s1.onMembership(new MembershipEvent.ViewChanged(MembershipEvent.Path.LAN, Set.of("s1"), false));
+        s1.witnessRound(new WitnessWatch.Round(true, "198.51.100.1", Map.of("s0", false)));
+        assertEquals(IsolationCoordinator.Outcome.WON, s1.fencePeer("sstorage", false).outcome());
+    }
+
+    @Test
+    void aPeerThatStillAnswersArpIsNeverTakenForDead() throws Exception {
+        IsolationCoordinator s1 = coordinator("s1", SECTION);
+        s1.onMembership(new MembershipEvent.ViewChanged(MembershipEvent.Path.LAN, Set.of("s1"), false));
+        s1.witnessRound(new WitnessWatch.Round(true, "198.51.100.1", Map.of("s0", true)));
+        IsolationCoordinator.Answer answer = s1.fencePeer("sstorage", true);
+        assertEquals(IsolationCoordinator.Outcome.WAITING, answer.outcome());
+        assertTrue(answer.message().contains("has not said its side"), answer.message());
+        assertEquals(List.of("undecided"), outcomes);
+    }
+
+    @Test
+    void withoutAWitnessNobodyWinsAndWithoutTheSectionTheHandlerFails() throws Exception {
+        IsolationCoordinator s0 = coordinator("s0", SECTION);
+        s0.witnessRound(new WitnessWatch.Round(false, null, Map.of("s1", false)));
+        assertEquals(IsolationCoordinator.Outcome.WAITING, s0.fencePeer("sstorage", false).outcome());
+        IsolationCoordinator off = coordinator("s0", "");
+        IsolationCoordinator.Answer answer = off.fencePeer("sstorage", false);
+        assertEquals(IsolationCoordinator.Outcome.NOT_CONFIGURED, answer.outcome());
+        assertEquals(1, answer.exitCode());
+        assertTrue(answer.message().contains("drbdadm resume-io sstorage"), answer.message());
+    }
+
+    @Test
+    void aCableBackBeforeAnyoneStoodDownEndsTheArbitration() throws Exception {
+        IsolationCoordinator s0 = coordinator("s0", SECTION);
+        cutWithPeerOnLan(s0);
+        assertNotNull(s0.claim());
+        s0.replicationCarrier(true);
+        assertNull(s0.claim());
+        assertEquals(List.of(), standDowns);
+    }
+}
