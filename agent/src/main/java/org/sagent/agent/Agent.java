@@ -411,6 +411,12 @@ public final class Agent {
             public void sleep(Duration duration) throws InterruptedException {
                 Thread.sleep(duration.toMillis());
             }
+
+            @Override
+            public void reboot() throws java.io.IOException {
+                // The kernel's immediate reset (no sync: it would hang on the frozen device).
+                Files.writeString(Path.of("/proc/sysrq-trigger"), "b");
+            }
         };
         org.sagent.agent.isolation.StandDown sequence = new org.sagent.agent.isolation.StandDown(steps,
                 config.isolation().action(), config.health().samba().flatMap(HealthSettings.Samba::unit),

@@ -22,8 +22,6 @@ public final class StandDown {
     static final Duration RELEASE_WAIT = Duration.ofSeconds(3);
     static final Duration SAMBA_WAIT = Duration.ofSeconds(5);
     static final Duration ACK_WAIT = Duration.ofSeconds(3);
-    /** Immediate: a frozen OCFS2 mount can be neither unmounted nor synced, so no orderly shutdown. */
-    static final List<String> REBOOT = List.of("systemctl", "reboot", "--force", "--force");
 
     /** What the sequence needs from the agent: the edges, so the order can be tested without a kernel. */
     public interface Steps {
@@ -40,6 +38,12 @@ public final class StandDown {
         boolean acknowledged();
 
         CommandRunner.Result run(List<String> command, Duration timeout);
+
+        /**
+         * Resets the machine at once, as o2hb's own fence does: a frozen OCFS2 mount can be neither
+         * unmounted nor synced, so no orderly shutdown (which would hang on it).
+         */
+        void reboot() throws java.io.IOException;
 
         void sleep(Duration duration) throws InterruptedException;
     }
@@ -99,9 +103,12 @@ public final class StandDown {
         if (action == IsolationSettings.Action.REBOOT) {
             log.warn("isolation: rebooting now (isolation.action: reboot): DRBD resyncs from {} when the link is back",
                     winner);
-            CommandRunner.Result result = steps.run(REBOOT, Duration.ofSeconds(10));
-            log.error("isolation: the reboot did not happen ({} exited {}: {}); this node stays frozen; reboot it by "
-                    + "hand", String.join(" ", REBOOT), result.exitCode(), result.lastLine());
+            try {
+                steps.reboot();
+            } catch (java.io.IOException e) {
+                log.error("isolation: the reboot did not happen ({}); this node stays frozen; reboot it by hand "
+                        + "(o2hb resets it within about 60 s of the freeze anyway)", e.getMessage());
+            }
         } else {
             log.warn("isolation: staying frozen (isolation.action: stay-frozen): reboot this node when convenient; "
                     + "it then resyncs from {} and serves again once healthy", winner);
