@@ -117,4 +117,23 @@ class LauncherIT {
         assertEquals(1, ran.status(), ran.err());
         assertTrue(ran.err().contains("not starting: this machine has none of the nodes' replication addresses"), ran.err());
     }
+
+    @Test
+    void theDrbdHandlersRunWithoutTheJvmAndNeverExitZeroWithoutAnAgent(@TempDir Path dir) throws Exception {
+        Ran help = run(dir, "fence-peer", "--help");
+        assertEquals(0, help.status(), help.err());
+        assertTrue(help.out().startsWith("usage: sagent fence-peer [--runtime-dir DIR] [--deadline SECONDS] [RESOURCE]"),
+                help.out());
+        // No agent behind the socket: the handler keeps asking until its deadline, then fails (I/O stays frozen).
+        Ran alone = run(dir, "fence-peer", "--runtime-dir", dir.toString(), "--deadline", "1", "r0");
+        assertEquals(1, alone.status(), alone.err());
+        assertTrue(alone.err().contains("fence-peer r0: the agent cannot be asked (cannot connect to " + dir
+                + "/sagent.sock"), alone.err());
+        assertTrue(alone.err().contains("no decision within"), alone.err());
+        Ran unfence = run(dir, "unfence-peer", "--runtime-dir", dir.toString(), "r0");
+        assertEquals(0, unfence.status(), unfence.err());
+        Ran wrong = run(dir, "fence-peer", "--bogus");
+        assertEquals(2, wrong.status(), wrong.err());
+        assertTrue(wrong.err().contains("unknown option '--bogus'"), wrong.err());
+    }
 }

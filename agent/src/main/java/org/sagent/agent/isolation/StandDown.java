@@ -20,7 +20,7 @@ public final class StandDown {
 
     private static final Logger log = LoggerFactory.getLogger(StandDown.class);
     static final Duration RELEASE_WAIT = Duration.ofSeconds(3);
-    static final Duration SAMBA_WAIT = Duration.ofSeconds(5);
+    static final Duration SAMBA_WAIT = Duration.ofSeconds(1);
     static final Duration ACK_WAIT = Duration.ofSeconds(3);
 
     /** What the sequence needs from the agent: the edges, so the order can be tested without a kernel. */
@@ -122,7 +122,8 @@ public final class StandDown {
         }
         String unit = sambaUnit.get();
         long start = System.nanoTime();
-        // --no-block: smbd processes stuck on the frozen share may never end; the addresses are gone already.
+        // --no-block and a short wait: smbd processes stuck on the frozen share may never end, the
+        // addresses are gone already, and the winner's I/O stays frozen until this sequence ends.
         CommandRunner.Result stop = steps.run(List.of("systemctl", "stop", "--no-block", unit), Duration.ofSeconds(3));
         long deadline = System.nanoTime() + SAMBA_WAIT.toNanos();
         boolean inactive = false;
