@@ -204,6 +204,12 @@ public final class IsolationCoordinator {
                     + config.file() + "): this node's I/O stays frozen; add the section (see README, Isolation) or "
                     + "resume by hand with drbdadm resume-io " + resource);
         }
+        if (ownRecord.isPresent()) {
+            // Back from a stand-down, still cut off (DRBD asks when it promotes a Consistent disk):
+            // never resume, and no second stand-down (a reboot loop while the cable is out).
+            return new Answer(Outcome.LOST, 1, "this node " + ownRecord.get().describe() + " and is not resynced "
+                    + "yet: it does not resume");
+        }
         begin("DRBD declared the peer lost (fence-peer " + resource + ")");
         Episode e = episode;
         if (e.drbdLostAt == null) {
@@ -252,8 +258,8 @@ public final class IsolationCoordinator {
     }
 
     private void begin(String why) {
-        if (!settings.enabled() || episode != null) {
-            return;
+        if (!settings.enabled() || episode != null || ownRecord.isPresent()) {
+            return; // a fenced node has nothing to arbitrate until it is resynced
         }
         boolean healthy = selfOk.getAsBoolean();
         episode = new Episode(clock.instant(), healthy, why);

@@ -132,4 +132,18 @@ class IsolationCoordinatorTest {
         assertNull(s0.claim());
         assertEquals(List.of(), standDowns);
     }
+
+    @Test
+    void aNodeBackFromAStandDownNeverResumesNorStandsDownAgain() throws Exception {
+        new FenceRecord(T0.toString(), "s0", "s0 keeps writing", "sstorage").write(dir.resolve(FenceRecord.OWN));
+        IsolationCoordinator s1 = coordinator("s1", SECTION);
+        cutWithPeerOnLan(s1);
+        s1.onMembership(claimOf("s0", new IsolationClaim(true, true, true, null, null, Set.of())));
+        IsolationCoordinator.Answer answer = s1.fencePeer("sstorage", false);
+        assertEquals(IsolationCoordinator.Outcome.LOST, answer.outcome());
+        assertTrue(answer.message().contains("not resynced yet"), answer.message());
+        assertEquals(List.of(), standDowns, "no reboot loop while the cable is still out");
+        assertNull(s1.claim());
+        assertEquals("fenced", s1.report().state());
+    }
 }
