@@ -127,8 +127,8 @@ class LauncherIT {
         // No agent behind the socket: the handler keeps asking until its deadline, then fails (I/O stays frozen).
         Ran alone = run(dir, "fence-peer", "--runtime-dir", dir.toString(), "--deadline", "1", "r0");
         assertEquals(1, alone.status(), alone.err());
-        assertTrue(alone.err().contains("fence-peer r0: the agent cannot be asked (cannot connect to " + dir
-                + "/sagent.sock"), alone.err());
+        assertTrue(alone.err().contains("fence-peer r0 (DRBD lost the peer ?, I/O frozen): the agent cannot be asked "
+                + "(cannot connect to " + dir + "/sagent.sock"), alone.err());
         assertTrue(alone.err().contains("no decision within"), alone.err());
         Ran unfence = run(dir, "unfence-peer", "--runtime-dir", dir.toString(), "r0");
         assertEquals(0, unfence.status(), unfence.err());

@@ -575,8 +575,10 @@ public final class ConfigParser {
         }, "one of reboot, stay-frozen; write action: reboot (the default) or action: stay-frozen").orElse(IsolationSettings.Action.REBOOT);
         Duration deadline = between(section, "handler-deadline", section.duration("handler-deadline",
                 IsolationSettings.DEFAULT_HANDLER_DEADLINE), Duration.ofSeconds(1), Duration.ofSeconds(50));
+        Duration silence = between(section, "peer-silence", section.duration("peer-silence",
+                IsolationSettings.DEFAULT_PEER_SILENCE), Duration.ofMillis(500), Duration.ofSeconds(30));
         section.finish();
-        return new IsolationSettings(true, witnesses, timeout, interval, preferred, action, deadline);
+        return new IsolationSettings(true, witnesses, timeout, interval, preferred, action, deadline, silence);
     }
 
     private ProbeSettings readProbe(YamlSection root) {

@@ -18,10 +18,12 @@ import java.util.Optional;
  *                        lowest node number (the node o2cb's own quorum rule keeps)
  * @param action          what a node that lost does once it has stood down
  * @param handlerDeadline the fence-peer handler gives up (exit 1: I/O stays frozen) after this
+ * @param peerSilence     how long the peer must be silent on the LAN (out of the LAN view, no ARP
+ *                        answer, no message) to be taken for dead or cut off from everything
  */
 public record IsolationSettings(boolean enabled, List<Inet4Address> witnesses, Duration witnessTimeout,
                                 Duration witnessInterval, Optional<String> preferredNode, Action action,
-                                Duration handlerDeadline) {
+                                Duration handlerDeadline, Duration peerSilence) {
 
     public static final Duration DEFAULT_WITNESS_TIMEOUT = Duration.ofMillis(300);
     public static final Duration DEFAULT_WITNESS_INTERVAL = Duration.ofSeconds(2);
@@ -30,6 +32,8 @@ public record IsolationSettings(boolean enabled, List<Inet4Address> witnesses, D
      * I/O, minus DRBD's own detection time (up to ~20 s measured).
      */
     public static final Duration DEFAULT_HANDLER_DEADLINE = Duration.ofSeconds(30);
+    /** Several witness rounds (twice a second during an arbitration) and a JGroups failure timeout. */
+    public static final Duration DEFAULT_PEER_SILENCE = Duration.ofSeconds(3);
 
     public enum Action {
         /** Reboot at once (a frozen Primary with OCFS2 mounted can neither unmount nor demote). */
@@ -44,7 +48,7 @@ public record IsolationSettings(boolean enabled, List<Inet4Address> witnesses, D
 
     public static IsolationSettings off() {
         return new IsolationSettings(false, List.of(), DEFAULT_WITNESS_TIMEOUT, DEFAULT_WITNESS_INTERVAL,
-                Optional.empty(), Action.REBOOT, DEFAULT_HANDLER_DEADLINE);
+                Optional.empty(), Action.REBOOT, DEFAULT_HANDLER_DEADLINE, DEFAULT_PEER_SILENCE);
     }
 
     /** The tie-break as the configuration file spells it. */

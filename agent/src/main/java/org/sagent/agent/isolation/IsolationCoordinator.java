@@ -37,8 +37,12 @@ import org.slf4j.LoggerFactory;
 public final class IsolationCoordinator {
 
     private static final Logger log = LoggerFactory.getLogger(IsolationCoordinator.class);
-    /** A peer's claim older than this is not trusted: it publishes every second. */
-    static final Duration CLAIM_FRESH = Duration.ofSeconds(3);
+    /**
+     * A claim older than this belongs to an earlier arbitration. Younger ones all count: a busy
+     * peer's messages come late, and no decision rests on a claim being recent (a loss needs the
+     * peer's word, a win its acknowledgement or its silence).
+     */
+    static final Duration CLAIM_FRESH = Duration.ofSeconds(30);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
     /** What the handler is told. */
@@ -88,7 +92,8 @@ public final class IsolationCoordinator {
     private final Map<String, Claim> claims = new HashMap<>();
     private Set<String> lanView = Set.of();
     private Set<String> replicationView = Set.of();
-    private final Map<String, Boolean> peerAnswersArp = new HashMap<>();
+    /** When each peer last showed it is alive on the LAN: an ARP answer, or a state over the LAN path. */
+    private final Map<String, Instant> peerLastHeard = new HashMap<>();
     private boolean replicationCarrier = true;
     private boolean witnessReachable;
     private boolean witnessKnown;
@@ -149,19 +154,18 @@ public final class IsolationCoordinator {
 
     public void onMembership(MembershipEvent event) {
         if (event instanceof MembershipEvent.ViewChanged view) {
+            // A peer leaving the replication view begins nothing: a graceful stop does that too. The
+            // carrier and DRBD's handler call are the signals.
             if (view.path() == MembershipEvent.Path.LAN) {
                 lanView = view.members();
             } else {
-                Set<String> before = replicationView;
                 replicationView = view.members();
-                Set<String> left = new LinkedHashSet<>(before);
-                left.removeAll(replicationView);
-                left.remove(self.name());
-                if (!left.isEmpty()) {
-                    begin("replication view lost " + String.join(", ", left));
-                }
             }
-        } else if (event instanceof MembershipEvent.StateReceived received && received.state().isolation() != null) {
+        } else if (event instanceof MembershipEvent.StateReceived received
+                && received.path() == MembershipEvent.Path.LAN) {
+            peerLastHeard.put(received.state().node(), received.receivedAt());
+        }
+        if (event instanceof MembershipEvent.StateReceived received && received.state().isolation() != null) {
             claims.put(received.state().node(), new Claim(received.state().isolation(), received.receivedAt()));
         } else if (event instanceof MembershipEvent.StateReceived received) {
             claims.remove(received.state().node());
@@ -183,7 +187,11 @@ public final class IsolationCoordinator {
         boolean changed = !witnessKnown || round.witnessReachable() != witnessReachable;
         witnessKnown = true;
         witnessReachable = round.witnessReachable();
-        peerAnswersArp.putAll(round.peersAlive());
+        round.peersAlive().forEach((peer, alive) -> {
+            if (alive) {
+                peerLastHeard.put(peer, clock.instant());
+            }
+        });
         if (changed && episode != null) {
             publish.run();
         }
@@ -304,7 +312,11 @@ public final class IsolationCoordinator {
         Claim peerClaim = claims.get(peerName);
         boolean peerClaimFresh = peerClaim != null
                 && Duration.between(peerClaim.at(), clock.instant()).compareTo(CLAIM_FRESH) <= 0;
-        boolean peerOnLan = lanView.contains(peerName) || Boolean.TRUE.equals(peerAnswersArp.get(peerName));
+        // Silent means silent for a while: out of the LAN view, no ARP answer, no state message. A
+        // peer that is only slow (a loaded machine) must never look dead: it may be about to win.
+        Instant heard = peerLastHeard.get(peerName);
+        boolean peerOnLan = lanView.contains(peerName) || (heard != null
+                && Duration.between(heard, clock.instant()).compareTo(settings.peerSilence()) < 0);
         Arbitration.Decision decision;
         String why;
         if (peerOnLan && !peerClaimFresh) {

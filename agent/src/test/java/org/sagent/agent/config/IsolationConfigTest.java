@@ -39,12 +39,15 @@ class IsolationConfigTest {
         assertEquals("lowest-number", settings.tieBreakText());
         assertEquals(IsolationSettings.Action.REBOOT, settings.action());
         assertEquals(Duration.ofSeconds(30), settings.handlerDeadline());
+        assertEquals(Duration.ofSeconds(3), settings.peerSilence());
     }
 
     @Test
     void everyKeyIsRead() throws Exception {
         IsolationSettings settings = parse("isolation:\n  witnesses: [198.51.100.1]\n  witness-timeout: 150ms\n"
-                + "  witness-interval: 1s\n  tie-break: s1\n  action: stay-frozen\n  handler-deadline: 20s\n").isolation();
+                + "  witness-interval: 1s\n  tie-break: s1\n  action: stay-frozen\n  handler-deadline: 20s\n"
+                + "  peer-silence: 5s\n").isolation();
+        assertEquals(Duration.ofSeconds(5), settings.peerSilence());
         assertEquals(Duration.ofMillis(150), settings.witnessTimeout());
         assertEquals(Duration.ofSeconds(1), settings.witnessInterval());
         assertEquals(Optional.of("s1"), settings.preferredNode());

@@ -146,4 +146,45 @@ class IsolationCoordinatorTest {
         assertNull(s1.claim());
         assertEquals("fenced", s1.report().state());
     }
+
+    /** A clock the test moves. */
+    private static final class SteppedClock extends Clock {
+        private Instant now = T0;
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    @Test
+    void aPeerIsTakenForSilentOnlyAfterPeerSilenceWithoutAnyAnswer() throws Exception {
+        SagentConfig config = IsolationFixtures.config(SECTION);
+        SteppedClock clock = new SteppedClock();
+        IsolationCoordinator s1 = new IsolationCoordinator(config, config.node("s1").orElseThrow(), clock, dir,
+                () -> true, standDowns::add, () -> { }, outcomes::add, freezes::add, on -> { });
+        s1.onMembership(new MembershipEvent.ViewChanged(MembershipEvent.Path.LAN, Set.of("s1"), false));
+        s1.witnessRound(new WitnessWatch.Round(true, "198.51.100.1", Map.of("s0", true)));
+        clock.advance(Duration.ofMillis(2500));
+        s1.witnessRound(new WitnessWatch.Round(true, "198.51.100.1", Map.of("s0", false)));
+        assertEquals(IsolationCoordinator.Outcome.WAITING, s1.fencePeer("sstorage", false).outcome(),
+                "one unanswered round is a busy peer, not a dead one");
+        clock.advance(Duration.ofMillis(600));
+        assertEquals(IsolationCoordinator.Outcome.WON, s1.fencePeer("sstorage", false).outcome());
+        assertEquals(List.of(Duration.ofMillis(600)), freezes);
+    }
 }
