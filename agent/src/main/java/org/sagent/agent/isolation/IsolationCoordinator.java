@@ -371,11 +371,14 @@ public final class IsolationCoordinator {
     private void win(Episode e, String peerName, String how) {
         e.wonAt = clock.instant();
         e.wonHow = how;
-        Duration frozen = Duration.between(e.drbdLostAt, e.wonAt);
+        // Writes stall from the loss of the link (protocol C waits for the peer), not only from
+        // DRBD's freeze: the freeze clients see runs from the start of the arbitration.
+        Duration frozen = Duration.between(e.startedAt, e.wonAt);
         outcomes.accept("won");
         freezes.accept(frozen);
-        log.warn("isolation: this node won: {}; DRBD {} resumes I/O here ({} ms after it froze)", how, e.resource,
-                frozen.toMillis());
+        log.warn("isolation: this node won: {}; DRBD {} resumes I/O here, {} ms after the replication link was "
+                + "lost ({} ms after DRBD asked)", how, e.resource, frozen.toMillis(),
+                Duration.between(e.drbdLostAt, e.wonAt).toMillis());
         try {
             new FenceRecord(e.wonAt.toString(), peerName, how, e.resource).write(stateDirectory.resolve(FenceRecord.PEER));
         } catch (java.io.IOException ex) {

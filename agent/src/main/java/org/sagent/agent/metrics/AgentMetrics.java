@@ -60,7 +60,8 @@ public final class AgentMetrics implements AutoCloseable {
             "Arbitrations after DRBD lost its peer, by outcome (won: this node resumed; lost: it stood down; "
                     + "undecided: its fence-peer handler gave up and I/O stayed frozen)");
     static final MetricFamily IO_FREEZE = new MetricFamily("sagent_io_freeze_seconds",
-            "From DRBD calling the fence-peer handler (I/O frozen) to this node winning (I/O resumed)");
+            "From the loss of the replication link (writes stall from there; DRBD then freezes I/O) to this "
+                    + "node winning (I/O resumed)");
     static final MetricFamily WITNESS = new MetricFamily("sagent_witness_reachable",
             "1 if a witness answered this node's last ARP round (isolation configured)");
     static final MetricFamily FENCED = new MetricFamily("sagent_fenced",
