@@ -136,6 +136,9 @@ public final class IsolationCoordinator {
             java.nio.file.Files.deleteIfExists(stateDirectory.resolve(FenceRecord.OWN));
             ownRecord = Optional.empty();
             log.info("isolation: fence record {} removed", stateDirectory.resolve(FenceRecord.OWN));
+            if (episode != null && episode.wonAt == null) {
+                end("this node is resynced and healthy again");
+            }
         } catch (java.io.IOException e) {
             log.warn("isolation: could not remove the fence record {}: {}; remove it by hand",
                     stateDirectory.resolve(FenceRecord.OWN), e.getMessage());
@@ -213,8 +216,10 @@ public final class IsolationCoordinator {
                     + "resume by hand with drbdadm resume-io " + resource);
         }
         if (ownRecord.isPresent()) {
-            // Back from a stand-down, still cut off (DRBD asks when it promotes a Consistent disk):
-            // never resume, and no second stand-down (a reboot loop while the cable is out).
+            // Back from a stand-down and not resynced (DRBD asks when it promotes a Consistent disk,
+            // or the link dropped again during the resync): never resume, no second stand-down (a
+            // reboot loop while the cable is out), and say so to the peer, which may resume at once.
+            beginAlreadyFenced("DRBD declared the peer lost (fence-peer " + resource + ")");
             return new Answer(Outcome.LOST, 1, "this node " + ownRecord.get().describe() + " and is not resynced "
                     + "yet: it does not resume");
         }
@@ -266,14 +271,38 @@ public final class IsolationCoordinator {
     }
 
     private void begin(String why) {
-        if (!settings.enabled() || episode != null || ownRecord.isPresent()) {
-            return; // a fenced node has nothing to arbitrate until it is resynced
+        if (ownRecord.isPresent()) {
+            beginAlreadyFenced(why);
+            return;
+        }
+        if (!settings.enabled() || episode != null) {
+            return;
         }
         boolean healthy = selfOk.getAsBoolean();
         episode = new Episode(clock.instant(), healthy, why);
         urgent.accept(true);
         log.warn("isolation: {}: arbitration begins (this node {} at the cut; witness {})", why,
                 healthy ? "healthy" : "not healthy", witnessReachable ? "reachable" : "not reachable");
+        publish.run();
+    }
+
+    /**
+     * A node still fenced from before cannot win: it tells its peer it has stood down already,
+     * which is the peer's acknowledgement to resume (without it the peer would wait for a claim
+     * that never comes, frozen until o2hb resets it: seen on the VMs when the link dropped during
+     * the resync after a fence).
+     */
+    private void beginAlreadyFenced(String why) {
+        if (!settings.enabled() || episode != null) {
+            return;
+        }
+        episode = new Episode(clock.instant(), false, why);
+        episode.standingDown = true;
+        episode.stoodDownAt = clock.instant().toString();
+        episode.standDownReason = "still fenced from " + ownRecord.get().at() + ", not resynced";
+        urgent.accept(true);
+        log.warn("isolation: {}: this node is still fenced ({}): it cannot win; telling the peer it stood down",
+                why, ownRecord.get().describe());
         publish.run();
     }
 

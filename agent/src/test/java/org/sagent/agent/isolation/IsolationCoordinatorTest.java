@@ -143,8 +143,18 @@ class IsolationCoordinatorTest {
         assertEquals(IsolationCoordinator.Outcome.LOST, answer.outcome());
         assertTrue(answer.message().contains("not resynced yet"), answer.message());
         assertEquals(List.of(), standDowns, "no reboot loop while the cable is still out");
-        assertNull(s1.claim());
-        assertEquals("fenced", s1.report().state());
+        IsolationClaim claim = s1.claim();
+        assertTrue(claim.stoodDown() && !claim.healthyAtCut(), "the peer may resume at once: " + claim);
+        assertTrue(s1.report().fenced());
+    }
+
+    @Test
+    void aPeerStillFencedFromBeforeLetsTheWinnerResumeAtOnce() throws Exception {
+        IsolationCoordinator s0 = coordinator("s0", SECTION);
+        cutWithPeerOnLan(s0);
+        s0.onMembership(claimOf("s1", new IsolationClaim(false, true, true, T0.toString(),
+                "still fenced from 2026-11-25T11:00:00Z, not resynced", Set.of())));
+        assertEquals(IsolationCoordinator.Outcome.WON, s0.fencePeer("sstorage", false).outcome());
     }
 
     /** A clock the test moves. */
