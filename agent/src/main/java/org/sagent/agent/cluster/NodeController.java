@@ -616,10 +616,6 @@ public final class NodeController {
         return readiness == Readiness.OK && !disabledByAdmin && !draining && fenced.isEmpty();
     }
 
-    public Optional<String> fenced() {
-        return fenced;
-    }
-
     /** Publishes this node's state now (its arbitration claim changed). */
     public void publishNow() {
         lastPublishedAt = Instant.EPOCH;
