@@ -368,9 +368,7 @@ public final class Agent {
     }
 
     /** Starts the loser's stand-down on a thread of its own (it waits; the loop must not). */
-    private void standDown(String reason) {
-        String winner = config.nodes().stream().filter(n -> !n.equals(self)).map(NodeSpec::name).findFirst()
-                .orElse("the peer");
+    private void standDown(String winner, String reason) {
         String resource = isolation.resource(); // on the loop: the coordinator is the loop's
         CommandRunner runner = new CommandRunner();
         org.sagent.agent.isolation.StandDown.Steps steps = new org.sagent.agent.isolation.StandDown.Steps() {

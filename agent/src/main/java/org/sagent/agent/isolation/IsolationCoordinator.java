@@ -83,7 +83,7 @@ public final class IsolationCoordinator {
     private final NodeSpec self;
     private final Clock clock;
     private final BooleanSupplier selfOk;
-    private final Consumer<String> standDown;
+    private final java.util.function.BiConsumer<String, String> standDown;
     private final Runnable publish;
     private final Consumer<String> outcomes;
     private final Consumer<Duration> freezes;
@@ -102,14 +102,14 @@ public final class IsolationCoordinator {
 
     /**
      * @param selfOk    this node is OK now (its checks pass, it is not disabled)
-     * @param standDown starts the stand-down sequence (off the loop) with the reason
+     * @param standDown starts the stand-down sequence (off the loop) for the winner, with the reason
      * @param publish   publishes this node's state (with its claim) now
      * @param outcomes  counts a decision: won, lost or undecided
      * @param freezes   records how long I/O stayed frozen before a win
      * @param urgent    turns the witness watch's fast rounds (and peer ARP) on or off
      */
     public IsolationCoordinator(SagentConfig config, NodeSpec self, Clock clock, java.nio.file.Path stateDirectory,
-                                BooleanSupplier selfOk, Consumer<String> standDown, Runnable publish,
+                                BooleanSupplier selfOk, java.util.function.BiConsumer<String, String> standDown, Runnable publish,
                                 Consumer<String> outcomes, Consumer<Duration> freezes, Consumer<Boolean> urgent) {
         this.config = config;
         this.settings = config.isolation();
@@ -199,10 +199,6 @@ public final class IsolationCoordinator {
             publish.run();
         }
         turn();
-    }
-
-    public boolean witnessReachable() {
-        return witnessReachable;
     }
 
     /**
@@ -380,7 +376,7 @@ public final class IsolationCoordinator {
                 if (drbdLost) {
                     e.standingDown = true;
                     outcomes.accept("lost");
-                    standDown.accept(peerName + " keeps writing: " + why);
+                    standDown.accept(peerName, peerName + " keeps writing: " + why);
                 }
             }
             default -> {

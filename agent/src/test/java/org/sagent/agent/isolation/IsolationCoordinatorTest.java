@@ -38,7 +38,8 @@ class IsolationCoordinatorTest {
     private IsolationCoordinator coordinator(String self, String section) throws Exception {
         SagentConfig config = IsolationFixtures.config(section);
         return new IsolationCoordinator(config, config.node(self).orElseThrow(), Clock.fixed(T0, ZoneOffset.UTC), dir,
-                () -> true, standDowns::add, () -> { }, outcomes::add, freezes::add, on -> { });
+                () -> true, (winner, reason) -> standDowns.add(winner + ": " + reason), () -> { }, outcomes::add,
+                freezes::add, on -> { });
     }
 
     private static final String SECTION = "isolation:\n  witnesses: [198.51.100.1]\n";
@@ -65,7 +66,8 @@ class IsolationCoordinatorTest {
         assertEquals(IsolationCoordinator.Outcome.LOST, answer.outcome());
         assertEquals(1, answer.exitCode());
         assertEquals(1, standDowns.size());
-        assertTrue(standDowns.get(0).contains("lower node number wins (s0"), standDowns.toString());
+        assertTrue(standDowns.get(0).startsWith("s0: ") && standDowns.get(0).contains("lower node number wins (s0"),
+                standDowns.toString());
         assertEquals(List.of("lost"), outcomes);
         s1.fencePeer("sstorage", false);
         assertEquals(1, standDowns.size(), "once");
@@ -186,7 +188,8 @@ class IsolationCoordinatorTest {
         SagentConfig config = IsolationFixtures.config(SECTION);
         SteppedClock clock = new SteppedClock();
         IsolationCoordinator s1 = new IsolationCoordinator(config, config.node("s1").orElseThrow(), clock, dir,
-                () -> true, standDowns::add, () -> { }, outcomes::add, freezes::add, on -> { });
+                () -> true, (winner, reason) -> standDowns.add(winner + ": " + reason), () -> { }, outcomes::add,
+                freezes::add, on -> { });
         s1.onMembership(new MembershipEvent.ViewChanged(MembershipEvent.Path.LAN, Set.of("s1"), false));
         s1.witnessRound(new WitnessWatch.Round(true, "198.51.100.1", Map.of("s0", true)));
         clock.advance(Duration.ofMillis(2500));
