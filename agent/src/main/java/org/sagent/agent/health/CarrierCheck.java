@@ -13,6 +13,12 @@ public final class CarrierCheck implements HealthCheck {
         this.watcher = watcher;
     }
 
+    /** The kernel's carrier event is exact: a lost cable is not retried {@code fall} times. */
+    @Override
+    public boolean failsAtOnce() {
+        return true;
+    }
+
     @Override
     public String name() {
         return "carrier:" + interfaceName;

@@ -16,6 +16,16 @@ public interface HealthCheck {
      */
     CheckOutcome check() throws Exception;
 
+    /**
+     * True when one failure is a fact, not a sample that may be noise: the kernel saying a link
+     * lost its carrier. Such a check fails at its first failed run, whatever {@code health.fall}
+     * says (addresses on a link without carrier reach nobody, so waiting only adds outage);
+     * it still needs {@code health.rise} passes to count as healthy again.
+     */
+    default boolean failsAtOnce() {
+        return false;
+    }
+
     /** Overrides health.timeout for this check (scripts have their own). */
     default Optional<Duration> timeout() {
         return Optional.empty();

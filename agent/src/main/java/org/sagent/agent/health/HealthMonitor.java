@@ -192,13 +192,14 @@ public final class HealthMonitor implements AutoCloseable {
 
     private void apply(String name, CheckResult result) {
         CheckState before = states.get(name);
-        CheckState after = before.next(result, rise, fall);
+        int fallOf = checks.get(name).failsAtOnce() ? 1 : fall;
+        CheckState after = before.next(result, rise, fallOf);
         states.put(name, after);
         if (before.healthy() != after.healthy()) {
             if (after.healthy()) {
                 log.info("check {} is healthy after {} passes: {}", name, rise, result.outcome().reason());
             } else if (before.risen()) {
-                log.warn("check {} failed {} times in a row: {}", name, fall, result.outcome().reason());
+                log.warn("check {} failed {} times in a row: {}", name, fallOf, result.outcome().reason());
             }
         } else if (!after.healthy() && before.last().map(r -> !r.outcome().reason().equals(result.outcome().reason()))
                 .orElse(true) && !result.outcome().passed()) {

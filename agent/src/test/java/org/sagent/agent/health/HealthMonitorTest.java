@@ -43,7 +43,7 @@ class HealthMonitorTest {
     }
 
     /** A check whose answer the test sets: the edge of the unit under test, not a stand-in for the kernel. */
-    private static final class Switch implements HealthCheck {
+    private static class Switch implements HealthCheck {
         final AtomicBoolean up = new AtomicBoolean(true);
         final AtomicInteger runs = new AtomicInteger();
 
@@ -72,6 +72,50 @@ class HealthMonitorTest {
             HealthView down = await(v -> v.nodeHealth() == HealthView.NodeHealth.UNHEALTHY, "the node unhealthy");
             assertEquals(3, state(down, "switch").failuresInRow());
         }
+    }
+
+    @Test
+    void aCheckWhoseFailureIsAFactFailsAtOnceButRisesAsUsual() throws Exception {
+        Switch check = new Switch() {
+            @Override
+            public boolean failsAtOnce() {
+                return true;
+            }
+        };
+        List<HealthView> views = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // A long interval: after the first, the only runs are the ones the test asks for.
+        try (HealthMonitor monitor = new HealthMonitor(List.of(check), Duration.ofSeconds(60), Duration.ofSeconds(1), 2,
+                3, Clock.systemUTC(), v -> {
+                    views.add(v);
+                    latest.set(v);
+                })) {
+            monitor.start();
+            poke(monitor, HealthView::gateOpen, "the gate open after two passes");
+            check.up.set(false);
+            poke(monitor, v -> v.nodeHealth() == HealthView.NodeHealth.UNHEALTHY, "the node unhealthy");
+            HealthView firstDown = views.stream().filter(v -> v.nodeHealth() == HealthView.NodeHealth.UNHEALTHY)
+                    .findFirst().orElseThrow();
+            assertEquals(1, state(firstDown, "switch").failuresInRow(), "one failure is enough, fall is 3");
+            check.up.set(true);
+            poke(monitor, v -> state(v, "switch").passesInRow() >= 1, "a pass");
+            HealthView firstPass = views.stream().filter(v -> state(v, "switch").passesInRow() == 1).reduce((a, b) -> b)
+                    .orElseThrow();
+            assertEquals(HealthView.NodeHealth.UNHEALTHY, firstPass.nodeHealth(), "rise still needs two passes");
+        }
+    }
+
+    /** Asks for runs (one at a time: a run in flight is not doubled) until {@code wanted} is seen. */
+    private void poke(HealthMonitor monitor, Predicate<HealthView> wanted, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            HealthView view = latest.get();
+            if (view != null && wanted.test(view)) {
+                return;
+            }
+            monitor.runNow("switch");
+            Thread.sleep(50);
+        }
+        throw new AssertionError("never saw " + what + " within " + WAIT.toMillis() + " ms");
     }
 
     @Test
