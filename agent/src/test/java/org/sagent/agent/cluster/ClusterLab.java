@@ -37,6 +37,9 @@ final class ClusterLab {
     final NetnsLab.Netns replication;
     private final String failback;
     private final boolean fast;
+    /** When set, agents start through the packaged launcher on the runnable jar, as installed. */
+    private Path launcher;
+    private Path jar;
 
     ClusterLab(NetnsLab lab, Path dir, int nodes, String failback) throws IOException {
         this(lab, dir, nodes, failback, false);
@@ -108,6 +111,17 @@ final class ClusterLab {
         return yaml.toString();
     }
 
+    /**
+     * The health checks at sagent's default timings (every 2 s, rise 2, fall 3) instead of the
+     * tests' quick ones: the benchmark's footprint and start-up are those a user gets.
+     */
+    void useDefaultHealthTimings() throws IOException {
+        for (String node : servers.keySet()) {
+            String quick = "health:\n  interval: 200ms\n  timeout: 200ms\n  rise: 1\n  fall: 1\n";
+            Files.writeString(configOf(node), Files.readString(configOf(node)).replace(quick, "health:\n"));
+        }
+    }
+
     /** Adds a section (e.g. isolation:) to every node's configuration; before the agents start. */
     void appendConfig(String yaml) throws IOException {
         for (String node : servers.keySet()) {
@@ -128,6 +142,12 @@ final class ClusterLab {
         }
     }
 
+    /** Starts agents through {@code launcher} (the .deb's /usr/bin/sagent) on {@code jar}: the shipped JVM flags. */
+    void useLauncher(Path launcher, Path jar) {
+        this.launcher = launcher;
+        this.jar = jar;
+    }
+
     LabProcess start(String node) {
         Path runtime = dir.resolve(node + "-run");
         try {
@@ -135,9 +155,16 @@ final class ClusterLab {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        LabProcess agent = lab.startJava(servers.get(node), SagentCommand.class, "run", "--config",
-                configOf(node).toString(), "--node", node, "--runtime-dir", runtime.toString(), "--state-dir",
-                dir.resolve(node + "-state").toString());
+        List<String> run = List.of("run", "--config", configOf(node).toString(), "--node", node, "--runtime-dir",
+                runtime.toString(), "--state-dir", dir.resolve(node + "-state").toString());
+        LabProcess agent;
+        if (launcher == null) {
+            agent = lab.startJava(servers.get(node), SagentCommand.class, run.toArray(String[]::new));
+        } else {
+            List<String> command = new ArrayList<>(List.of("env", "SAGENT_JAR=" + jar, "sh", launcher.toString()));
+            command.addAll(run);
+            agent = lab.start(servers.get(node), command.toArray(String[]::new));
+        }
         agents.put(node, agent);
         return agent;
     }
@@ -186,11 +213,14 @@ final class ClusterLab {
 
     /** Waits until {@code node}'s last membership line lists exactly {@code members}. */
     void awaitView(String node, String members, Duration timeout) throws InterruptedException {
-        await(() -> {
-            List<String> views = log(node).stream().filter(l -> l.contains("NodeController: membership: ")).toList();
-            return !views.isEmpty() && views.get(views.size() - 1).replaceAll(".*membership: ([^;(]*).*", "$1").strip()
-                    .equals(members);
-        }, timeout, node + " seeing the view " + members);
+        await(() -> seesView(node, members), timeout, node + " seeing the view " + members);
+    }
+
+    /** True when {@code node}'s last membership line lists exactly {@code members}. */
+    boolean seesView(String node, String members) {
+        List<String> views = log(node).stream().filter(l -> l.contains("NodeController: membership: ")).toList();
+        return !views.isEmpty() && views.get(views.size() - 1).replaceAll(".*membership: ([^;(]*).*", "$1").strip()
+                .equals(members);
     }
 
     /** The last 40 log lines of every agent, for failure messages. */
@@ -240,6 +270,17 @@ final class ClusterLab {
 
     void linksUp(String node) {
         links(node, "up");
+    }
+
+    /**
+     * Power back on after {@link #powerLoss}: a rebooted server comes up without the public
+     * addresses its kernel held before, so they are removed first, then the links come up.
+     */
+    void powerOn(String node) {
+        for (String address : held(node)) {
+            lab.ip(servers.get(node), "addr", "del", address + "/24", "dev", "eth1").orFail("removing " + address);
+        }
+        linksUp(node);
     }
 
     private void links(String node, String state) {
