@@ -175,17 +175,22 @@ final class ClusterLab {
     }
 
     /**
-     * The public addresses {@code node} can answer for: present on an eth1 that is up. A node
-     * whose links are down (powered off, frozen) keeps its addresses configured but answers nobody.
+     * The public addresses {@code node} can answer for: present on an eth1 that is up and has
+     * carrier. A node whose links are down (powered off, frozen) or whose LAN cable is out keeps
+     * its addresses configured but answers nobody.
      */
     Set<String> answering(String node) {
         return held(node, true);
     }
 
-    private Set<String> held(String node, boolean onlyUp) {
+    private Set<String> held(String node, boolean answering) {
         Set<String> held = new TreeSet<>();
-        String out = onlyUp ? lab.ip(servers.get(node), "-o", "-4", "addr", "show", "dev", "eth1", "up").stdout()
+        // Without -o the first line carries the link's flags: LOWER_UP is up with carrier.
+        String out = answering ? lab.ip(servers.get(node), "-4", "addr", "show", "dev", "eth1").stdout()
                 : lab.ip(servers.get(node), "-o", "-4", "addr", "show", "dev", "eth1").stdout();
+        if (answering && !out.lines().findFirst().orElse("").matches(".*<[^>]*\\bLOWER_UP\\b[^>]*>.*")) {
+            return held;
+        }
         for (String line : out.lines().toList()) {
             for (String address : List.of(PUBLIC_0, PUBLIC_1)) {
                 if (line.contains(" " + address + "/")) {

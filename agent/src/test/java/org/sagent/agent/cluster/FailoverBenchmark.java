@@ -48,7 +48,9 @@ class FailoverBenchmark {
 
     private static final Duration END_STATE = Duration.ofSeconds(60);
     private static final Duration SPLIT_HELD = Duration.ofSeconds(5);
-    private static final Duration IDLE_WINDOW = Duration.ofSeconds(20);
+    /** A JVM compiles for its first tens of seconds: idle is measured after this, for IDLE_WINDOW. */
+    private static final Duration WARM_UP = Duration.ofSeconds(30);
+    private static final Duration IDLE_WINDOW = Duration.ofSeconds(30);
     private static final Set<String> FIRST = Set.of(ClusterLab.PUBLIC_0);
     private static final Set<String> SECOND = Set.of(ClusterLab.PUBLIC_1);
     private static final Set<String> BOTH = Set.of(ClusterLab.PUBLIC_0, ClusterLab.PUBLIC_1);
@@ -109,7 +111,7 @@ class FailoverBenchmark {
         contender.start("s1");
         awaitHomes(cluster);
         long serving = Duration.ofNanos(System.nanoTime() - started).toMillis();
-        Thread.sleep(3000);
+        Thread.sleep(WARM_UP.toMillis());
         report.add(footprint(contender, serving));
         System.out.printf("%s: serving %d ms after start%n", contender.name(), serving);
         try (HolderSampler sampler = new HolderSampler(cluster)) {

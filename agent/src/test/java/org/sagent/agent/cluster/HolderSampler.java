@@ -8,8 +8,13 @@ import java.util.Set;
 
 /**
  * Samples, in the background, which server can answer for each public address (the address is
- * on its eth1 and eth1 is up), and records
- * every instant at which two hold one address (spec 2.1) and every change of holder.
+ * on its eth1 and eth1 is up with carrier), and records the time two hold one address (spec 2.1)
+ * and every change of holder.
+ *
+ * <p>The servers are read one after the other, a few ms apart, so a clean move that happens
+ * between the two reads looks like a duplicate in that one sample. A duplicate therefore counts
+ * only when two samples in a row show it on the same address: one shorter than about two
+ * sampling periods (~25 ms) goes unseen.
  */
 final class HolderSampler implements AutoCloseable {
 
@@ -34,6 +39,7 @@ final class HolderSampler implements AutoCloseable {
 
     private void run() {
         Map<String, Set<String>> previous = Map.of();
+        Set<String> duplicatedBefore = Set.of();
         while (running) {
             long now = System.currentTimeMillis();
             Map<String, Set<String>> byAddress = new java.util.TreeMap<>();
@@ -45,9 +51,15 @@ final class HolderSampler implements AutoCloseable {
             } catch (RuntimeException e) {
                 continue; // a namespace being torn down at the end
             }
+            Set<String> duplicated = new java.util.TreeSet<>();
+            byAddress.forEach((address, holders) -> {
+                if (holders.size() > 1) {
+                    duplicated.add(address);
+                }
+            });
             synchronized (this) {
-                boolean duplicate = byAddress.values().stream().anyMatch(h -> h.size() > 1);
-                if (duplicate) {
+                boolean confirmed = duplicated.stream().anyMatch(duplicatedBefore::contains);
+                if (confirmed) {
                     duplicateMillis += lastSample == 0 ? 0 : now - lastSample;
                     lastDuplicateAt = now;
                 }
@@ -59,6 +71,7 @@ final class HolderSampler implements AutoCloseable {
                 lastSample = now;
             }
             previous = byAddress;
+            duplicatedBefore = duplicated;
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {
