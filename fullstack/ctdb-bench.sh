@@ -181,7 +181,7 @@ gap_ms() {
 
 rows=()
 round() {  # CONTENDER SCENARIO REP
-    local c=$1 sc=$2 rep=$3 dir=$raw/$1-$2-$3 victim t_fault t_end until i ipgap smbgap
+    local c=$1 sc=$2 rep=$3 dir=$raw/$1-${2// /-}-$3 victim t_fault t_end until i ipgap smbgap
     mkdir -p "$dir"
     say "$c, $sc, round $rep"
     if ! wait_steady "$c" "$HEAL_WAIT"; then
@@ -192,6 +192,9 @@ round() {  # CONTENDER SCENARIO REP
     bg "$C" client "exec timeout $((until - $(date +%s))) ping -D -n -i 0.01 -W 1 $PUB0 > '$dir/ping.txt' 2>&1"
     bg "$C" client "exec bash '$self' --copier $PUB0 '$dir' $until"
     sleep 15
+    if ! grep -q ' ack$' "$dir/log" 2>/dev/null; then
+        note "the copy loop has no acknowledged copy before the fault (see $dir/smbclient.log)"; failed=1
+    fi
     t_fault=$(now_ms)
     case $sc in
         "power loss") "$C" power-off "$victim" ;;
