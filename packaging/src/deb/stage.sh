@@ -25,7 +25,7 @@ case "$version" in
 esac
 
 rm -rf "$stage"
-mkdir -p "$root/usr/bin" "$root/usr/share/sagent/prometheus" "$root/usr/share/sagent/drbd" "$root/etc/sagent" \
+mkdir -p "$root/usr/bin" "$root/usr/share/sagent/prometheus" "$root/usr/share/sagent/drbd" "$root/usr/share/sagent/tuning" "$root/etc/sagent" \
     "$root/lib/systemd/system" "$root/usr/share/man/man8" "$root/usr/share/bash-completion/completions" \
     "$root/usr/share/doc/sagent" "$stage/control"
 
@@ -34,6 +34,8 @@ cp "$build/lib/sagent.jar" "$root/usr/share/sagent/sagent.jar"
 cp "$basedir/src/deb/share/prometheus/sagent-alerts.yml" "$root/usr/share/sagent/prometheus/"
 cp "$basedir/src/deb/share/drbd/sagent-fencing.conf" "$root/usr/share/sagent/drbd/"
 install -m 0755 "$basedir/src/deb/share/drbd/sagent-drbd-handler" "$root/usr/share/sagent/drbd/"
+cp "$basedir/src/deb/share/tuning/drbd-fast-failover.conf" "$basedir/src/deb/share/tuning/o2cb-fast-failover" \
+    "$root/usr/share/sagent/tuning/"
 cp "$basedir/src/deb/etc/sagent/sagent.yaml" "$root/etc/sagent/sagent.yaml"
 cp "$repo/systemd/units/sagent.service" "$root/lib/systemd/system/"
 cp -r "$repo/systemd/drop-ins/." "$root/lib/systemd/system/"

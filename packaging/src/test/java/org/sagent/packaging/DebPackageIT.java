@@ -59,6 +59,8 @@ class DebPackageIT {
                 "-rw-r--r-- root/root .* ./usr/share/sagent/prometheus/sagent-alerts.yml",
                 "-rw-r--r-- root/root .* ./usr/share/sagent/drbd/sagent-fencing.conf",
                 "-rwxr-xr-x root/root .* ./usr/share/sagent/drbd/sagent-drbd-handler",
+                "-rw-r--r-- root/root .* ./usr/share/sagent/tuning/drbd-fast-failover.conf",
+                "-rw-r--r-- root/root .* ./usr/share/sagent/tuning/o2cb-fast-failover",
                 "-rw-r--r-- root/root .* ./usr/share/doc/sagent/copyright",
                 "-rw-r--r-- root/root .* ./usr/share/doc/sagent/changelog.gz")) {
             assertTrue(contents.lines().anyMatch(l -> l.matches(expected)), expected + " in:\n" + contents);

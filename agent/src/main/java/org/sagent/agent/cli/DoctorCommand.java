@@ -14,18 +14,23 @@ import org.sagent.agent.config.SagentConfig;
 import org.sagent.agent.health.CommandRunner;
 import org.sagent.agent.health.drbd.DrbdConfigParser;
 import org.sagent.agent.isolation.FencingConfigCheck;
+import org.sagent.agent.tuning.FailoverTuningCheck;
+import org.sagent.agent.tuning.O2cbLiveSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code sagent doctor}: checks the live system against what the configuration needs. Today:
- * the DRBD configuration drbdadm applies (its {@code drbdadm dump}) against the isolation
- * settings of spec 7.1.
+ * {@code sagent doctor}: checks the live system against what the configuration needs: the DRBD
+ * configuration drbdadm applies (its {@code drbdadm dump}) against the isolation settings of spec
+ * 7.1 (errors), then the live DRBD and o2cb timings against README's "Tuning for fast failover"
+ * (advice: the defaults are safe, only slow).
  */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
         description = {"Check the live DRBD configuration (drbdadm dump) against what sagent needs:",
                 "fencing resource-and-stonith, sagent's fence-peer, unfence-peer and after-resync-target",
-                "handlers, after-sb-2pri disconnect. Each problem says the line to add."},
+                "handlers, after-sb-2pri disconnect. Each problem says the line to add.",
+                "Then, as advice ('tuning:' lines, not errors), the DRBD net timings and the running o2cb",
+                "cluster's heartbeat threshold and o2net addresses against README's Tuning for fast failover."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:nothing wrong (warnings may have been printed)", "1:errors found, or the check could not run",
                 "2:wrong usage"})
@@ -42,6 +47,10 @@ final class DoctorCommand implements Callable<Integer> {
             description = "Read this saved 'drbdadm dump' output instead of running drbdadm (another node's, a test).")
     Path dumpFile;
 
+    @CommandLine.Option(names = "--o2cb-configfs", paramLabel = "DIR", defaultValue = "/sys/kernel/config/cluster",
+            description = "Where o2cb shows its running clusters (default: ${DEFAULT-VALUE}).")
+    Path o2cbConfigfs;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -56,6 +65,8 @@ final class DoctorCommand implements Callable<Integer> {
         List<String> resources = config.health().drbd().map(d -> d.resources()).orElse(List.of());
         if (resources.isEmpty()) {
             out.println("no DRBD resources in health.drbd.resources: nothing to check");
+            tuningO2cb(config, out);
+            out.flush();
             return ExitCodes.OK;
         }
         String dump;
@@ -91,8 +102,35 @@ final class DoctorCommand implements Callable<Integer> {
             err.println("warning: no isolation: section in " + file + ": when the replication cable is cut, nothing "
                     + "stops both nodes from writing (see README, Isolation)");
         }
+        out.println("Tuning for fast failover (README): advice, not errors");
+        for (String resource : resources) {
+            DrbdConfigParser.ResourceConfig found = parsed.get(resource);
+            if (found != null) {
+                FailoverTuningCheck.drbd(resource, found).forEach(a -> print(a, out));
+            }
+        }
+        tuningO2cb(config, out);
         out.flush();
         err.flush();
         return errors == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    private void tuningO2cb(SagentConfig config, PrintWriter out) throws java.io.IOException {
+        Optional<String> cluster = config.health().ocfs2().map(o -> o.cluster());
+        if (cluster.isEmpty()) {
+            return;
+        }
+        Optional<O2cbLiveSettings> live = O2cbLiveSettings.read(o2cbConfigfs.resolve(cluster.get()));
+        if (live.isEmpty()) {
+            out.println("tuning: o2cb cluster " + cluster.get() + " is not running (no " + o2cbConfigfs.resolve(cluster.get())
+                    + "): its heartbeat threshold and o2net addresses cannot be read; run sagent doctor again once "
+                    + "o2cb is started");
+            return;
+        }
+        FailoverTuningCheck.o2cb(live.get(), config.nodes()).forEach(a -> print(a, out));
+    }
+
+    private static void print(FailoverTuningCheck.Advice advice, PrintWriter out) {
+        out.println((advice.followed() ? "ok: " : "tuning: ") + advice.text());
     }
 }

@@ -1,0 +1,120 @@
+package org.sagent.agent.tuning;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.sagent.agent.config.NodeSpec;
+import org.sagent.agent.health.drbd.DrbdConfigParser;
+
+/**
+ * Compares the live DRBD and o2cb settings with README's "Tuning for fast failover": after a power
+ * loss the share on the surviving node stalls until DRBD notices the dead peer (its ping interval)
+ * and o2cb's disk heartbeat declares it dead (its threshold); the defaults make that over a minute.
+ * Each item says what the setting costs now, what README recommends and where to change it. These
+ * are advice, not errors: the defaults are safe, only slow. Pure.
+ */
+public final class FailoverTuningCheck {
+
+    /** One setting: whether it follows the recommendation, and what to know or do. */
+    public record Advice(boolean followed, String text) {
+    }
+
+    /** README's recommendation (measure on the real servers before lowering the threshold). */
+    public static final int RECOMMENDED_DEAD_THRESHOLD = 11;
+    /** Below this a node whose own storage pauses for a few seconds is taken for dead. */
+    public static final int LOWEST_SAFE_DEAD_THRESHOLD = 7;
+    public static final int RECOMMENDED_PING_INT_S = 3;
+    public static final int RECOMMENDED_PING_TIMEOUT_DS = 10;
+    public static final int RECOMMENDED_TIMEOUT_DS = 25;
+    static final int DRBD_DEFAULT_PING_INT_S = 10;
+    static final int DRBD_DEFAULT_PING_TIMEOUT_DS = 5;
+    static final int DRBD_DEFAULT_TIMEOUT_DS = 60;
+
+    private static final String OFFLINE = " (o2cb reads it at start: change it with OCFS2 unmounted and o2cb stopped on both nodes)";
+
+    private FailoverTuningCheck() {
+    }
+
+    /** The o2cb part: the heartbeat threshold and the network o2net runs on. */
+    public static List<Advice> o2cb(O2cbLiveSettings o2cb, List<NodeSpec> nodes) {
+        List<Advice> advice = new ArrayList<>();
+        OptionalInt threshold = o2cb.deadThreshold();
+        if (threshold.isEmpty()) {
+            advice.add(new Advice(false, "o2cb shows no heartbeat dead threshold (is the heartbeat region up?)"));
+        } else {
+            int t = threshold.getAsInt();
+            int seconds = (t - 1) * 2;
+            if (t > RECOMMENDED_DEAD_THRESHOLD) {
+                advice.add(new Advice(false, "o2cb heartbeat dead threshold is " + t + ": OCFS2 declares a powered-off "
+                        + "node dead after about " + seconds + " s, and until then every operation on its locks stalls "
+                        + "on the survivor; README recommends " + RECOMMENDED_DEAD_THRESHOLD + " ("
+                        + (RECOMMENDED_DEAD_THRESHOLD - 1) * 2 + " s) once you have measured that a node's storage never "
+                        + "pauses that long; set O2CB_HEARTBEAT_THRESHOLD in /etc/default/o2cb" + OFFLINE));
+            } else if (t < LOWEST_SAFE_DEAD_THRESHOLD) {
+                advice.add(new Advice(false, "o2cb heartbeat dead threshold is " + t + " (" + seconds + " s): a node whose "
+                        + "storage pauses that long resets itself; README recommends " + RECOMMENDED_DEAD_THRESHOLD
+                        + "; set O2CB_HEARTBEAT_THRESHOLD in /etc/default/o2cb" + OFFLINE));
+            } else {
+                advice.add(new Advice(true, "o2cb heartbeat dead threshold " + t + " (" + seconds + " s)"));
+            }
+        }
+        o2cb.nodeAddresses().forEach((name, address) -> {
+            for (NodeSpec node : nodes) {
+                if (address.equals(node.replicationAddress().getHostAddress())) {
+                    String lan = node.lanAddress() == null ? "its LAN address" : node.lanAddress().getHostAddress();
+                    advice.add(new Advice(false, "o2net of o2cb node " + name + " runs over " + address + ", the "
+                            + "replication link: a cut cable then also cuts o2net and o2quo resets the higher-numbered "
+                            + "node, whatever the arbitration decided; write " + lan + " as its ip_address in "
+                            + "/etc/ocfs2/cluster.conf" + OFFLINE));
+                } else if (node.lanAddress() != null && address.equals(node.lanAddress().getHostAddress())) {
+                    advice.add(new Advice(true, "o2net of o2cb node " + name + " runs over the LAN (" + address + ")"));
+                }
+            }
+        });
+        return advice;
+    }
+
+    /** The DRBD part: how soon DRBD notices a dead peer (and so resumes the survivor's writes). */
+    public static List<Advice> drbd(String resource, DrbdConfigParser.ResourceConfig config) {
+        List<Advice> advice = new ArrayList<>();
+        int pingInt = number(config.option("net", "ping-int")).orElse(DRBD_DEFAULT_PING_INT_S);
+        int pingTimeout = number(config.option("net", "ping-timeout")).orElse(DRBD_DEFAULT_PING_TIMEOUT_DS);
+        int timeout = number(config.option("net", "timeout")).orElse(DRBD_DEFAULT_TIMEOUT_DS);
+        String where = " in net { } of " + resource;
+        if (pingInt > RECOMMENDED_PING_INT_S) {
+            advice.add(new Advice(false, resource + ": ping-int is " + pingInt + " s: an idle link notices a dead peer "
+                    + "only after up to " + pingInt + " s plus ping-timeout, and writes on the survivor wait that long; "
+                    + "README recommends 'ping-int " + RECOMMENDED_PING_INT_S + "; ping-timeout "
+                    + RECOMMENDED_PING_TIMEOUT_DS + "; timeout " + RECOMMENDED_TIMEOUT_DS + ";'" + where
+                    + " (then drbdadm adjust " + resource + " on both nodes)"));
+        } else {
+            advice.add(new Advice(true, resource + ": ping-int " + pingInt + " s"));
+            if (pingTimeout < RECOMMENDED_PING_TIMEOUT_DS) {
+                advice.add(new Advice(false, resource + ": ping-timeout is " + tenths(pingTimeout) + " s with a short "
+                        + "ping-int: a busy link that answers late is taken for lost (an arbitration, and the loser "
+                        + "stands down); README recommends 'ping-timeout " + RECOMMENDED_PING_TIMEOUT_DS + ";'" + where));
+            }
+        }
+        if (timeout > RECOMMENDED_TIMEOUT_DS) {
+            advice.add(new Advice(false, resource + ": timeout is " + tenths(timeout) + " s: a write the dead peer never "
+                    + "acknowledges holds the survivor's I/O that long; README recommends 'timeout "
+                    + RECOMMENDED_TIMEOUT_DS + ";'" + where + " (it must stay below ping-int and connect-int)"));
+        } else {
+            advice.add(new Advice(true, resource + ": timeout " + tenths(timeout) + " s"));
+        }
+        return advice;
+    }
+
+    private static String tenths(int deciseconds) {
+        return deciseconds % 10 == 0 ? String.valueOf(deciseconds / 10) : String.valueOf(deciseconds / 10.0);
+    }
+
+    private static Optional<Integer> number(Optional<String> text) {
+        try {
+            return text.map(String::trim).map(Integer::parseInt);
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package org.sagent.agent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code sagent doctor} as an administrator runs it, on DRBD dumps captured on the reference VMs
+ * (fixtures/vm-drbd84) and an o2cb configfs directory laid out as the VMs' (vm-ocfs2/configfs-cluster-tree-mounted.txt).
+ */
+class DoctorCommandTest {
+
+    private static String resource(String name) throws Exception {
+        return Path.of(DoctorCommandTest.class.getResource(name).toURI()).toString();
+    }
+
+    /** o2cb's configfs for cluster scluster with the given threshold and o2net addresses. */
+    private static Path configfs(Path root, int threshold, String s0, String s1) throws Exception {
+        Path c = root.resolve("scluster");
+        Files.createDirectories(c.resolve("heartbeat"));
+        Files.writeString(c.resolve("heartbeat/dead_threshold"), threshold + "\n");
+        Files.writeString(c.resolve("idle_timeout_ms"), "30000\n");
+        Files.writeString(c.resolve("keepalive_delay_ms"), "2000\n");
+        for (String[] node : new String[][] {{"s0", s0}, {"s1", s1}}) {
+            Files.createDirectories(c.resolve("node/" + node[0]));
+            Files.writeString(c.resolve("node/" + node[0] + "/ipv4_address"), node[1] + "\n");
+        }
+        return root;
+    }
+
+    @Test
+    void theTestBedsDefaultsAreAdviceNotErrors(@TempDir Path root) throws Exception {
+        CheckConfigCommandTest.Run run = CheckConfigCommandTest.sagent("doctor", "--config", resource("/config/good.yaml"),
+                "--drbd-dump", resource("/fixtures/vm-drbd84/drbdadm-84-dump-sstorage-fencing.txt"),
+                "--o2cb-configfs", configfs(root, 31, "192.0.2.10", "192.0.2.11").toString());
+        // fencing is complete in that dump; the isolation: section is missing from good.yaml (a warning)
+        assertEquals(ExitCodes.OK, run.status(), run.out() + run.err());
+        assertTrue(run.out().contains("Tuning for fast failover (README): advice, not errors\n"), run.out());
+        assertTrue(run.out().contains("tuning: sstorage: ping-int is 10 s"), run.out());
+        assertTrue(run.out().contains("tuning: o2cb heartbeat dead threshold is 31"), run.out());
+        assertTrue(run.out().contains("tuning: o2net of o2cb node s0 runs over 192.0.2.10, the replication link"), run.out());
+    }
+
+    @Test
+    void settingsAsRecommendedAreAllOk(@TempDir Path root) throws Exception {
+        CheckConfigCommandTest.Run run = CheckConfigCommandTest.sagent("doctor", "--config", resource("/config/good.yaml"),
+                "--drbd-dump", resource("/fixtures/vm-drbd84/drbdsetup-84-show-tuned.txt"),
+                "--o2cb-configfs", configfs(root, 11, "198.51.100.20", "198.51.100.21").toString());
+        String tuning = run.out().substring(run.out().indexOf("Tuning for fast failover"));
+        assertTrue(!tuning.contains("tuning:"), tuning);
+        assertTrue(tuning.contains("ok: o2net of o2cb node s1 runs over the LAN (198.51.100.21)"), tuning);
+        assertTrue(tuning.contains("ok: o2cb heartbeat dead threshold 11 (20 s)"), tuning);
+    }
+
+    @Test
+    void aStoppedO2cbIsSaidSo(@TempDir Path root) throws Exception {
+        CheckConfigCommandTest.Run run = CheckConfigCommandTest.sagent("doctor", "--config", resource("/config/good.yaml"),
+                "--drbd-dump", resource("/fixtures/vm-drbd84/drbdadm-84-dump-sstorage-default.txt"),
+                "--o2cb-configfs", root.toString());
+        // the default dump has no fencing: only a note while good.yaml has no isolation: section
+        assertEquals(ExitCodes.OK, run.status(), run.out() + run.err());
+        assertTrue(run.out().contains("note: sstorage: fencing is dont-care"), run.out());
+        assertTrue(run.out().contains("tuning: o2cb cluster scluster is not running"), run.out());
+    }
+}

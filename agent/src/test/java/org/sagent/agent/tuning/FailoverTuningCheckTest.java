@@ -1,0 +1,132 @@
+package org.sagent.agent.tuning;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sagent.agent.config.NodeSpec;
+import org.sagent.agent.health.drbd.DrbdConfigParser;
+
+/**
+ * README's "Tuning for fast failover" against settings captured on the reference VMs: the test bed's
+ * defaults (fixtures/vm-drbd84/drbdadm-84-dump-sstorage-default.txt, vm-ocfs2/configfs-cluster-tree-mounted.txt)
+ * and the tuned DRBD net options (vm-drbd84/drbdsetup-84-show-tuned.txt).
+ */
+class FailoverTuningCheckTest {
+
+    private static final List<NodeSpec> NODES = List.of(
+            new NodeSpec("s0", 0, address("192.0.2.10"), address("198.51.100.20")),
+            new NodeSpec("s1", 1, address("192.0.2.11"), address("198.51.100.21")));
+
+    private static InetAddress address(String text) {
+        try {
+            return InetAddress.getByName(text);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static String fixture(String name) throws Exception {
+        return Files.readString(Path.of(FailoverTuningCheckTest.class.getResource("/fixtures/" + name).toURI()));
+    }
+
+    /** The configfs tree capture ("./scluster/heartbeat/dead_threshold = 31") as the files under scluster/. */
+    private static Map<String, String> configfsFiles(String capture) {
+        Map<String, String> files = new LinkedHashMap<>();
+        for (String line : capture.split("\n")) {
+            int eq = line.indexOf(" = ");
+            if (line.startsWith("./scluster/") && eq > 0) {
+                files.put(line.substring("./scluster/".length(), eq), line.substring(eq + 3).trim());
+            }
+        }
+        return files;
+    }
+
+    private static List<String> unfollowed(List<FailoverTuningCheck.Advice> advice) {
+        return advice.stream().filter(a -> !a.followed()).map(FailoverTuningCheck.Advice::text).toList();
+    }
+
+    @Test
+    void theTestBedsO2cbDefaultsAreReportedWithWhatEachCostsAndWhereToChangeIt() throws Exception {
+        O2cbLiveSettings live = O2cbLiveSettings.fromFiles(configfsFiles(fixture("vm-ocfs2/configfs-cluster-tree-mounted.txt")));
+        assertEquals(OptionalInt.of(31), live.deadThreshold());
+        assertEquals(OptionalInt.of(30000), live.idleTimeoutMs());
+        assertEquals(Map.of("s0", "192.0.2.10", "s1", "192.0.2.11"), live.nodeAddresses());
+
+        List<String> advice = unfollowed(FailoverTuningCheck.o2cb(live, NODES));
+        assertEquals(3, advice.size(), advice.toString());
+        assertTrue(advice.get(0).contains("dead threshold is 31") && advice.get(0).contains("about 60 s")
+                && advice.get(0).contains("O2CB_HEARTBEAT_THRESHOLD in /etc/default/o2cb"), advice.get(0));
+        assertTrue(advice.stream().anyMatch(a -> a.contains("o2cb node s1 runs over 192.0.2.11")
+                && a.contains("write 198.51.100.21 as its ip_address in /etc/ocfs2/cluster.conf")), advice.toString());
+    }
+
+    @Test
+    void o2cbAsRecommendedIsFollowedAndATooShortThresholdIsNot() {
+        O2cbLiveSettings tuned = new O2cbLiveSettings(OptionalInt.of(11), OptionalInt.of(30000), OptionalInt.of(2000),
+                Map.of("s0", "198.51.100.20", "s1", "198.51.100.21"));
+        List<FailoverTuningCheck.Advice> advice = FailoverTuningCheck.o2cb(tuned, NODES);
+        assertEquals(List.of(), unfollowed(advice));
+        assertEquals(3, advice.size());
+
+        O2cbLiveSettings reckless = new O2cbLiveSettings(OptionalInt.of(4), OptionalInt.empty(), OptionalInt.empty(), Map.of());
+        List<String> tooShort = unfollowed(FailoverTuningCheck.o2cb(reckless, NODES));
+        assertEquals(1, tooShort.size());
+        assertTrue(tooShort.get(0).contains("resets itself"), tooShort.get(0));
+    }
+
+    @Test
+    void drbdDefaultsFromTheTestBedsDumpAreReported() throws Exception {
+        DrbdConfigParser.ResourceConfig config = DrbdConfigParser.parse(
+                fixture("vm-drbd84/drbdadm-84-dump-sstorage-default.txt")).get("sstorage");
+        List<String> advice = unfollowed(FailoverTuningCheck.drbd("sstorage", config));
+        assertEquals(2, advice.size(), advice.toString());
+        assertTrue(advice.get(0).contains("ping-int is 10 s") && advice.get(0).contains("'ping-int 3; ping-timeout 10; timeout 25;'"),
+                advice.get(0));
+        assertTrue(advice.get(1).contains("timeout is 6 s"), advice.get(1));
+    }
+
+    @Test
+    void theTunedNetOptionsTheKernelShowsFollowTheRecommendation() throws Exception {
+        DrbdConfigParser.ResourceConfig config = DrbdConfigParser.parse(
+                fixture("vm-drbd84/drbdsetup-84-show-tuned.txt")).get("sstorage");
+        List<FailoverTuningCheck.Advice> advice = FailoverTuningCheck.drbd("sstorage", config);
+        assertEquals(List.of(), unfollowed(advice));
+        assertEquals(List.of("sstorage: ping-int 3 s", "sstorage: timeout 2.5 s"),
+                advice.stream().map(FailoverTuningCheck.Advice::text).toList());
+    }
+
+    @Test
+    void aShortPingIntWithTheDefaultPingTimeoutIsReported() {
+        DrbdConfigParser.ResourceConfig config = DrbdConfigParser.parse(
+                "resource r0 { net { ping-int 2; timeout 20; } }").get("r0");
+        List<String> advice = unfollowed(FailoverTuningCheck.drbd("r0", config));
+        assertEquals(1, advice.size(), advice.toString());
+        assertTrue(advice.get(0).contains("ping-timeout is 0.5 s"), advice.get(0));
+    }
+
+    @Test
+    void theLiveReaderTakesTheAttributesFromAClusterDirectory(@TempDir Path root) throws Exception {
+        Path cluster = root.resolve("scluster");
+        Files.createDirectories(cluster.resolve("heartbeat/8742DD6D07BE4C62B43129E140F882A2"));
+        Files.createDirectories(cluster.resolve("node/s0"));
+        Files.writeString(cluster.resolve("heartbeat/dead_threshold"), "31\n");
+        Files.writeString(cluster.resolve("heartbeat/8742DD6D07BE4C62B43129E140F882A2/blocks"), "255\n");
+        Files.writeString(cluster.resolve("idle_timeout_ms"), "30000\n");
+        Files.writeString(cluster.resolve("node/s0/ipv4_address"), "192.0.2.10\n");
+        O2cbLiveSettings live = O2cbLiveSettings.read(cluster).orElseThrow();
+        assertEquals(OptionalInt.of(31), live.deadThreshold());
+        assertEquals(OptionalInt.of(30000), live.idleTimeoutMs());
+        assertEquals(Map.of("s0", "192.0.2.10"), live.nodeAddresses());
+        assertFalse(O2cbLiveSettings.read(root.resolve("other")).isPresent());
+    }
+}
