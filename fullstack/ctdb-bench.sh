@@ -12,27 +12,21 @@
 # addresses on eth1, no recovery lock (OCFS2 on o2cb cannot hold CTDB's fcntl lock), CTDB's
 # default tunables, only the 10.interface event script (it moves the addresses). DRBD as the test
 # bed sets it up (no fencing: CTDB has none). sagent: the .deb, the VM suite's timings for emulated
-# guests (failure-timeout 3 s, health every 10 s). sagent-tuned: the same after
-# `fullstack/o2cb-tuning.sh tuned` (o2net on the LAN, heartbeat threshold 11); the script puts the
-# default back at the end. Results: stdout and fullstack/results/ctdb-bench-DATE.md (raw data in
+# guests (failure-timeout 3 s, health every 10 s). sagent-tuned: the same with README's "Tuning for
+# fast failover" applied: DRBD's net timings TUNED_NET ('ping-int 3; ping-timeout 10; timeout 25;')
+# and `fullstack/o2cb-tuning.sh tuned` (o2net on the LAN, heartbeat threshold 11); the script puts
+# the defaults back at the end. (The o2cb half alone is unsafe: with DRBD's default detection the
+# survivor's own heartbeat writes hung past the 20 s threshold and o2hb reset it, measured.) Results: stdout and fullstack/results/ctdb-bench-DATE.md (raw data in
 # fullstack/results/ctdb-bench-DATE/). Not part of `mvn verify`. As root, from the repository;
 # CLUSTER_SH, VMWORK as for fullstack/isolation.sh. Exit 0 when every round ran, 1 otherwise.
 set -uo pipefail
 self=$(readlink -f "$0")
 repo=$(cd "$(dirname "$self")/.." && pwd)
-C=${CLUSTER_SH:-$repo/../shared/vm/cluster.sh}
-VMWORK=${VMWORK:-/var/tmp/sagent-vm}
-export VMWORK
-PUB0=198.51.100.120
-PUB1=198.51.100.121
+# shellcheck source=fullstack/lib.sh
+. "$repo/fullstack/lib.sh"
 RESUME_WAIT=${RESUME_WAIT:-300}
 HEAL_WAIT=${HEAL_WAIT:-600}
 
-say() { printf '\n=== %s\n' "$*"; }
-note() { printf 'NOTE: %s\n' "$*"; }
-g() { "$C" exec "$@"; }
-gt() { local t=$1; shift; timeout "$t" "$C" exec "$@"; }
-now_ms() { date +%s%3N; }
 
 # --copier ADDR DIR UNTIL: one `smbclient put` after the other through ADDR until epoch second
 # UNTIL; DIR/log gets "END-MS ack" or "END-MS fail". Runs in the client namespace.
@@ -64,56 +58,26 @@ for c in $contenders; do
 done
 [ "$(id -u)" = 0 ] || { echo "ctdb-bench.sh: run as root (the VMs need namespaces and qemu)" >&2; exit 2; }
 [ -x "$C" ] || { echo "ctdb-bench.sh: no cluster.sh at $C (set CLUSTER_SH)" >&2; exit 2; }
-deb=$(ls -t "$repo"/packaging/target/sagent_*_all.deb 2>/dev/null | head -1)
-[ -n "$deb" ] || { echo "ctdb-bench.sh: no packaging/target/sagent_*_all.deb: build it with 'mvn -q package -DskipTests'" >&2; exit 2; }
+deb=$(newest_deb "$repo") || exit 2
 grep -q '^ctdb ' "$VMWORK/image/packages.txt" 2>/dev/null || { echo "ctdb-bench.sh: the guest image has no ctdb: rebuild it (FORCE=1 $C image)" >&2; exit 2; }
 
 stamp=$(date +%Y%m%d-%H%M%S)
 results=$repo/fullstack/results
 raw=$results/ctdb-bench-$stamp
 mkdir -p "$raw"
-bgpids=()
-cleanup() { local p; for p in "${bgpids[@]}"; do kill -- "-$p" 2>/dev/null; done; bgpids=(); }
 trap cleanup EXIT
 trap 'cleanup; exit 130' INT TERM
-bg() { setsid "$@" </dev/null >/dev/null 2>&1 & bgpids+=($!); }
 failed=0
 
 say "the cluster"
 if [ $fresh = 1 ] || ! "$C" status; then
     "$C" up || { echo "ctdb-bench.sh: cluster.sh up failed" >&2; exit 2; }
 fi
+install_deb_if_needed "$deb"
 want=$(dpkg-deb -f "$deb" Version)
-if [ "$(g s0 "dpkg-query -W -f '\${Version}' sagent" 2>/dev/null)" != "$want" ] ||
-    [ "$(g s1 "dpkg-query -W -f '\${Version}' sagent" 2>/dev/null)" != "$want" ]; then
-    "$C" install-deb "$deb" || { echo "ctdb-bench.sh: install-deb failed" >&2; exit 2; }
-fi
 
 say "sagent's configuration (no isolation: DRBD without fencing, as CTDB runs) and CTDB's"
-cfg=$(mktemp)
-cat > "$cfg" <<YAML
-cluster: { name: scluster, port: 7800, secret-file: /etc/sagent/secret }
-nodes:
-  - { name: s0, replication-address: 192.0.2.10, lan-address: 198.51.100.20 }
-  - { name: s1, replication-address: 192.0.2.11, lan-address: 198.51.100.21 }
-public-addresses:
-  - { address: $PUB0/24, interface: eth1, home: s0 }
-  - { address: $PUB1/24, interface: eth1, home: s1 }
-failover:
-  failback: auto
-  failback-delay: 5s
-  # emulated guests pause for a second or two under load (fullstack/isolation.sh)
-  failure-timeout: 3s
-probe: { count: 3, interval: 100ms, wait: 1s }
-health:
-  interval: 10s
-  timeout: 8s
-  drbd: { resources: [sstorage] }
-  ocfs2: { mount: /srv/scluster, cluster: scluster }
-  samba: { unit: smbd.service }
-YAML
-cp "$cfg" "$raw/sagent.yaml"
-secret=$(mktemp); head -c 32 /dev/urandom | base64 > "$secret"
+install_sagent_config 0 || exit 2
 printf '192.0.2.10\n192.0.2.11\n' > "$raw/ctdb-nodes"
 printf '%s/24 eth1\n%s/24 eth1\n' $PUB0 $PUB1 > "$raw/ctdb-public_addresses"
 cat > "$raw/ctdb.conf" <<'EOF'
@@ -124,16 +88,14 @@ cat > "$raw/ctdb.conf" <<'EOF'
 [cluster]
 EOF
 for n in s0 s1; do
-    "$C" put $n "$cfg" /etc/sagent/sagent.yaml >/dev/null && "$C" put $n "$secret" /etc/sagent/secret >/dev/null &&
-        "$C" put $n "$raw/ctdb-nodes" /etc/ctdb/nodes >/dev/null &&
+    "$C" put $n "$raw/ctdb-nodes" /etc/ctdb/nodes >/dev/null &&
         "$C" put $n "$raw/ctdb-public_addresses" /etc/ctdb/public_addresses >/dev/null &&
         "$C" put $n "$raw/ctdb.conf" /etc/ctdb/ctdb.conf >/dev/null || exit 2
     # the event scripts enabled by hand (a symlink each): `ctdb event script enable` needs a running ctdbd
-    g $n 'chmod 600 /etc/sagent/secret; systemctl stop sagent ctdb; systemctl disable -q ctdb 2>/dev/null;
+    g $n 'systemctl stop sagent ctdb; systemctl disable -q ctdb 2>/dev/null;
           for s in 00.ctdb 10.interface; do ln -sf /usr/share/ctdb/events/legacy/$s.script /etc/ctdb/events/legacy/$s.script; done;
           ls /etc/ctdb/events/legacy/' || exit 2
 done
-rm -f "$cfg" "$secret"
 
 # Only one manager at a time: both stopped, the public addresses gone from both eth1.
 stop_all() {
@@ -238,15 +200,22 @@ wait_for_boot_ready() {  # the node's OCFS2 mounted and smbd active (after a pow
     note "$n: OCFS2 or smbd not back within ${HEAL_WAIT}s"
 }
 
+# DRBD as the test bed sets it up, o2cb at its defaults, whatever an earlier run left
+apply_drbd_res 0 "" || exit 2
+if [ "$(gt 30 s0 'cat /sys/kernel/config/cluster/scluster/heartbeat/dead_threshold' 2>/dev/null)" != 31 ]; then
+    bash "$repo/fullstack/o2cb-tuning.sh" default > "$raw/o2cb-default.log" 2>&1 || { echo "o2cb default failed (see $raw/o2cb-default.log)"; exit 2; }
+fi
 tuned_now=0
 for c in $contenders; do
     say "contender: $c"
     stop_all
     if [ "$c" = sagent-tuned ] && [ $tuned_now = 0 ]; then
+        apply_drbd_res 0 "$TUNED_NET" || exit 1
         bash "$repo/fullstack/o2cb-tuning.sh" tuned > "$raw/o2cb-tuning.log" 2>&1 || { echo "o2cb tuning failed (see $raw/o2cb-tuning.log)"; exit 1; }
         tuned_now=1
         stop_all
     elif [ "$c" != sagent-tuned ] && [ $tuned_now = 1 ]; then
+        apply_drbd_res 0 "" || exit 1
         bash "$repo/fullstack/o2cb-tuning.sh" default > "$raw/o2cb-default.log" 2>&1 || { echo "o2cb default failed"; exit 1; }
         tuned_now=0
         stop_all
@@ -264,7 +233,7 @@ for c in $contenders; do
     for n in s0 s1; do g $n "journalctl -b --no-pager -u sagent -u ctdb -t ctdbd -t ctdb-recoverd" > "$raw/$c-journal-$n.txt" 2>&1; done
 done
 stop_all
-if [ $tuned_now = 1 ]; then bash "$repo/fullstack/o2cb-tuning.sh" default > "$raw/o2cb-default.log" 2>&1; fi
+if [ $tuned_now = 1 ]; then apply_drbd_res 0 ""; bash "$repo/fullstack/o2cb-tuning.sh" default > "$raw/o2cb-default.log" 2>&1; fi
 for n in s0 s1; do g $n 'systemctl enable -q sagent; systemctl start --no-block sagent'; done
 
 table=$results/ctdb-bench-$stamp.md

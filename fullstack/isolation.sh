@@ -32,37 +32,12 @@
 set -uo pipefail
 self=$(readlink -f "$0")
 repo=$(cd "$(dirname "$self")/.." && pwd)
-C=${CLUSTER_SH:-$repo/../shared/vm/cluster.sh}
-VMWORK=${VMWORK:-/var/tmp/sagent-vm}
-export VMWORK
-PUB0=198.51.100.120
-PUB1=198.51.100.121
-WITNESS=198.51.100.100
+# shellcheck source=fullstack/lib.sh
+. "$repo/fullstack/lib.sh"
 CUT_HOLD=${CUT_HOLD:-90}
 POWER_HOLD=${POWER_HOLD:-60}
 HEAL_WAIT=${HEAL_WAIT:-600}
 READY_WAIT=${READY_WAIT:-300}
-TUNED_NET=${TUNED_NET:-ping-int 3; ping-timeout 10; timeout 25;}
-failures=0 sfail=0
-
-say() { printf '\n=== %s\n' "$*"; }
-ok() { printf 'PASS: %s\n' "$*"; }
-bad() { printf 'FAIL: %s\n' "$*"; failures=$((failures + 1)); sfail=$((sfail + 1)); }
-note() { printf 'NOTE: %s\n' "$*"; }
-g() { "$C" exec "$@"; }
-gt() { local t=$1; shift; timeout "$t" "$C" exec "$@"; }  # a guest command with a host-side bound
-now_ms() { date +%s%3N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) / 1000 }'; }  # ms -> s
-# Waits (bounded) until a shell line succeeds on a node.
-wait_for() {
-    local node=$1 what=$2 line=$3 limit=${4:-60} i
-    for ((i = 0; i < limit; i++)); do
-        if gt 20 "$node" "$line" >/dev/null 2>&1; then ok "$what (after ${i}s)"; return 0; fi
-        sleep 1
-    done
-    bad "$what (not within ${limit}s)"
-    return 1
-}
 
 # --- helpers that run in the background, started by this script on itself --------------------
 # --writer ADDR DIR UNTIL REMOTEDIR: one `smbclient put` after the other, in the client namespace,
@@ -103,27 +78,15 @@ done
 
 [ "$(id -u)" = 0 ] || { echo "isolation.sh: run as root (the VMs need namespaces and qemu)" >&2; exit 2; }
 [ -x "$C" ] || { echo "isolation.sh: no cluster.sh at $C (set CLUSTER_SH)" >&2; exit 2; }
-deb=$(ls -t "$repo"/packaging/target/sagent_*_all.deb 2>/dev/null | head -1)
-if [ -z "$deb" ]; then
-    echo "isolation.sh: no packaging/target/sagent_*_all.deb: build it first with 'mvn -q package -DskipTests'" >&2
-    exit 2
-fi
+deb=$(newest_deb "$repo") || exit 2
 
 stamp=$(date +%Y%m%d-%H%M%S)
 results=$repo/fullstack/results
 raw=$results/isolation-$stamp
 table=$results/isolation-$stamp.md
 mkdir -p "$raw"
-bgpids=()
-cleanup() {
-    local p
-    for p in "${bgpids[@]}"; do kill -- "-$p" 2>/dev/null; done
-    bgpids=()
-}
 trap cleanup EXIT
 trap 'cleanup; exit 130' INT TERM
-# bg CMD...: starts CMD in a process group of its own; its pid (= group) goes into bgpids.
-bg() { setsid "$@" </dev/null >/dev/null 2>&1 & bgpids+=($!); }
 stop_bg() { cleanup; sleep 1; }
 
 # --- set-up ---------------------------------------------------------------------------------
@@ -133,70 +96,17 @@ if [ $fresh = 1 ] || ! "$C" status; then
 fi
 
 say "install $(basename "$deb") on both"
+install_deb_if_needed "$deb"
 want=$(dpkg-deb -f "$deb" Version)
-have0=$(g s0 "dpkg-query -W -f '\${Version}' sagent" 2>/dev/null)
-have1=$(g s1 "dpkg-query -W -f '\${Version}' sagent" 2>/dev/null)
-if [ "$have0" = "$want" ] && [ "$have1" = "$want" ]; then
-    echo "sagent $want is installed on both"
-else
-    "$C" install-deb "$deb" || { echo "isolation.sh: install-deb failed" >&2; exit 2; }
-fi
 
 if [ $baseline = 1 ]; then say "DRBD: as the test bed sets it up (no fencing, no handlers)$( [ $tuned = 1 ] && echo ", tuned: $TUNED_NET")"
 else say "DRBD: fencing resource-and-stonith, sagent's handlers, after-sb policies$( [ $tuned = 1 ] && echo ", tuned: $TUNED_NET")"; fi
-res=$(mktemp)
-{
-    echo "# The test bed's sstorage (../shared/vm/guest/etc/drbd.d/sstorage.res) as fullstack/isolation.sh runs it."
-    echo "resource sstorage {"
-    if [ $baseline = 0 ]; then
-        printf '\tdisk {\n\t\tfencing resource-and-stonith;\n\t}\n'
-        printf '\thandlers {\n'
-        printf '\t\tfence-peer "/usr/bin/sagent fence-peer";\n'
-        printf '\t\tunfence-peer "/usr/bin/sagent unfence-peer";\n'
-        printf '\t\tafter-resync-target "/usr/bin/sagent after-resync-target";\n'
-        printf '\t}\n'
-    fi
-    printf '\tstartup {\n\t\tbecome-primary-on both;\n\t}\n'
-    printf '\tnet {\n\t\tallow-two-primaries;\n'
-    [ $baseline = 0 ] && printf '\t\tafter-sb-0pri discard-zero-changes;\n\t\tafter-sb-1pri discard-secondary;\n\t\tafter-sb-2pri disconnect;\n'
-    [ $tuned = 1 ] && printf '%s\n' "$TUNED_NET" | tr ';' '\n' | sed 's/^ *//; /^$/d; s/.*/\t\t&;/'
-    printf '\t}\n'
-    for n in 0 1; do
-        printf '\ton s%d {\n\t\tdevice /dev/drbd0;\n\t\tdisk /dev/vdb;\n\t\taddress 192.0.2.1%d:7789;\n\t\tmeta-disk internal;\n\t}\n' $n $n
-    done
-    echo "}"
-} > "$res"
-cp "$res" "$raw/sstorage.res"
-for n in s0 s1; do
-    "$C" put $n "$res" /etc/drbd.d/sstorage.res >/dev/null || exit 2
-    out=$(g $n 'drbdadm adjust sstorage 2>&1; echo "exit $?"')
-    case $out in *"exit 0") ok "$n: drbdadm adjust sstorage" ;; *) bad "$n: drbdadm adjust sstorage: $out"; exit 1 ;; esac
-done
-rm -f "$res"
-g s0 'drbdsetup show sstorage' > "$raw/drbdsetup-show-s0.txt" 2>&1
+fencing=$((1 - baseline)) net=
+[ $tuned = 1 ] && net=$TUNED_NET
+apply_drbd_res $fencing "$net" || exit 1
 
 say "Samba: the [durable] share (strict sync, sync always) on /srv/scluster/durable"
-share=$(mktemp)
-cat > "$share" <<'EOF'
-
-# Added by fullstack/isolation.sh: every acknowledged write is on stable storage.
-[durable]
-	path = /srv/scluster/durable
-	guest ok = yes
-	guest only = yes
-	read only = no
-	create mask = 0666
-	directory mask = 0777
-	strict sync = yes
-	sync always = yes
-EOF
-g s0 'mkdir -p /srv/scluster/durable && chmod 0777 /srv/scluster/durable' || exit 2
-for n in s0 s1; do
-    "$C" put $n "$share" /root/durable-share.conf >/dev/null || exit 2
-    g $n "grep -q '^\[durable\]' /etc/samba/smb.conf || cat /root/durable-share.conf >> /etc/samba/smb.conf; testparm -s >/dev/null 2>&1 && systemctl reload smbd" \
-        && ok "$n: [durable] in smb.conf, smbd reloaded" || { bad "$n: smb.conf or smbd reload"; exit 1; }
-done
-rm -f "$share"
+add_durable_share || exit 1
 
 say "a state sampler for the guests (one line a second on the serial console, which survives a reset)"
 smp=$(mktemp)
@@ -224,55 +134,7 @@ for n in s0 s1; do "$C" put $n "$smp" /root/isolation-sampler.sh >/dev/null || e
 rm -f "$smp"
 
 say "sagent: /etc/sagent/sagent.yaml and a shared secret on both"
-cfg=$(mktemp)
-cat > "$cfg" <<YAML
-cluster:
-  name: scluster
-  port: 7800
-  secret-file: /etc/sagent/secret
-nodes:
-  - { name: s0, replication-address: 192.0.2.10, lan-address: 198.51.100.20 }
-  - { name: s1, replication-address: 192.0.2.11, lan-address: 198.51.100.21 }
-public-addresses:
-  - { address: $PUB0/24, interface: eth1, home: s0 }
-  - { address: $PUB1/24, interface: eth1, home: s1 }
-failover:
-  failback: auto
-  failback-delay: 5s
-  # The VMs are emulated (TCG) and the agents pause for a second or two under load: the default
-  # 1 s would take a busy peer for dead.
-  failure-timeout: 3s
-# An emulated guest under load answers ARP in hundreds of ms: with the default 60 ms wait a probe of
-# an address the peer still holds can come back clear (seen in F14: a 5 s duplicate while both froze).
-probe: { count: 3, interval: 100ms, wait: 1s }
-health:
-  # The VMs are emulated (TCG): forking systemctl or a JVM takes seconds there, not milliseconds.
-  interval: 10s
-  timeout: 8s
-  drbd: { resources: [sstorage] }
-  ocfs2: { mount: /srv/scluster, cluster: scluster }
-  samba: { unit: smbd.service }
-YAML
-if [ $baseline = 0 ]; then
-    cat >> "$cfg" <<YAML
-isolation:
-  witnesses: [$WITNESS]
-  witness-timeout: 1s
-  peer-silence: 6s
-  tie-break: lowest-number
-  action: reboot
-YAML
-fi
-cp "$cfg" "$raw/sagent.yaml"
-secret=$(mktemp)
-head -c 32 /dev/urandom | base64 > "$secret"
-chmod 600 "$secret"
-for n in s0 s1; do
-    "$C" put $n "$cfg" /etc/sagent/sagent.yaml >/dev/null || exit 2
-    "$C" put $n "$secret" /etc/sagent/secret >/dev/null || exit 2
-    g $n 'chown root:root /etc/sagent/secret && chmod 600 /etc/sagent/secret' || exit 2
-done
-rm -f "$cfg" "$secret"
+install_sagent_config $((1 - baseline)) || exit 2
 out=$(g s0 'sagent check-config /etc/sagent/sagent.yaml 2>&1; echo "exit $?"')
 printf '%s\n' "$out"
 case $out in
@@ -283,33 +145,6 @@ case $out in
     *) bad "sagent check-config refuses the configuration"; exit 1 ;;
 esac
 
-# Waits (bounded) for both nodes to serve: cluster.sh status healthy and each public address on
-# its home node. Prints the seconds it took; returns 1 at the limit.
-addresses_home() {
-    gt 20 s0 "ip -o addr show dev eth1 | grep -q ' $PUB0/' && ! ip -o addr show dev eth1 | grep -q ' $PUB1/'" >/dev/null 2>&1 &&
-        gt 20 s1 "ip -o addr show dev eth1 | grep -q ' $PUB1/' && ! ip -o addr show dev eth1 | grep -q ' $PUB0/'" >/dev/null 2>&1
-}
-wait_serving() {
-    local limit=$1 t0=$SECONDS
-    why=
-    while [ $((SECONDS - t0)) -lt "$limit" ]; do
-        if ! timeout 60 "$C" status > "$raw/last-status.txt" 2>&1; then why="cluster.sh status: $(grep -v '^cluster.sh' "$raw/last-status.txt" | paste -sd';' -)"
-        elif ! addresses_home; then why="a public address is not (only) on its home node"
-        else why=; return 0; fi
-        sleep 2
-    done
-    return 1
-}
-# sagent status on both at once (a JVM start each: tens of seconds under emulation).
-sagent_status_both() {
-    local n rc0 rc1
-    for n in s0 s1; do
-        (gt 300 $n sagent status --timeout 30 > "$raw/sagent-status-$n.txt" 2>&1; echo $? > "$raw/sagent-status-$n.rc") &
-    done
-    wait
-    rc0=$(cat "$raw/sagent-status-s0.rc") rc1=$(cat "$raw/sagent-status-s1.rc")
-    [ "$rc0" = 0 ] && [ "$rc1" = 0 ]
-}
 
 say "start sagent on both and wait (at most ${READY_WAIT}s) until each serves its address"
 for n in s0 s1; do g $n systemctl restart --no-block sagent; done
@@ -341,10 +176,7 @@ block_o2net() {  # NODE add|del: drop tcp/7777 both ways on the replication inte
         iptables)
             local a; [ "$op" = add ] && a=-I || a=-D
             g $n "iptables $a INPUT -p tcp --dport 7777 -j DROP; iptables $a INPUT -p tcp --sport 7777 -j DROP; iptables $a OUTPUT -p tcp --dport 7777 -j DROP; iptables $a OUTPUT -p tcp --sport 7777 -j DROP" ;;
-        tc)
-            if [ "$op" = add ]; then
-                g $n "tc qdisc add dev eth0 clsact && for d in ingress egress; do for m in dport sport; do tc filter add dev eth0 \$d protocol ip u32 match ip protocol 6 0xff match ip \$m 7777 0xffff action drop || exit 1; done; done"
-            else g $n "tc qdisc del dev eth0 clsact"; fi ;;
+        tc) block_o2net_tc $n eth0 $op ;;
     esac
 }
 f18tool=

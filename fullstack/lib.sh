@@ -1,0 +1,235 @@
+# Shared by the scripts in fullstack/ that drive the reference cluster's two VMs (../shared/vm):
+# output helpers, guest commands with host-side bounds, background helpers the caller can always
+# end, and the test bed's sagent, DRBD and Samba set-up. Sourced, not run, by a script that has set
+# repo (the repository) and, before using the set-up functions, raw (its result directory).
+
+# cluster.sh (CLUSTER_SH names another copy) and its work directory (VMWORK, cluster.sh's default)
+C=${CLUSTER_SH:-$repo/../shared/vm/cluster.sh}
+VMWORK=${VMWORK:-/var/tmp/sagent-vm}
+export VMWORK
+# README's DRBD timings for fast failover and isolation (--tuned)
+TUNED_NET=${TUNED_NET:-ping-int 3; ping-timeout 10; timeout 25;}
+PUB0=198.51.100.120
+PUB1=198.51.100.121
+WITNESS=198.51.100.100
+failures=${failures:-0}
+sfail=${sfail:-0}
+
+say() { printf '\n=== %s\n' "$*"; }
+ok() { printf 'PASS: %s\n' "$*"; }
+bad() { printf 'FAIL: %s\n' "$*"; failures=$((failures + 1)); sfail=$((sfail + 1)); }
+note() { printf 'NOTE: %s\n' "$*"; }
+g() { "$C" exec "$@"; }
+gt() { local t=$1; shift; timeout "$t" "$C" exec "$@"; }  # a guest command with a host-side bound
+now_ms() { date +%s%3N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) / 1000 }'; }  # ms -> s
+
+# wait_for NODE WHAT LINE [LIMIT]: waits (at most LIMIT s) until the shell line succeeds on NODE.
+wait_for() {
+    local node=$1 what=$2 line=$3 limit=${4:-60} t0=$SECONDS
+    while [ $((SECONDS - t0)) -lt "$limit" ]; do
+        if gt 20 "$node" "$line" >/dev/null 2>&1; then ok "$what (after $((SECONDS - t0))s)"; return 0; fi
+        sleep 1
+    done
+    bad "$what (not within ${limit}s)"
+    return 1
+}
+
+# bg CMD...: starts CMD in a process group of its own; cleanup ends every such group (and only those).
+bgpids=()
+bg() { setsid "$@" </dev/null >/dev/null 2>&1 & bgpids+=($!); }
+cleanup() {
+    local p
+    for p in "${bgpids[@]}"; do kill -- "-$p" 2>/dev/null; done
+    bgpids=()
+}
+
+# newest_deb REPO: the newest packaging/target/sagent_*_all.deb, or exit 2 saying how to build it.
+newest_deb() {
+    local d
+    d=$(ls -t "$1"/packaging/target/sagent_*_all.deb 2>/dev/null | head -1)
+    [ -n "$d" ] || { echo "no packaging/target/sagent_*_all.deb: build it first with 'mvn -q package -DskipTests'" >&2; exit 2; }
+    echo "$d"
+}
+
+# install_deb_if_needed DEB: installs DEB on both guests unless that version is there already.
+install_deb_if_needed() {
+    local want have0 have1
+    want=$(dpkg-deb -f "$1" Version)
+    have0=$(g s0 "dpkg-query -W -f '\${Version}' sagent" 2>/dev/null)
+    have1=$(g s1 "dpkg-query -W -f '\${Version}' sagent" 2>/dev/null)
+    if [ "$have0" = "$want" ] && [ "$have1" = "$want" ]; then
+        echo "sagent $want is installed on both"
+    else
+        "$C" install-deb "$1" || { echo "install-deb failed" >&2; exit 2; }
+    fi
+}
+
+# write_drbd_res FILE FENCING NET: the test bed's sstorage resource
+# (../shared/vm/guest/etc/drbd.d/sstorage.res); FENCING=1 adds what README's "Isolation" asks for
+# (fencing resource-and-stonith, sagent's handlers, after-sb policies); NET is extra net options
+# ("ping-int 3; ping-timeout 10;"), empty for DRBD's defaults.
+write_drbd_res() {
+    local file=$1 fencing=$2 net=$3 n
+    {
+        echo "# The test bed's sstorage (../shared/vm/guest/etc/drbd.d/sstorage.res) as fullstack/ runs it."
+        echo "resource sstorage {"
+        if [ "$fencing" = 1 ]; then
+            printf '\tdisk {\n\t\tfencing resource-and-stonith;\n\t}\n'
+            printf '\thandlers {\n'
+            printf '\t\tfence-peer "/usr/bin/sagent fence-peer";\n'
+            printf '\t\tunfence-peer "/usr/bin/sagent unfence-peer";\n'
+            printf '\t\tafter-resync-target "/usr/bin/sagent after-resync-target";\n'
+            printf '\t}\n'
+        fi
+        printf '\tstartup {\n\t\tbecome-primary-on both;\n\t}\n'
+        printf '\tnet {\n\t\tallow-two-primaries;\n'
+        [ "$fencing" = 1 ] && printf '\t\tafter-sb-0pri discard-zero-changes;\n\t\tafter-sb-1pri discard-secondary;\n\t\tafter-sb-2pri disconnect;\n'
+        [ -n "$net" ] && printf '%s\n' "$net" | tr ';' '\n' | sed 's/^ *//; /^$/d; s/.*/\t\t&;/'
+        printf '\t}\n'
+        for n in 0 1; do
+            printf '\ton s%d {\n\t\tdevice /dev/drbd0;\n\t\tdisk /dev/vdb;\n\t\taddress 192.0.2.1%d:7789;\n\t\tmeta-disk internal;\n\t}\n' $n $n
+        done
+        echo "}"
+    } > "$file"
+}
+
+# apply_drbd_res FENCING NET: writes the resource on both guests and applies it (drbdadm adjust).
+apply_drbd_res() {
+    local res out n
+    res=$(mktemp)
+    write_drbd_res "$res" "$1" "$2"
+    cp "$res" "$raw/sstorage.res"
+    for n in s0 s1; do
+        "$C" put $n "$res" /etc/drbd.d/sstorage.res >/dev/null || { rm -f "$res"; return 1; }
+        out=$(g $n 'drbdadm adjust sstorage 2>&1; echo "exit $?"')
+        case $out in *"exit 0") ok "$n: drbdadm adjust sstorage" ;; *) bad "$n: drbdadm adjust sstorage: $out"; rm -f "$res"; return 1 ;; esac
+    done
+    rm -f "$res"
+    g s0 'drbdsetup show sstorage' > "$raw/drbdsetup-show-s0.txt" 2>&1
+}
+
+# add_durable_share: the [durable] share (strict sync, sync always: an acknowledged write is on
+# stable storage) on /srv/scluster/durable, on both.
+add_durable_share() {
+    local share n
+    share=$(mktemp)
+    cat > "$share" <<'EOF'
+
+# Added by fullstack/: every acknowledged write is on stable storage.
+[durable]
+	path = /srv/scluster/durable
+	guest ok = yes
+	guest only = yes
+	read only = no
+	create mask = 0666
+	directory mask = 0777
+	strict sync = yes
+	sync always = yes
+EOF
+    g s0 'mkdir -p /srv/scluster/durable && chmod 0777 /srv/scluster/durable' || { rm -f "$share"; return 1; }
+    for n in s0 s1; do
+        "$C" put $n "$share" /root/durable-share.conf >/dev/null || { rm -f "$share"; return 1; }
+        g $n "grep -q '^\[durable\]' /etc/samba/smb.conf || cat /root/durable-share.conf >> /etc/samba/smb.conf; testparm -s >/dev/null 2>&1 && systemctl reload smbd" \
+            && ok "$n: [durable] in smb.conf, smbd reloaded" || { bad "$n: smb.conf or smbd reload"; rm -f "$share"; return 1; }
+    done
+    rm -f "$share"
+}
+
+# write_sagent_config FILE ISOLATION: the test bed's /etc/sagent/sagent.yaml; ISOLATION=1 adds the
+# isolation: section (the client namespace as witness).
+write_sagent_config() {
+    cat > "$1" <<YAML
+cluster:
+  name: scluster
+  port: 7800
+  secret-file: /etc/sagent/secret
+nodes:
+  - { name: s0, replication-address: 192.0.2.10, lan-address: 198.51.100.20 }
+  - { name: s1, replication-address: 192.0.2.11, lan-address: 198.51.100.21 }
+public-addresses:
+  - { address: $PUB0/24, interface: eth1, home: s0 }
+  - { address: $PUB1/24, interface: eth1, home: s1 }
+failover:
+  failback: auto
+  failback-delay: 5s
+  # The VMs are emulated (TCG) and the agents pause for a second or two under load: the default
+  # 1 s would take a busy peer for dead.
+  failure-timeout: 3s
+# An emulated guest under load answers ARP in hundreds of ms: with the default 60 ms wait a probe of
+# an address the peer still holds can come back clear (seen in F14: a 5 s duplicate while both froze).
+probe: { count: 3, interval: 100ms, wait: 1s }
+health:
+  # The VMs are emulated (TCG): forking systemctl or a JVM takes seconds there, not milliseconds.
+  interval: 10s
+  timeout: 8s
+  drbd: { resources: [sstorage] }
+  ocfs2: { mount: /srv/scluster, cluster: scluster }
+  samba: { unit: smbd.service }
+YAML
+    if [ "$2" = 1 ]; then
+        cat >> "$1" <<YAML
+isolation:
+  witnesses: [$WITNESS]
+  witness-timeout: 1s
+  peer-silence: 6s
+  tie-break: lowest-number
+  action: reboot
+YAML
+    fi
+}
+
+# install_sagent_config ISOLATION: that configuration and a fresh shared secret on both guests.
+install_sagent_config() {
+    local cfg secret n
+    cfg=$(mktemp) secret=$(mktemp)
+    write_sagent_config "$cfg" "$1"
+    cp "$cfg" "$raw/sagent.yaml"
+    head -c 32 /dev/urandom | base64 > "$secret"
+    for n in s0 s1; do
+        "$C" put $n "$cfg" /etc/sagent/sagent.yaml >/dev/null && "$C" put $n "$secret" /etc/sagent/secret >/dev/null &&
+            g $n 'chown root:root /etc/sagent/secret && chmod 600 /etc/sagent/secret' || { rm -f "$cfg" "$secret"; return 1; }
+    done
+    rm -f "$cfg" "$secret"
+}
+
+# block_o2net_tc NODE IFACE add|del: drops tcp/7777 (o2net) both ways on IFACE with tc filters
+# (iproute2: the guest image has neither nft nor iptables); gone by itself at a reboot.
+block_o2net_tc() {
+    if [ "$3" = add ]; then
+        g "$1" "tc qdisc add dev $2 clsact && for d in ingress egress; do for m in dport sport; do tc filter add dev $2 \$d protocol ip u32 match ip protocol 6 0xff match ip \$m 7777 0xffff action drop || exit 1; done; done"
+    else g "$1" "tc qdisc del dev $2 clsact"; fi
+}
+
+# holds NODE ADDR: whether NODE's eth1 carries ADDR.
+holds() { gt 20 "$1" "ip -o addr show dev eth1 | grep -q ' $2/'" >/dev/null 2>&1; }
+# addresses_home: each public address on its home node and only there.
+addresses_home() {
+    gt 20 s0 "ip -o addr show dev eth1 | grep -q ' $PUB0/' && ! ip -o addr show dev eth1 | grep -q ' $PUB1/'" >/dev/null 2>&1 &&
+        gt 20 s1 "ip -o addr show dev eth1 | grep -q ' $PUB1/' && ! ip -o addr show dev eth1 | grep -q ' $PUB0/'" >/dev/null 2>&1
+}
+# wait_serving LIMIT: until `cluster.sh status` is healthy and both addresses are home; on failure
+# $why says what was still wrong.
+wait_serving() {
+    local limit=$1 t0=$SECONDS
+    why=
+    while [ $((SECONDS - t0)) -lt "$limit" ]; do
+        if ! timeout 60 "$C" status > "$raw/last-status.txt" 2>&1; then why="cluster.sh status: $(grep -v '^cluster.sh' "$raw/last-status.txt" | paste -sd';' -)"
+        elif ! addresses_home; then why="a public address is not (only) on its home node"
+        else why=; return 0; fi
+        sleep 2
+    done
+    return 1
+}
+# sagent_status_both: `sagent status` on both at once (a JVM start each: tens of seconds under
+# emulation), into $raw/sagent-status-NODE.txt; true when both exit 0.
+sagent_status_both() {
+    local n rc0 rc1 pids=()
+    for n in s0 s1; do
+        (gt 300 $n sagent status --timeout 30 > "$raw/sagent-status-$n.txt" 2>&1; echo $? > "$raw/sagent-status-$n.rc") &
+        pids+=($!)
+    done
+    wait "${pids[@]}"  # only these two: the background probes run on
+    rc0=$(cat "$raw/sagent-status-s0.rc") rc1=$(cat "$raw/sagent-status-s1.rc")
+    [ "$rc0" = 0 ] && [ "$rc1" = 0 ]
+}
