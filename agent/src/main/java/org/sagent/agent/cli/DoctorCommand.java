@@ -109,25 +109,39 @@ final class DoctorCommand implements Callable<Integer> {
                 FailoverTuningCheck.drbd(resource, found).forEach(a -> print(a, out));
             }
         }
-        tuningO2cb(config, out);
+        Optional<O2cbLiveSettings> o2cb = tuningO2cb(config, out);
+        // the one timing that is an error: a heartbeat threshold the survivor of a power loss cannot meet
+        if (o2cb.isPresent()) {
+            for (String resource : resources) {
+                DrbdConfigParser.ResourceConfig found = parsed.get(resource);
+                Optional<String> unsafe = found == null ? Optional.empty()
+                        : FailoverTuningCheck.unsafeTogether(resource, found, o2cb.get());
+                if (unsafe.isPresent()) {
+                    err.println("error: " + unsafe.get());
+                    errors++;
+                }
+            }
+        }
         out.flush();
         err.flush();
         return errors == 0 ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
-    private void tuningO2cb(SagentConfig config, PrintWriter out) throws java.io.IOException {
+    /** Prints the o2cb advice; returns what it read, if o2cb runs the configured cluster. */
+    private Optional<O2cbLiveSettings> tuningO2cb(SagentConfig config, PrintWriter out) throws java.io.IOException {
         Optional<String> cluster = config.health().ocfs2().map(o -> o.cluster());
         if (cluster.isEmpty()) {
-            return;
+            return Optional.empty();
         }
         Optional<O2cbLiveSettings> live = O2cbLiveSettings.read(o2cbConfigfs.resolve(cluster.get()));
         if (live.isEmpty()) {
             out.println("tuning: o2cb cluster " + cluster.get() + " is not running (no " + o2cbConfigfs.resolve(cluster.get())
                     + "): its heartbeat threshold and o2net addresses cannot be read; run sagent doctor again once "
                     + "o2cb is started");
-            return;
+            return Optional.empty();
         }
         FailoverTuningCheck.o2cb(live.get(), config.nodes()).forEach(a -> print(a, out));
+        return live;
     }
 
     private static void print(FailoverTuningCheck.Advice advice, PrintWriter out) {

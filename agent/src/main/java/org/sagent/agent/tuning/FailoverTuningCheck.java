@@ -106,6 +106,36 @@ public final class FailoverTuningCheck {
         return advice;
     }
 
+    /**
+     * The two together: after a power loss every write on the survivor, its own o2hb heartbeat
+     * included, waits until DRBD declares the peer lost. If the heartbeat's dead time is not well
+     * above that wait, o2hb resets the survivor (measured on the reference VMs: threshold 11 with
+     * DRBD's default ping-int, a heartbeat write hung 20.4 s). DRBD's worst detection is taken as
+     * two ping intervals plus the ping timeout (9-21 s measured with the defaults); the dead time
+     * must be at least twice that. Empty when safe or when a value is unknown.
+     */
+    public static Optional<String> unsafeTogether(String resource, DrbdConfigParser.ResourceConfig config,
+                                                  O2cbLiveSettings o2cb) {
+        if (o2cb.deadThreshold().isEmpty()) {
+            return Optional.empty();
+        }
+        int pingInt = number(config.option("net", "ping-int")).orElse(DRBD_DEFAULT_PING_INT_S);
+        int pingTimeout = number(config.option("net", "ping-timeout")).orElse(DRBD_DEFAULT_PING_TIMEOUT_DS);
+        double drbdWorst = 2.0 * pingInt + pingTimeout / 10.0;
+        int threshold = o2cb.deadThreshold().getAsInt();
+        int deadSeconds = (threshold - 1) * 2;
+        if (deadSeconds >= 2 * drbdWorst) {
+            return Optional.empty();
+        }
+        return Optional.of("o2cb heartbeat dead threshold " + threshold + " (" + deadSeconds + " s) is too short for "
+                + resource + "'s ping-int " + pingInt + " s: after a power loss the survivor's own heartbeat writes wait "
+                + "up to about " + tenths((int) Math.round(drbdWorst * 10)) + " s for DRBD to declare the peer lost, and "
+                + "o2hb then resets the survivor too; shorten DRBD's detection first ('ping-int "
+                + RECOMMENDED_PING_INT_S + "; ping-timeout " + RECOMMENDED_PING_TIMEOUT_DS + "; timeout "
+                + RECOMMENDED_TIMEOUT_DS + ";') or raise O2CB_HEARTBEAT_THRESHOLD to at least "
+                + ((int) Math.ceil(2 * drbdWorst / 2) + 1) + " in /etc/default/o2cb");
+    }
+
     private static String tenths(int deciseconds) {
         return deciseconds % 10 == 0 ? String.valueOf(deciseconds / 10) : String.valueOf(deciseconds / 10.0);
     }

@@ -57,6 +57,16 @@ class DoctorCommandTest {
     }
 
     @Test
+    void aThresholdTheSurvivorCannotMeetIsAnError(@TempDir Path root) throws Exception {
+        CheckConfigCommandTest.Run run = CheckConfigCommandTest.sagent("doctor", "--config", resource("/config/good.yaml"),
+                "--drbd-dump", resource("/fixtures/vm-drbd84/drbdadm-84-dump-sstorage-fencing.txt"),
+                "--o2cb-configfs", configfs(root, 11, "198.51.100.20", "198.51.100.21").toString());
+        assertEquals(ExitCodes.FAILED, run.status(), run.out() + run.err());
+        assertTrue(run.err().contains("error: o2cb heartbeat dead threshold 11 (20 s) is too short for sstorage's "
+                + "ping-int 10 s"), run.err());
+    }
+
+    @Test
     void aStoppedO2cbIsSaidSo(@TempDir Path root) throws Exception {
         CheckConfigCommandTest.Run run = CheckConfigCommandTest.sagent("doctor", "--config", resource("/config/good.yaml"),
                 "--drbd-dump", resource("/fixtures/vm-drbd84/drbdadm-84-dump-sstorage-default.txt"),

@@ -115,6 +115,27 @@ class FailoverTuningCheckTest {
     }
 
     @Test
+    void aLowThresholdWithDrbdsDefaultDetectionIsUnsafeAndTheTunedPairIsNot() throws Exception {
+        DrbdConfigParser.ResourceConfig defaults = DrbdConfigParser.parse(
+                fixture("vm-drbd84/drbdadm-84-dump-sstorage-default.txt")).get("sstorage");
+        DrbdConfigParser.ResourceConfig tuned = DrbdConfigParser.parse(
+                fixture("vm-drbd84/drbdsetup-84-show-tuned.txt")).get("sstorage");
+        O2cbLiveSettings eleven = new O2cbLiveSettings(OptionalInt.of(11), OptionalInt.empty(), OptionalInt.empty(), Map.of());
+        O2cbLiveSettings stock = new O2cbLiveSettings(OptionalInt.of(31), OptionalInt.empty(), OptionalInt.empty(), Map.of());
+
+        // the pair that reset the survivor on the reference VMs
+        String unsafe = FailoverTuningCheck.unsafeTogether("sstorage", defaults, eleven).orElseThrow();
+        assertTrue(unsafe.contains("threshold 11 (20 s) is too short for sstorage's ping-int 10 s")
+                && unsafe.contains("about 20.5 s") && unsafe.contains("at least 22"), unsafe);
+        assertEquals(java.util.Optional.empty(), FailoverTuningCheck.unsafeTogether("sstorage", tuned, eleven));
+        assertEquals(java.util.Optional.empty(), FailoverTuningCheck.unsafeTogether("sstorage", defaults, stock));
+        assertEquals(java.util.Optional.empty(), FailoverTuningCheck.unsafeTogether("sstorage", defaults,
+                new O2cbLiveSettings(OptionalInt.of(22), OptionalInt.empty(), OptionalInt.empty(), Map.of())));
+        assertTrue(FailoverTuningCheck.unsafeTogether("sstorage", defaults,
+                new O2cbLiveSettings(OptionalInt.of(21), OptionalInt.empty(), OptionalInt.empty(), Map.of())).isPresent());
+    }
+
+    @Test
     void theLiveReaderTakesTheAttributesFromAClusterDirectory(@TempDir Path root) throws Exception {
         Path cluster = root.resolve("scluster");
         Files.createDirectories(cluster.resolve("heartbeat/8742DD6D07BE4C62B43129E140F882A2"));
