@@ -1,0 +1,510 @@
+#!/usr/bin/env bash
+# sagent end to end on the reference cluster's two VMs (../shared/vm, see its README): the freshly
+# built .deb under the guests' real systemd, with real DRBD 8.4 (fencing and sagent's handlers, as
+# README's "Isolation" sets it up), OCFS2 on o2cb and Samba. Each scenario starts from a clean
+# state (both healthy, each address on its home node):
+#   cold-start    the whole stack down, sagent started first: it stays STARTING, says what it
+#                 waits for in STATUS= and holds nothing until DRBD, OCFS2 and smbd are up; then
+#                 each node holds its home address and `sagent status` agrees on both
+#   power-loss    s0 powered off: s1 takes 198.51.100.120, the SMB copy loop resumes on its own;
+#                 s0 powered on: it takes nothing while it resyncs, then fails back
+#   unhealthy     on s0, one after the other: DRBD detached, OCFS2 unmounted, smbd stopped; each
+#                 moves .120 to s1, and the repair brings it back
+#   lan-cut       s0's LAN cable cut: .120 moves to s1; healed: back
+#   o2net-loss    only o2net (tcp/7777) blocked on s1, DRBD still connected (spec F18): o2cb's
+#                 quorum resets s1 (the higher node number); s0 serves .121 meanwhile; s1 comes
+#                 back, resyncs and takes .121 back
+#   stop-upgrade  `systemctl stop sagent` on s0 hands .120 over, a start takes it back; then a
+#                 newer build of the .deb installed over the running one moves nothing
+# During each, the client namespace pings both public addresses every 10 ms, copies a file through
+# .120 in a loop with smbclient, and broadcasts an ARP request for each address every 200 ms while
+# tcpdump records who answers (two MACs answering one request = a duplicate); it scrapes both
+# nodes' Prometheus metrics before and after. Each guest samples once a second (from boot) which
+# addresses it holds, its DRBD state and whether OCFS2 is mounted. Checks: the holders, no
+# duplicate, a generous outage bound, no address held by a node that is not UpToDate and mounted,
+# the failover counters against the moves seen. Prints per scenario the IP outage (longest ping
+# silence) per address and the SMB copy loop's longest gap; writes a Markdown table to
+# fullstack/results/suite-DATE.md (raw data in fullstack/results/suite-DATE/).
+#
+# Not part of `mvn verify` (the VMs take minutes to boot under emulation). As root, from the
+# repository, after `mvn -q package -DskipTests`:
+#   fullstack/suite.sh [cold-start|power-loss|unhealthy|lan-cut|o2net-loss|stop-upgrade|all|smoke ...]
+#                      [--tuned] [--fresh]
+#   smoke = cold-start power-loss; no scenario = all. --fresh: `cluster.sh up` first even if healthy.
+#   --tuned: README's "Tuning for fast failover" (DRBD net TUNED_NET, default 'ping-int 3;
+#   ping-timeout 10; timeout 25;', and `fullstack/o2cb-tuning.sh tuned`: o2net on the LAN,
+#   heartbeat threshold 11); put back to the test bed's defaults at the end. Without it the script
+#   makes sure the defaults are in place.
+# CLUSTER_SH names cluster.sh (default ../shared/vm/cluster.sh next to the repository); VMWORK is
+# cluster.sh's. Bounds in seconds: MOVE_WAIT (120: a failover seen by the client), HEAL_WAIT (600:
+# back to both healthy and home; a full resync after a power-on is 256 MiB), READY_WAIT (300).
+# Exit 0 when every check passed, 1 when one failed, 2 when it could not run.
+set -uo pipefail
+self=$(readlink -f "$0")
+repo=$(cd "$(dirname "$self")/.." && pwd)
+# shellcheck source=fullstack/lib.sh
+. "$repo/fullstack/lib.sh"
+MOVE_WAIT=${MOVE_WAIT:-120}
+HEAL_WAIT=${HEAL_WAIT:-600}
+READY_WAIT=${READY_WAIT:-300}
+
+# --copier ADDR DIR UNTIL: one `smbclient put` after the other through ADDR until epoch second
+# UNTIL; DIR/copies gets "END-MS ack START-MS" or "END-MS fail START-MS". Runs in the client namespace.
+if [ "${1:-}" = --copier ]; then
+    addr=$2 dir=$3 until=$4 n=0
+    head -c 65536 /dev/urandom > "$dir/payload"
+    while [ "$(date +%s)" -lt "$until" ]; do
+        n=$((n + 1))
+        s=$(date +%s%3N)
+        if timeout 30 smbclient -N "//$addr/scluster" -c "put $dir/payload suite-copy-$((n % 20))" >> "$dir/smbclient.log" 2>&1
+        then echo "$(date +%s%3N) ack $s"; else echo "$(date +%s%3N) fail $s"; fi >> "$dir/copies"
+        sleep 0.1
+    done
+    exit 0
+fi
+
+scenarios=() fresh=0 tuned=0
+while [ $# -gt 0 ]; do
+    case $1 in
+        cold-start|power-loss|unhealthy|lan-cut|o2net-loss|stop-upgrade) scenarios+=("$1") ;;
+        all) scenarios+=(cold-start power-loss unhealthy lan-cut o2net-loss stop-upgrade) ;;
+        smoke) scenarios+=(cold-start power-loss) ;;
+        --fresh) fresh=1 ;;
+        --tuned) tuned=1 ;;
+        -h|--help) sed -n '2,/^set -uo/p' "$self" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        *) echo "suite.sh: unknown argument '$1' (cold-start, power-loss, unhealthy, lan-cut, o2net-loss, stop-upgrade, all, smoke, --tuned, --fresh)" >&2; exit 2 ;;
+    esac
+    shift
+done
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(cold-start power-loss unhealthy lan-cut o2net-loss stop-upgrade)
+[ "$(id -u)" = 0 ] || { echo "suite.sh: run as root (the VMs need namespaces and qemu)" >&2; exit 2; }
+[ -x "$C" ] || { echo "suite.sh: no cluster.sh at $C (set CLUSTER_SH)" >&2; exit 2; }
+deb=$(newest_deb "$repo") || exit 2
+missing=()
+for tool in arping:iputils-arping tcpdump:tcpdump curl:curl smbclient:smbclient dpkg-deb:dpkg; do
+    command -v "${tool%%:*}" >/dev/null || missing+=("${tool#*:}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "suite.sh: installing ${missing[*]} for the client's probes"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null || { echo "suite.sh: apt-get install ${missing[*]} failed" >&2; exit 2; }
+fi
+
+stamp=$(date +%Y%m%d-%H%M%S)
+results=$repo/fullstack/results
+raw=$results/suite-$stamp
+mkdir -p "$raw"
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM
+
+# --- set-up -----------------------------------------------------------------------------------
+say "the cluster"
+if [ $fresh = 1 ] || ! "$C" status; then
+    "$C" up || { echo "suite.sh: cluster.sh up failed" >&2; exit 2; }
+fi
+say "install $(basename "$deb") on both"
+install_deb_if_needed "$deb"
+version=$(dpkg-deb -f "$deb" Version)
+net=
+[ $tuned = 1 ] && net=$TUNED_NET
+say "DRBD with fencing and sagent's handlers${net:+, tuned: $net}; sagent's configuration with isolation"
+apply_drbd_res 1 "$net" || exit 2
+threshold=$(gt 30 s0 'cat /sys/kernel/config/cluster/scluster/heartbeat/dead_threshold' 2>/dev/null)
+if [ $tuned = 1 ] && [ "$threshold" != 11 ]; then
+    say "o2cb: README's tuning (o2net on the LAN, heartbeat threshold 11)"
+    bash "$repo/fullstack/o2cb-tuning.sh" tuned > "$raw/o2cb-tuning.log" 2>&1 || { echo "suite.sh: o2cb tuning failed (see $raw/o2cb-tuning.log)" >&2; exit 2; }
+elif [ $tuned = 0 ] && [ "$threshold" != 31 ]; then
+    say "o2cb: back to the test bed's defaults (threshold $threshold found)"
+    bash "$repo/fullstack/o2cb-tuning.sh" default > "$raw/o2cb-default.log" 2>&1 || { echo "suite.sh: o2cb default failed (see $raw/o2cb-default.log)" >&2; exit 2; }
+fi
+install_sagent_config 1 || exit 2
+
+say "a sampler on each guest, from boot: one line a second (addresses held, DRBD, OCFS2 mounted)"
+smp=$(mktemp) unit=$(mktemp)
+cat > "$smp" <<'EOF'
+#!/bin/sh
+# suite-sampler: once a second, bounded to a day: guest time (ms), boot, public addresses on eth1,
+# DRBD cs,ro,ds, whether /srv/scluster is mounted.
+b=$(cut -c1-8 /proc/sys/kernel/random/boot_id)
+i=0
+while [ $i -lt 86400 ]; do
+    i=$((i + 1))
+    a=$(ip -o -4 addr show dev eth1)
+    h=
+    case $a in *" 198.51.100.120/"*) h=198.51.100.120 ;; esac
+    case $a in *" 198.51.100.121/"*) h=${h:+$h,}198.51.100.121 ;; esac
+    d=none
+    while read -r l; do case $l in *cs:*) set -- $l; d="$2,$3,$4" ;; esac; done < /proc/drbd
+    mountpoint -q /srv/scluster && m=yes || m=no
+    echo "$(date +%s%3N) boot=$b addrs=$h drbd=$d mounted=$m" >> /var/log/suite-sampler.log
+    sleep 1
+done
+EOF
+cat > "$unit" <<'EOF'
+[Unit]
+Description=fullstack/suite.sh state sampler
+DefaultDependencies=no
+After=local-fs.target
+[Service]
+ExecStart=/bin/sh /root/suite-sampler.sh
+[Install]
+WantedBy=sysinit.target
+EOF
+for n in s0 s1; do
+    "$C" put $n "$smp" /root/suite-sampler.sh >/dev/null && "$C" put $n "$unit" /etc/systemd/system/suite-sampler.service >/dev/null &&
+        g $n 'systemctl daemon-reload && systemctl enable -q --now suite-sampler' || exit 2
+done
+rm -f "$smp" "$unit"
+
+# --- the client's probes ------------------------------------------------------------------------
+# probes_start DIR SECONDS: ping both addresses every 10 ms, the copy loop through .120, an ARP
+# request for each address every 200 ms with tcpdump recording the answers; all ended by cleanup.
+probes_start() {
+    local dir=$1 until=$(( $(date +%s) + $2 )) a
+    for a in $PUB0 $PUB1; do
+        bg "$C" client "exec timeout $2 ping -D -n -i 0.01 -W 1 $a > '$dir/ping-$a.txt' 2>&1"
+        # arping's -i takes whole seconds: one single-request arping every 200 ms instead
+        bg "$C" client "exec timeout $2 sh -c 'while :; do arping -q -b -c 1 -w 1 -I eth0 $a & sleep 0.2; done'"
+    done
+    bg "$C" client "exec timeout $2 tcpdump -l -n -e -tt -i eth0 arp > '$dir/arp.txt' 2>/dev/null"
+    bg "$C" client "exec bash '$self' --copier $PUB0 '$dir' $until"
+}
+# The longest silence (ms) in FILE's times (ms, first field) within [FROM, TO], the ends counting.
+gap_ms() {
+    awk -v from="$2" -v to="$3" '$1 >= from && $1 <= to { t[n++] = $1 }
+        END { p = from; m = 0; for (i = 0; i < n; i++) { if (t[i] - p > m) m = t[i] - p; p = t[i] }
+              if (to - p > m) m = to - p; print m }' "$1"
+}
+ping_answers() { sed -n 's/^\[\([0-9]*\)\.\([0-9]\{3\}\)[0-9]*\] .*bytes from.*/\1\2/p' "$1"; }
+# ARP requests from the client answered by two different MACs (each answer counts for the latest
+# request for that address): "ADDR TIME-OF-REQUEST MAC MAC", one line per such request.
+duplicates() {
+    awk '/Request who-has/ && / tell 198\.51\.100\.100,/ { for (i = 1; i <= NF; i++) if ($i == "who-has") a = $(i + 1); req[a] = $1; next }
+         / Reply / && $4 != "ff:ff:ff:ff:ff:ff," { for (i = 1; i <= NF; i++) if ($i == "Reply") { a = $(i + 1); mac = $(i + 3) }
+             sub(/,$/, "", mac); k = a " " req[a]
+             if (!((k, mac) in seen)) { seen[k, mac] = 1; macs[k] = macs[k] " " mac; count[k]++ } }
+         END { for (k in count) if (count[k] > 1) print k macs[k] }' "$1"
+}
+# Prometheus: scrape NODE's metrics from the client into FILE.
+scrape() { timeout 20 "$C" client "curl -s -m 10 http://$2:9775/metrics" > "$1" 2>/dev/null; }
+# failovers FILE ADDR: sagent_failovers_total for ADDR, all reasons, as an integer.
+failovers() { awk -v a="$2" '/^sagent_failovers_total\{/ && index($0, "address=\"" a "\"") { s += $NF } END { printf "%d", s }' "$1" 2>/dev/null; }
+# The number of failover durations for ADDR, and the longest quantile of them (seconds).
+durations() { awk -v a="$2" '/^sagent_failover_duration_seconds_count\{/ && index($0, "address=\"" a "\"") { s += $NF } END { printf "%d", s }' "$1" 2>/dev/null; }
+longest() { awk -v a="$2" '/^sagent_failover_duration_seconds\{/ && index($0, "address=\"" a "\"") { if ($NF + 0 > m) m = $NF + 0 } END { printf "%.3f", m }' "$1" 2>/dev/null; }
+# Samples from NODE's sampler log between guest times FROM and TO (ms) into FILE.
+samples() { gt 60 "$1" "awk -v f=$2 -v t=$3 '\$1 >= f && \$1 <= t' /var/log/suite-sampler.log" > "$4" 2>/dev/null; }
+# Samples where the node held a public address while not UpToDate or not mounted.
+unfit_holding() { grep -v 'addrs= ' "$1" | grep -v 'drbd=[^ ]*,ds:UpToDate/[^ ]* mounted=yes' || true; }
+guest_ms() { gt 20 "$1" 'date +%s%3N' 2>/dev/null; }
+
+rows=() worst_outage=0
+# A scenario's frame: steady first, probes on; round_end judges the probes.
+round_begin() {  # NAME -> $dir, $t_fault unset
+    sc=$1 sfail=0 dir=$raw/$1
+    mkdir -p "$dir"
+    say "$sc"
+    if ! wait_serving "$HEAL_WAIT"; then bad "$sc: not healthy and home before the scenario: $why"; rows+=("| $sc | not run: cluster not healthy before | | | | |"); return 1; fi
+    scrape "$dir/metrics-s0-before.txt" 198.51.100.20
+    scrape "$dir/metrics-s1-before.txt" 198.51.100.21
+    probes_start "$dir" 1800
+    sleep 10
+    grep -q ' ack$' "$dir/copies" 2>/dev/null || note "$sc: the copy loop has no acknowledged copy before the fault (see $dir/smbclient.log)"
+    return 0
+}
+# wait_holder NODE ADDR LIMIT WHAT: until NODE holds ADDR (and the other node does not).
+wait_holder() {
+    local n=$1 a=$2 limit=$3 what=$4 other t0=$SECONDS
+    [ "$n" = s0 ] && other=s1 || other=s0
+    while [ $((SECONDS - t0)) -lt "$limit" ]; do
+        if holds "$n" "$a" && ! holds "$other" "$a"; then ok "$what: $a on $n (after $((SECONDS - t0))s)"; return 0; fi
+        sleep 1
+    done
+    bad "$what: $a not (only) on $n within ${limit}s"
+    return 1
+}
+# wait_resumed FROM: until the copy loop has an acknowledged copy that started after FROM (ms: when
+# the fault was complete, so not a copy that was already on its way) and .120 answers pings again;
+# bounded by MOVE_WAIT.
+wait_resumed() {
+    local from=$1 t0=$SECONDS
+    while [ $((SECONDS - t0)) -lt "$MOVE_WAIT" ]; do
+        if awk -v f="$from" '$2 == "ack" && $3 > f { x = 1 } END { exit !x }' "$dir/copies" 2>/dev/null &&
+            tail -n 3 "$dir/ping-$PUB0.txt" | grep -q 'bytes from'; then return 0; fi
+        sleep 2
+    done
+    bad "$sc: the copy loop or ping through $PUB0 did not resume within ${MOVE_WAIT}s"
+    return 1
+}
+round_end() {  # FROM-MS [BOUND-MS]: judges everything since FROM; no ping silence may exceed BOUND
+    local from=$1 bound=${2:-} to
+    sleep 3
+    to=$(now_ms)
+    scrape "$dir/metrics-s0-after.txt" 198.51.100.20
+    scrape "$dir/metrics-s1-after.txt" 198.51.100.21
+    cleanup
+    ping_answers "$dir/ping-$PUB0.txt" > "$dir/answers-$PUB0.txt"
+    ping_answers "$dir/ping-$PUB1.txt" > "$dir/answers-$PUB1.txt"
+    out0=$(gap_ms "$dir/answers-$PUB0.txt" "$from" "$to")
+    out1=$(gap_ms "$dir/answers-$PUB1.txt" "$from" "$to")
+    awk '$2 == "ack" { print $1 }' "$dir/copies" > "$dir/acks.txt"
+    smb=$(gap_ms "$dir/acks.txt" "$from" "$to")
+    duplicates "$dir/arp.txt" > "$dir/duplicates.txt"
+    if [ -s "$dir/duplicates.txt" ]; then bad "$sc: two MACs answered one ARP request: $(head -3 "$dir/duplicates.txt" | paste -sd';' -)"
+    elif grep -q 'Reply' "$dir/arp.txt"; then ok "$sc: no ARP request answered by two MACs ($(grep -c 'Request who-has' "$dir/arp.txt") requests)"
+    else bad "$sc: tcpdump saw no ARP reply at all: the duplicate watch did not work"; fi
+    echo "IP outage: $PUB0 ${out0} ms, $PUB1 ${out1} ms; SMB copy loop longest gap ${smb} ms"
+    if [ -n "$bound" ]; then
+        [ "$out0" -le "$bound" ] && [ "$out1" -le "$bound" ] && ok "$sc: no ping silence over ${bound} ms" ||
+            bad "$sc: a ping silence over the bound of ${bound} ms ($PUB0 ${out0} ms, $PUB1 ${out1} ms)"
+    fi
+    [ "$out0" -gt "$worst_outage" ] && worst_outage=$out0
+    [ "$out1" -gt "$worst_outage" ] && worst_outage=$out1
+}
+# round_row: the scenario's line in the table, once every check of it ran.
+round_row() {
+    local d
+    [ "$sfail" = 0 ] && d=pass || d="FAIL ($sfail)"
+    rows+=("| $sc | $d | $out0 | $out1 | $smb | ${extra:-} |")
+    extra=
+}
+# fit_check NODE FROM-GUEST-MS WHAT: NODE held no address while not UpToDate and mounted.
+fit_check() {
+    local n=$1 from=$2 what=$3 f=$dir/samples-$1.txt u
+    samples "$n" "$from" 99999999999999 "$f"
+    if [ ! -s "$f" ]; then bad "$what: no samples from $n"; return; fi
+    u=$(unfit_holding "$f")
+    if [ -n "$u" ]; then bad "$what: $n held an address while not UpToDate or not mounted: $(echo "$u" | head -2 | paste -sd';' -)"
+    else ok "$what: $n held nothing while not UpToDate and mounted ($(wc -l < "$f") samples)"; fi
+}
+# counted NODE ADDR AT-LEAST WHAT [rebooted]: NODE's failover counter for ADDR grew by AT-LEAST over
+# the round (from zero when NODE's agent started afresh during it).
+counted() {
+    local n=$1 a=$2 want=$3 what=$4 before after ip
+    [ "$n" = s0 ] && ip=198.51.100.20 || ip=198.51.100.21
+    before=$(failovers "$dir/metrics-$n-before.txt" "$a"); after=$(failovers "$dir/metrics-$n-after.txt" "$a")
+    [ "${5:-}" = rebooted ] && before=0
+    if [ ! -s "$dir/metrics-$n-after.txt" ]; then bad "$what: no scrape of $n ($ip:9775) after the round"
+    elif [ $((after - before)) -ge "$want" ]; then ok "$what: sagent_failovers_total{address=\"$a\"} on $n went $before -> $after"
+    else bad "$what: sagent_failovers_total{address=\"$a\"} on $n went $before -> $after, expected +$want"; fi
+    [ -s "$dir/metrics-$n-after.txt" ] || return 0
+    # every counted failover has a duration, and none is longer than the longest outage the client saw
+    local db da l
+    db=$(durations "$dir/metrics-$n-before.txt" "$a") da=$(durations "$dir/metrics-$n-after.txt" "$a") l=$(longest "$dir/metrics-$n-after.txt" "$a")
+    [ "${5:-}" = rebooted ] && db=0
+    [ $((da - db)) = $((after - before)) ] && ok "$what: $((da - db)) failover duration(s) recorded, as many as counted" ||
+        bad "$what: $((da - db)) failover duration(s) recorded for $((after - before)) counted"
+    if awk -v l="$l" -v w="$worst_outage" 'BEGIN { exit !(l * 1000 <= w + 1000) }'; then ok "$what: the agent's longest failover ($l s) is within the longest outage the client saw ($worst_outage ms)"
+    else bad "$what: the agent reports a failover of $l s, longer than any outage the client saw ($worst_outage ms)"; fi
+}
+
+# --- the scenarios ------------------------------------------------------------------------------
+cold_start() {
+    local n st t_fault g0 g1
+    round_begin cold-start || return
+    t_fault=$(now_ms)
+    for n in s0 s1; do
+        gt 180 $n "systemctl stop sagent smbd; umount /srv/scluster 2>/dev/null; systemctl stop ocfs2 o2cb drbd; ip addr del $PUB0/24 dev eth1 2>/dev/null; ip addr del $PUB1/24 dev eth1 2>/dev/null; true"
+    done
+    g0=$(guest_ms s0) g1=$(guest_ms s1)
+    for n in s0 s1; do g $n 'systemctl start --no-block sagent'; done
+    sleep 45
+    for n in s0 s1; do
+        st=$(gt 30 $n 'systemctl show -p StatusText --value sagent')
+        echo "$n STATUS=$st"
+        case $st in "STARTING: waiting for "*drbd:sstorage*ocfs2*) ok "cold-start: $n's STATUS= says what it waits for" ;;
+            *) bad "cold-start: $n's STATUS= does not say what it waits for: '$st'" ;; esac
+        if holds $n $PUB0 || holds $n $PUB1; then bad "cold-start: $n holds an address before its stack is up"; else ok "cold-start: $n holds nothing"; fi
+    done
+    gt 120 s0 'sagent status --timeout 30' > "$dir/status-gated-s0.txt" 2>&1
+    grep -q 'STARTING' "$dir/status-gated-s0.txt" && ok "cold-start: sagent status on s0 shows STARTING" || bad "cold-start: sagent status on s0 shows no STARTING (see $dir/status-gated-s0.txt)"
+    say "cold-start: now DRBD, o2cb, OCFS2 and smbd on both"
+    for n in s0 s1; do bg "$C" exec $n 'systemctl start drbd o2cb ocfs2; mountpoint -q /srv/scluster || mount /srv/scluster; systemctl start smbd'; done
+    if wait_serving "$HEAL_WAIT"; then ok "cold-start: both healthy, each address home, $(secs "$t_fault" "$(now_ms)") s after the stop"; else bad "cold-start: not serving within ${HEAL_WAIT}s: $why"; fi
+    fit_check s0 "$g0" cold-start
+    fit_check s1 "$g1" cold-start
+    if sagent_status_both; then
+        cp "$raw"/sagent-status-s?.txt "$dir/"
+        if [ "$(grep -E '^198\.51\.100\.12[01]' "$raw/sagent-status-s0.txt")" = "$(grep -E '^198\.51\.100\.12[01]' "$raw/sagent-status-s1.txt")" ] &&
+            grep -qE "^$PUB0/24 +eth1 +s0 +s0" "$raw/sagent-status-s0.txt" && grep -qE "^$PUB1/24 +eth1 +s1 +s1" "$raw/sagent-status-s0.txt"
+        then ok "cold-start: sagent status on both says s0 holds $PUB0 and s1 holds $PUB1"
+        else bad "cold-start: sagent status disagrees between the nodes or with the holders (see $dir)"; fi
+    else bad "cold-start: sagent status failed on a node"; fi
+    round_end "$t_fault"
+    round_row
+}
+
+power_loss() {
+    local t_fault t_on g_on t_home
+    round_begin power-loss || return
+    t_fault=$(now_ms)
+    "$C" power-off s0
+    t_done=$(now_ms)
+    echo "s0 powered off at $(date +%T.%3N)"
+    wait_holder s1 $PUB0 "$MOVE_WAIT" "power-loss: failover" || true
+    wait_resumed "$t_done" && ok "power-loss: the copy loop through $PUB0 resumed, $(secs "$t_fault" "$(now_ms)") s after the power loss"
+    t_on=$(now_ms)
+    "$C" power-on s0 >/dev/null || bad "power-loss: power-on s0 failed"
+    g_on=$(( $(guest_ms s0) - 60000 ))
+    wait_holder s0 $PUB0 "$HEAL_WAIT" "power-loss: failback after resync" && t_home=$(now_ms)
+    [ -n "${t_home:-}" ] && echo "s0 serves $PUB0 again $(secs "$t_on" "$t_home") s after its power-on"
+    fit_check s0 "$g_on" power-loss
+    wait_serving "$HEAL_WAIT" && ok "power-loss: both healthy and home" || bad "power-loss: not healthy and home within ${HEAL_WAIT}s: $why"
+    round_end "$t_fault" $((MOVE_WAIT * 1000))
+    counted s1 $PUB0 1 "power-loss: s1 counted its takeover"
+    counted s0 $PUB0 1 "power-loss: s0 (rebooted) counted its failback" rebooted
+    round_row
+}
+
+unhealthy() {
+    local fault repair name t_fault
+    for name in drbd-detached ocfs2-unmounted smbd-stopped; do
+        case $name in
+            drbd-detached) fault='drbdadm detach sstorage' repair='drbdadm attach sstorage' ;;
+            ocfs2-unmounted) fault='for i in 1 2 3 4 5 6 7 8 9 10; do umount /srv/scluster 2>/dev/null && exit 0; sleep 1; done; umount -l /srv/scluster'
+                             repair='mountpoint -q /srv/scluster || mount /srv/scluster' ;;
+            smbd-stopped) fault='systemctl stop smbd' repair='systemctl start smbd' ;;
+        esac
+        round_begin "unhealthy-$name" || continue
+        t_fault=$(now_ms)
+        g s0 "$fault" || bad "$sc: '$fault' failed on s0"
+        t_done=$(now_ms)
+        wait_holder s1 $PUB0 "$MOVE_WAIT" "$sc: moved off the unhealthy node" || true
+        wait_resumed "$t_done" || true
+        g s0 "$repair" || bad "$sc: '$repair' failed on s0"
+        wait_holder s0 $PUB0 "$HEAL_WAIT" "$sc: back once repaired" || true
+        round_end "$t_fault" $((MOVE_WAIT * 1000))
+        counted s1 $PUB0 1 "$sc: s1 counted its takeover"
+        counted s0 $PUB0 1 "$sc: s0 counted its failback"
+        round_row
+    done
+}
+
+lan_cut() {
+    local t_fault
+    round_begin lan-cut || return
+    t_fault=$(now_ms)
+    "$C" cut s0 lan
+    t_done=$(now_ms)
+    wait_holder s1 $PUB0 "$MOVE_WAIT" "lan-cut: moved off the node without LAN" || true
+    wait_resumed "$t_done" || true
+    "$C" heal s0 lan
+    wait_holder s0 $PUB0 "$HEAL_WAIT" "lan-cut: back once healed" || true
+    round_end "$t_fault" $((MOVE_WAIT * 1000))
+    counted s1 $PUB0 1 "lan-cut: s1 counted its takeover"
+    round_row
+}
+
+o2net_loss() {
+    local t_fault boot1 b g1 iface=eth0 t0
+    [ $tuned = 1 ] && iface=eth1  # o2net runs on the LAN once tuned
+    round_begin o2net-loss || return
+    boot1=$(gt 20 s1 'cat /proc/sys/kernel/random/boot_id')
+    t_fault=$(now_ms)
+    block_o2net_tc s1 $iface add && echo "tcp/7777 blocked on s1's $iface at $(date +%T.%3N)" || bad "o2net-loss: could not block o2net on s1"
+    t_done=$(now_ms)
+    t0=$SECONDS b=$boot1
+    while [ $((SECONDS - t0)) -lt 400 ] && { [ -z "$b" ] || [ "$b" = "$boot1" ]; }; do
+        sleep 3
+        b=$(gt 10 s1 'cat /proc/sys/kernel/random/boot_id' 2>/dev/null)
+    done
+    if [ -n "$b" ] && [ "$b" != "$boot1" ]; then ok "o2net-loss: o2cb reset s1 (seen back $((SECONDS - t0)) s after the block)"
+    else bad "o2net-loss: s1 was not reset within 400 s"; block_o2net_tc s1 $iface del; fi
+    wait_holder s0 $PUB1 "$MOVE_WAIT" "o2net-loss: s0 serves s1's address" || true
+    wait_resumed "$t_done" || true
+    g1=$(( $(guest_ms s1) - 120000 ))
+    wait_holder s1 $PUB1 "$HEAL_WAIT" "o2net-loss: failback once s1 is resynced" || true
+    fit_check s1 "$g1" o2net-loss
+    wait_serving "$HEAL_WAIT" && ok "o2net-loss: both healthy and home" || bad "o2net-loss: not healthy and home within ${HEAL_WAIT}s: $why"
+    round_end "$t_fault" $((MOVE_WAIT * 1000))
+    counted s0 $PUB1 1 "o2net-loss: s0 counted its takeover"
+    round_row
+}
+
+stop_upgrade() {
+    local t_fault pid0 pid1 newer work newdeb g0 g1 f
+    round_begin stop-upgrade || return
+    t_fault=$(now_ms)
+    g s0 'systemctl stop sagent' || bad "stop-upgrade: systemctl stop sagent on s0 failed"
+    t_done=$(now_ms)
+    wait_holder s1 $PUB0 30 "stop-upgrade: graceful stop hands over" || true
+    wait_resumed "$t_done" || true
+    g s0 'systemctl start sagent' || bad "stop-upgrade: systemctl start sagent on s0 failed"
+    wait_holder s0 $PUB0 "$HEAL_WAIT" "stop-upgrade: failback after the start" || true
+    wait_serving "$HEAL_WAIT" || bad "stop-upgrade: not healthy and home after the start: $why"
+    round_end "$t_fault" 30000
+    counted s1 $PUB0 1 "stop-upgrade: s1 counted its takeover"
+    round_row
+
+    round_begin upgrade || return
+    work=$(mktemp -d)
+    newer="$version.1"
+    dpkg-deb -R "$deb" "$work/pkg" && sed -i "s/^Version: .*/Version: $newer/" "$work/pkg/DEBIAN/control" &&
+        dpkg-deb -Zxz -b "$work/pkg" "$work/sagent_${newer}_all.deb" >/dev/null || { bad "upgrade: could not build a newer .deb"; rm -rf "$work"; cleanup; return; }
+    newdeb=$work/sagent_${newer}_all.deb
+    pid0=$(g s0 'systemctl show -p MainPID --value sagent') pid1=$(g s1 'systemctl show -p MainPID --value sagent')
+    g0=$(guest_ms s0) g1=$(guest_ms s1)
+    t_fault=$(now_ms)
+    "$C" install-deb "$newdeb" > "$dir/install-deb.txt" 2>&1 || bad "upgrade: installing $newer over the running one failed (see $dir/install-deb.txt)"
+    sleep 20
+    for n in s0 s1; do
+        [ "$(g $n "dpkg-query -W -f '\${Version}' sagent")" = "$newer" ] && ok "upgrade: $n has $newer" || bad "upgrade: $n does not have $newer"
+    done
+    [ "$(g s0 'systemctl show -p MainPID --value sagent')" != "$pid0" ] && [ "$(g s1 'systemctl show -p MainPID --value sagent')" != "$pid1" ] &&
+        ok "upgrade: the agents were restarted by the upgrade" || bad "upgrade: an agent was not restarted (MainPID unchanged)"
+    samples s0 "$g0" 99999999999999 "$dir/samples-s0.txt"; samples s1 "$g1" 99999999999999 "$dir/samples-s1.txt"
+    f=$(( $(grep -vc "addrs=$PUB0 " "$dir/samples-s0.txt") + $(grep -vc "addrs=$PUB1 " "$dir/samples-s1.txt") ))
+    if [ "$f" = 0 ] && [ -s "$dir/samples-s0.txt" ] && [ -s "$dir/samples-s1.txt" ]; then ok "upgrade: each node held its address, and only it, in every sample"
+    else bad "upgrade: an address moved or was dropped during the upgrade (see $dir/samples-s?.txt)"; fi
+    extra="upgrade to $newer"
+    # no failover: at most the pause of a restarted agent's first probes
+    round_end "$t_fault" 3000
+    round_row
+    rm -rf "$work"
+    # the installed build is now the repacked one: put the real one back for the next run
+    "$C" install-deb "$deb" > "$dir/reinstall-deb.txt" 2>&1 || note "could not reinstall $version (see $dir/reinstall-deb.txt)"
+}
+
+t_start=$SECONDS
+say "sagent on both: started, both serving"
+for n in s0 s1; do g $n systemctl restart --no-block sagent; done
+wait_serving "$READY_WAIT" && ok "both serving their home address" || { bad "not serving within ${READY_WAIT}s: $why"; exit 1; }
+for s in "${scenarios[@]}"; do
+    case $s in
+        cold-start) cold_start ;;
+        power-loss) power_loss ;;
+        unhealthy) unhealthy ;;
+        lan-cut) lan_cut ;;
+        o2net-loss) o2net_loss ;;
+        stop-upgrade) stop_upgrade ;;
+    esac
+done
+for n in s0 s1; do g $n "journalctl -b --no-pager -u sagent" > "$raw/journal-$n.txt" 2>&1; done
+for n in s0 s1; do g $n 'sagent doctor' > "$raw/doctor-$n.txt" 2>&1; done
+if [ $tuned = 1 ]; then
+    say "back to the test bed's defaults"
+    apply_drbd_res 1 "" || note "could not put DRBD's default timings back"
+    bash "$repo/fullstack/o2cb-tuning.sh" default > "$raw/o2cb-default.log" 2>&1 || note "could not put o2cb's defaults back (see $raw/o2cb-default.log)"
+fi
+
+table=$results/suite-$stamp.md
+mode=default
+[ $tuned = 1 ] && mode=tuned
+{
+    echo "Command: \`fullstack/suite.sh ${scenarios[*]}$([ $tuned = 1 ] && echo ' --tuned')\` ($(date '+%Y-%m-%d %H:%M %Z'), sagent $version, $((SECONDS - t_start)) s)"
+    echo
+    echo "| Scenario | Checks | IP outage $PUB0 ms | IP outage $PUB1 ms | SMB copy loop gap ms | |"
+    echo "|---|---|---:|---:|---:|---|"
+    printf '%s\n' "${rows[@]}"
+} > "$table"
+say "result"
+cat "$table"
+# A run of every scenario replaces its mode's table in docs/fullstack.md (between the markers).
+docs=$repo/docs/fullstack.md
+if [ "${scenarios[*]}" = "cold-start power-loss unhealthy lan-cut o2net-loss stop-upgrade" ] && [ -f "$docs" ] &&
+    grep -q "^<!-- suite:$mode -->" "$docs"; then
+    awk -v m="$mode" -v t="$table" '$0 == "<!-- suite:" m " -->" { print; while ((getline l < t) > 0) print l; skip = 1; next }
+        $0 == "<!-- /suite:" m " -->" { skip = 0 } !skip' "$docs" > "$docs.new" && mv "$docs.new" "$docs" &&
+        echo "docs/fullstack.md: the $mode table replaced"
+fi
+[ "$failures" = 0 ] && echo "all checks passed" || echo "$failures check(s) failed"
+[ "$failures" = 0 ]
