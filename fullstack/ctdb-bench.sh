@@ -29,14 +29,15 @@ HEAL_WAIT=${HEAL_WAIT:-600}
 
 
 # --copier ADDR DIR UNTIL: one `smbclient put` after the other through ADDR until epoch second
-# UNTIL; DIR/log gets "END-MS ack" or "END-MS fail". Runs in the client namespace.
+# UNTIL; DIR/log gets "END-MS ack START-MS" or "END-MS fail START-MS". Runs in the client namespace.
 if [ "${1:-}" = --copier ]; then
     addr=$2 dir=$3 until=$4 n=0
     head -c 65536 /dev/urandom > "$dir/payload"
     while [ "$(date +%s)" -lt "$until" ]; do
         n=$((n + 1))
+        s=$(date +%s%3N)
         if timeout 30 smbclient -N "//$addr/scluster" -c "put $dir/payload bench-copy-$((n % 20))" >> "$dir/smbclient.log" 2>&1
-        then echo "$(date +%s%3N) ack"; else echo "$(date +%s%3N) fail"; fi >> "$dir/log"
+        then echo "$(date +%s%3N) ack $s"; else echo "$(date +%s%3N) fail $s"; fi >> "$dir/log"
         sleep 0.1
     done
     exit 0
@@ -143,7 +144,7 @@ gap_ms() {
 
 rows=()
 round() {  # CONTENDER SCENARIO REP
-    local c=$1 sc=$2 rep=$3 dir=$raw/$1-${2// /-}-$3 victim t_fault t_end until i ipgap smbgap
+    local c=$1 sc=$2 rep=$3 dir=$raw/$1-${2// /-}-$3 victim t_fault t_done t_end until i ipgap smbgap
     mkdir -p "$dir"
     say "$c, $sc, round $rep"
     if ! wait_steady "$c" "$HEAL_WAIT"; then
@@ -162,11 +163,13 @@ round() {  # CONTENDER SCENARIO REP
         "power loss") "$C" power-off "$victim" ;;
         "graceful stop") stop_manager "$c" "$victim" ;;
     esac
+    t_done=$(now_ms)
     echo "fault on $victim at $(date +%T.%3N)"
-    # until the copy loop has an acknowledged copy that started after the fault, and ping answers again
+    # until the copy loop has an acknowledged copy that started once the fault was complete (not one
+    # already on its way), and ping answers again
     for ((i = 0; i < RESUME_WAIT; i += 2)); do
         sleep 2
-        awk -v f="$t_fault" '$2 == "ack" && $1 > f + 1000 { found = 1 } END { exit !found }' "$dir/log" 2>/dev/null || continue
+        awk -v f="$t_done" '$2 == "ack" && $3 > f { found = 1 } END { exit !found }' "$dir/log" 2>/dev/null || continue
         tail -n 3 "$dir/ping.txt" | grep -q 'bytes from' && break
     done
     sleep 3
@@ -230,7 +233,8 @@ for c in $contenders; do
         round "$c" "power loss" $rep
         round "$c" "graceful stop" $rep
     done
-    for n in s0 s1; do g $n "journalctl -b --no-pager -u sagent -u ctdb -t ctdbd -t ctdb-recoverd" > "$raw/$c-journal-$n.txt" 2>&1; done
+    # a unit and a syslog identifier in one journalctl call must both match: two calls
+    for n in s0 s1; do g $n "journalctl -b --no-pager -u sagent -u ctdb; journalctl -b --no-pager -t ctdbd -t ctdb-recoverd" > "$raw/$c-journal-$n.txt" 2>&1; done
 done
 stop_all
 if [ $tuned_now = 1 ]; then apply_drbd_res 0 ""; bash "$repo/fullstack/o2cb-tuning.sh" default > "$raw/o2cb-default.log" 2>&1; fi
@@ -247,7 +251,7 @@ table=$results/ctdb-bench-$stamp.md
     echo "| Contender | Scenario | IP outage median / max ms | SMB gap median / max ms |"
     echo "|---|---|---:|---:|"
     for c in $contenders; do for sc in "power loss" "graceful stop"; do
-        awk -F, -v c="$c" -v s="$sc" '$1 == c && $2 == s { ip[n] = $4; smb[n] = $5; n++ }
+        awk -F, -v c="$c" -v s="$sc" 'BEGIN { n = 0 } $1 == c && $2 == s { ip[n] = $4; smb[n] = $5; n++ }
             function med(a, n,   i, j, t) { for (i = 0; i < n; i++) for (j = i + 1; j < n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
                 return n ? a[int((n + 1) / 2) - 1] : "-" }
             function mx(a, n,   i, m) { m = 0; for (i = 0; i < n; i++) if (a[i] > m) m = a[i]; return n ? m : "-" }
