@@ -152,7 +152,7 @@ round() {  # CONTENDER SCENARIO REP
     fi
     victim=$(holder $PUB0)
     until=$(( $(date +%s) + RESUME_WAIT + 120 ))
-    bg "$C" client "exec timeout $((until - $(date +%s))) ping -D -n -i 0.01 -W 1 $PUB0 > '$dir/ping.txt' 2>&1"
+    bg "$C" client "exec timeout --foreground $((until - $(date +%s))) ping -D -n -i 0.01 -W 1 $PUB0 > '$dir/ping.txt' 2>&1"
     bg "$C" client "exec bash '$self' --copier $PUB0 '$dir' $until"
     sleep 15
     if ! grep -q ' ack$' "$dir/log" 2>/dev/null; then

@@ -256,7 +256,7 @@ run_scenario() {
         mkdir -p "$dir/$a"
         bg "$C" client "exec bash '$self' --writer $a '$dir/$a' $until '$rdir'"
         # no ping -w: with a deadline, iputils ping stops at its first error (an unanswered ARP)
-        bg "$C" client "exec timeout $((until - $(date +%s))) ping -D -n -i 0.01 -W 1 $a > '$dir/ping-$a.txt' 2>&1"
+        bg "$C" client "exec timeout --foreground $((until - $(date +%s))) ping -D -n -i 0.01 -W 1 $a > '$dir/ping-$a.txt' 2>&1"
     done
     for n in s0 s1; do
         g $n "setsid sh /root/isolation-sampler.sh $((until - $(date +%s))) > /dev/ttyS0 2>&1 < /dev/null & echo \$! > /run/isolation-sampler.pid"
