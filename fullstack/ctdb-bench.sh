@@ -27,22 +27,6 @@ repo=$(cd "$(dirname "$self")/.." && pwd)
 RESUME_WAIT=${RESUME_WAIT:-300}
 HEAL_WAIT=${HEAL_WAIT:-600}
 
-
-# --copier ADDR DIR UNTIL: one `smbclient put` after the other through ADDR until epoch second
-# UNTIL; DIR/log gets "END-MS ack START-MS" or "END-MS fail START-MS". Runs in the client namespace.
-if [ "${1:-}" = --copier ]; then
-    addr=$2 dir=$3 until=$4 n=0
-    head -c 65536 /dev/urandom > "$dir/payload"
-    while [ "$(date +%s)" -lt "$until" ]; do
-        n=$((n + 1))
-        s=$(date +%s%3N)
-        if timeout 30 smbclient -N "//$addr/scluster" -c "put $dir/payload bench-copy-$((n % 20))" >> "$dir/smbclient.log" 2>&1
-        then echo "$(date +%s%3N) ack $s"; else echo "$(date +%s%3N) fail $s"; fi >> "$dir/log"
-        sleep 0.1
-    done
-    exit 0
-fi
-
 repeat=3 contenders="ctdb sagent sagent-tuned" fresh=0
 while [ $# -gt 0 ]; do
     case $1 in
@@ -153,7 +137,7 @@ round() {  # CONTENDER SCENARIO REP
     victim=$(holder $PUB0)
     until=$(( $(date +%s) + RESUME_WAIT + 120 ))
     bg "$C" client "exec timeout --foreground $((until - $(date +%s))) ping -D -n -i 0.01 -W 1 $PUB0 > '$dir/ping.txt' 2>&1"
-    bg "$C" client "exec bash '$self' --copier $PUB0 '$dir' $until"
+    bg "$C" client "exec bash '$repo/fullstack/copy-loop.sh' $PUB0 '$dir' $until log bench-copy"
     sleep 15
     if ! grep -q ' ack$' "$dir/log" 2>/dev/null; then
         note "the copy loop has no acknowledged copy before the fault (see $dir/smbclient.log)"; failed=1
