@@ -12,7 +12,9 @@ import org.sagent.agent.health.drbd.DrbdConfigParser;
  * loss the share on the surviving node stalls until DRBD notices the dead peer (its ping interval)
  * and o2cb's disk heartbeat declares it dead (its threshold); the defaults make that over a minute.
  * Each item says what the setting costs now, what README recommends and where to change it. These
- * are advice, not errors: the defaults are safe, only slow. Pure.
+ * are advice, not errors: the defaults are safe, only slow. The exception is
+ * {@link #unsafeTogether}: a threshold lowered below what DRBD's detection allows resets the
+ * survivor of a power loss. Pure.
  */
 public final class FailoverTuningCheck {
 
