@@ -65,7 +65,7 @@ final class DoctorCommand implements Callable<Integer> {
         List<String> resources = config.health().drbd().map(d -> d.resources()).orElse(List.of());
         if (resources.isEmpty()) {
             out.println("no DRBD resources in health.drbd.resources: nothing to check");
-            tuningO2cb(config, out);
+            readO2cb(config, out).ifPresent(live -> printO2cbAdvice(live, config, out));
             out.flush();
             return ExitCodes.OK;
         }
@@ -103,32 +103,28 @@ final class DoctorCommand implements Callable<Integer> {
                     + "stops both nodes from writing (see README, Isolation)");
         }
         out.println("Tuning for fast failover (README): advice, not errors");
+        Optional<O2cbLiveSettings> o2cb = readO2cb(config, out);
         for (String resource : resources) {
             DrbdConfigParser.ResourceConfig found = parsed.get(resource);
-            if (found != null) {
-                FailoverTuningCheck.drbd(resource, found).forEach(a -> print(a, out));
+            if (found == null) {
+                continue; // FencingConfigCheck has said it is missing
+            }
+            FailoverTuningCheck.drbd(resource, found).forEach(a -> print(a, out));
+            // the one timing that is an error: a heartbeat threshold the survivor of a power loss cannot meet
+            Optional<String> unsafe = o2cb.flatMap(live -> FailoverTuningCheck.unsafeTogether(resource, found, live));
+            if (unsafe.isPresent()) {
+                err.println("error: " + unsafe.get());
+                errors++;
             }
         }
-        Optional<O2cbLiveSettings> o2cb = tuningO2cb(config, out);
-        // the one timing that is an error: a heartbeat threshold the survivor of a power loss cannot meet
-        if (o2cb.isPresent()) {
-            for (String resource : resources) {
-                DrbdConfigParser.ResourceConfig found = parsed.get(resource);
-                Optional<String> unsafe = found == null ? Optional.empty()
-                        : FailoverTuningCheck.unsafeTogether(resource, found, o2cb.get());
-                if (unsafe.isPresent()) {
-                    err.println("error: " + unsafe.get());
-                    errors++;
-                }
-            }
-        }
+        o2cb.ifPresent(live -> printO2cbAdvice(live, config, out));
         out.flush();
         err.flush();
         return errors == 0 ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
-    /** Prints the o2cb advice; returns what it read, if o2cb runs the configured cluster. */
-    private Optional<O2cbLiveSettings> tuningO2cb(SagentConfig config, PrintWriter out) throws java.io.IOException {
+    /** The running o2cb cluster the configuration names; says so when it is not running. */
+    private Optional<O2cbLiveSettings> readO2cb(SagentConfig config, PrintWriter out) throws java.io.IOException {
         Optional<String> cluster = config.health().ocfs2().map(o -> o.cluster());
         if (cluster.isEmpty()) {
             return Optional.empty();
@@ -138,10 +134,12 @@ final class DoctorCommand implements Callable<Integer> {
             out.println("tuning: o2cb cluster " + cluster.get() + " is not running (no " + o2cbConfigfs.resolve(cluster.get())
                     + "): its heartbeat threshold and o2net addresses cannot be read; run sagent doctor again once "
                     + "o2cb is started");
-            return Optional.empty();
         }
-        FailoverTuningCheck.o2cb(live.get(), config.nodes()).forEach(a -> print(a, out));
         return live;
+    }
+
+    private static void printO2cbAdvice(O2cbLiveSettings live, SagentConfig config, PrintWriter out) {
+        FailoverTuningCheck.o2cb(live, config.nodes()).forEach(a -> print(a, out));
     }
 
     private static void print(FailoverTuningCheck.Advice advice, PrintWriter out) {

@@ -32,13 +32,16 @@ public final class FailoverTuningCheck {
     static final int DRBD_DEFAULT_PING_INT_S = 10;
     static final int DRBD_DEFAULT_PING_TIMEOUT_DS = 5;
     static final int DRBD_DEFAULT_TIMEOUT_DS = 60;
+    /** o2cb's own defaults, which README says to keep: o2dlm waits for the heartbeat after a power loss, not o2net. */
+    public static final int O2NET_DEFAULT_IDLE_TIMEOUT_MS = 30000;
+    public static final int O2NET_DEFAULT_KEEPALIVE_DELAY_MS = 2000;
 
     private static final String OFFLINE = " (o2cb reads it at start: change it with OCFS2 unmounted and o2cb stopped on both nodes)";
 
     private FailoverTuningCheck() {
     }
 
-    /** The o2cb part: the heartbeat threshold and the network o2net runs on. */
+    /** The o2cb part: the heartbeat threshold, o2net's timeouts and the network o2net runs on. */
     public static List<Advice> o2cb(O2cbLiveSettings o2cb, List<NodeSpec> nodes) {
         List<Advice> advice = new ArrayList<>();
         OptionalInt threshold = o2cb.deadThreshold();
@@ -61,6 +64,7 @@ public final class FailoverTuningCheck {
                 advice.add(new Advice(true, "o2cb heartbeat dead threshold " + t + " (" + seconds + " s)"));
             }
         }
+        advice.add(o2netTimeouts(o2cb));
         o2cb.nodeAddresses().forEach((name, address) -> {
             for (NodeSpec node : nodes) {
                 if (address.equals(node.replicationAddress().getHostAddress())) {
@@ -75,6 +79,30 @@ public final class FailoverTuningCheck {
             }
         });
         return advice;
+    }
+
+    /**
+     * o2net's idle timeout and keepalive: lowering them gains nothing after a power loss (o2dlm waits
+     * for the disk heartbeat), while a LAN busy for less than the idle timeout then drops o2net's
+     * connection and o2quo resets a node.
+     */
+    private static Advice o2netTimeouts(O2cbLiveSettings o2cb) {
+        if (o2cb.idleTimeoutMs().isEmpty() || o2cb.keepaliveDelayMs().isEmpty()) {
+            return new Advice(false, "o2cb shows no o2net idle_timeout_ms or keepalive_delay_ms (an o2cb older than "
+                    + "the reference cluster's?): check O2CB_IDLE_TIMEOUT_MS and O2CB_KEEPALIVE_DELAY_MS in "
+                    + "/etc/default/o2cb by hand");
+        }
+        int idle = o2cb.idleTimeoutMs().getAsInt();
+        int keepalive = o2cb.keepaliveDelayMs().getAsInt();
+        if (idle < O2NET_DEFAULT_IDLE_TIMEOUT_MS || keepalive < O2NET_DEFAULT_KEEPALIVE_DELAY_MS) {
+            return new Advice(false, "o2net idle timeout " + idle + " ms, keepalive " + keepalive + " ms: shorter than "
+                    + "o2cb's defaults, which gains nothing after a power loss (o2dlm waits for the disk heartbeat) and "
+                    + "lets a LAN busy for " + tenths(idle / 100) + " s drop o2net and make o2quo reset a node; README "
+                    + "recommends the defaults, O2CB_IDLE_TIMEOUT_MS=" + O2NET_DEFAULT_IDLE_TIMEOUT_MS
+                    + " and O2CB_KEEPALIVE_DELAY_MS=" + O2NET_DEFAULT_KEEPALIVE_DELAY_MS + " in /etc/default/o2cb"
+                    + OFFLINE);
+        }
+        return new Advice(true, "o2net idle timeout " + idle + " ms, keepalive " + keepalive + " ms");
     }
 
     /** The DRBD part: how soon DRBD notices a dead peer (and so resumes the survivor's writes). */

@@ -13,7 +13,8 @@ import java.util.stream.Stream;
  * The o2cb cluster settings the kernel runs with, as configfs shows them under
  * {@code /sys/kernel/config/cluster/NAME/}: the disk heartbeat's dead threshold, o2net's timeouts and
  * each node's o2net address. What {@code /etc/default/o2cb} and {@code /etc/ocfs2/cluster.conf} say
- * only matters once o2cb has loaded it, so the check reads the live values.
+ * only matters once o2cb has loaded it, so the check reads the live values. Every attribute is
+ * optional: a value configfs does not show is empty, and the check says so.
  *
  * @param deadThreshold    heartbeat/dead_threshold: 2 s heartbeats missed before a node is dead
  * @param idleTimeoutMs    idle_timeout_ms: o2net's silence before it drops a connection

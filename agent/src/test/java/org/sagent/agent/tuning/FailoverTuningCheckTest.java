@@ -60,9 +60,13 @@ class FailoverTuningCheckTest {
         O2cbLiveSettings live = O2cbLiveSettings.fromFiles(configfsFiles(fixture("vm-ocfs2/configfs-cluster-tree-mounted.txt")));
         assertEquals(OptionalInt.of(31), live.deadThreshold());
         assertEquals(OptionalInt.of(30000), live.idleTimeoutMs());
+        assertEquals(OptionalInt.of(2000), live.keepaliveDelayMs());
         assertEquals(Map.of("s0", "192.0.2.10", "s1", "192.0.2.11"), live.nodeAddresses());
 
-        List<String> advice = unfollowed(FailoverTuningCheck.o2cb(live, NODES));
+        List<FailoverTuningCheck.Advice> all = FailoverTuningCheck.o2cb(live, NODES);
+        assertTrue(all.contains(new FailoverTuningCheck.Advice(true, "o2net idle timeout 30000 ms, keepalive 2000 ms")),
+                all.toString());
+        List<String> advice = unfollowed(all);
         assertEquals(3, advice.size(), advice.toString());
         assertTrue(advice.get(0).contains("dead threshold is 31") && advice.get(0).contains("about 60 s")
                 && advice.get(0).contains("O2CB_HEARTBEAT_THRESHOLD in /etc/default/o2cb"), advice.get(0));
@@ -76,12 +80,32 @@ class FailoverTuningCheckTest {
                 Map.of("s0", "198.51.100.20", "s1", "198.51.100.21"));
         List<FailoverTuningCheck.Advice> advice = FailoverTuningCheck.o2cb(tuned, NODES);
         assertEquals(List.of(), unfollowed(advice));
-        assertEquals(3, advice.size());
+        assertEquals(4, advice.size());
 
-        O2cbLiveSettings reckless = new O2cbLiveSettings(OptionalInt.of(4), OptionalInt.empty(), OptionalInt.empty(), Map.of());
+        O2cbLiveSettings reckless = new O2cbLiveSettings(OptionalInt.of(4), OptionalInt.of(30000), OptionalInt.of(2000), Map.of());
         List<String> tooShort = unfollowed(FailoverTuningCheck.o2cb(reckless, NODES));
         assertEquals(1, tooShort.size());
         assertTrue(tooShort.get(0).contains("resets itself"), tooShort.get(0));
+    }
+
+    @Test
+    void o2netTimeoutsBelowO2cbsDefaultsAreReportedAndMissingOnesSaid() {
+        O2cbLiveSettings shortened = new O2cbLiveSettings(OptionalInt.of(11), OptionalInt.of(10000), OptionalInt.of(2000),
+                Map.of());
+        List<String> advice = unfollowed(FailoverTuningCheck.o2cb(shortened, NODES));
+        assertEquals(1, advice.size(), advice.toString());
+        assertTrue(advice.get(0).contains("idle timeout 10000 ms") && advice.get(0).contains("busy for 10 s")
+                && advice.get(0).contains("O2CB_IDLE_TIMEOUT_MS=30000"), advice.get(0));
+
+        O2cbLiveSettings keepaliveOnly = new O2cbLiveSettings(OptionalInt.of(11), OptionalInt.of(30000),
+                OptionalInt.of(500), Map.of());
+        assertEquals(1, unfollowed(FailoverTuningCheck.o2cb(keepaliveOnly, NODES)).size());
+
+        O2cbLiveSettings unknown = new O2cbLiveSettings(OptionalInt.of(11), OptionalInt.empty(), OptionalInt.empty(),
+                Map.of());
+        List<String> missing = unfollowed(FailoverTuningCheck.o2cb(unknown, NODES));
+        assertEquals(1, missing.size(), missing.toString());
+        assertTrue(missing.get(0).contains("no o2net idle_timeout_ms"), missing.get(0));
     }
 
     @Test
