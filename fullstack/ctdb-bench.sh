@@ -139,7 +139,7 @@ round() {  # CONTENDER SCENARIO REP
     bg "$C" client "exec timeout --foreground $((until - $(date +%s))) ping -D -n -i 0.01 -W 1 $PUB0 > '$dir/ping.txt' 2>&1"
     bg "$C" client "exec bash '$repo/fullstack/copy-loop.sh' $PUB0 '$dir' $until log bench-copy"
     sleep 15
-    if ! grep -q ' ack$' "$dir/log" 2>/dev/null; then
+    if ! grep -q ' ack ' "$dir/log" 2>/dev/null; then
         note "the copy loop has no acknowledged copy before the fault (see $dir/smbclient.log)"; failed=1
     fi
     t_fault=$(now_ms)
