@@ -197,8 +197,41 @@ public final class AddressReconciler implements AutoCloseable {
     }
 
     /**
-     * After the announcements (same thread, so they go first): tickle ACKs to the clients a
-     * vanished holder had on {@code address} ("CLIENT-IP CLIENT-PORT SERVER-PORT" each).
+     * After {@link #release}: the connections still established on {@code address}, accepted
+     * after {@link #killConnections} and before the address was gone. Their resets can no longer
+     * leave this node (no route from an address it does not have), so a client that is waiting
+     * for the server's first answer would wait for its own timeout; the new holder tickles them
+     * instead. Each is destroyed here too, so the server process holding it is told at once.
+     * Returns at most {@code max}, as "CLIENT-IP CLIENT-PORT SERVER-PORT"; empty when the kernel
+     * cannot list them.
+     */
+    public java.util.List<String> strandedClients(String address, int max) {
+        InetAddress ip = addresses.get(address).address().address();
+        java.util.List<String> stranded = new java.util.ArrayList<>();
+        try {
+            if (sockDiag == null) {
+                sockDiag = org.sagent.netlink.route.SockDiag.open();
+            }
+            for (org.sagent.netlink.route.TcpConnection connection : sockDiag.establishedOn(ip)) {
+                if (stranded.size() < max) {
+                    stranded.add(connection.remote().getHostAddress() + " " + connection.remotePort() + " "
+                            + connection.localPort());
+                }
+                try {
+                    sockDiag.destroy(connection);
+                } catch (NetlinkException e) {
+                    log.debug("could not close the stranded {}: {}", connection, e.getMessage());
+                }
+            }
+        } catch (NetlinkException e) {
+            log.debug("could not list the connections left on {}: {}", ip.getHostAddress(), e.getMessage());
+        }
+        return stranded;
+    }
+
+    /**
+     * After the announcements (same thread, so they go first): tickle ACKs to the clients the
+     * previous holder left on {@code address} ("CLIENT-IP CLIENT-PORT SERVER-PORT" each).
      * {@code sent} receives the number of tickles sent.
      */
     public void tickleInBackground(String address, java.util.List<String> clients, java.util.function.IntConsumer sent) {

@@ -81,8 +81,10 @@ public final class NodeController {
     private final Map<String, Instant> unservedSince = new HashMap<>();
     private final org.sagent.agent.metrics.AgentMetrics metrics;
     private ClusterPicture lastPicture;
-    /** The client connections on the addresses this node holds, from the last sock_diag listing. */
+    /** The client connections on the public addresses, from the last sock_diag listing. */
     private Map<String, List<String>> clients = Map.of();
+    /** Per address just released: the connections its kernel could not reset (ClientsLeftBehind). */
+    private final Map<String, List<String>> stranded = new HashMap<>();
     private final Set<String> ownMacs;
     /** The MAC addresses of every node this node has heard of: their ARP is no foreign conflict. */
     private volatile Set<String> clusterMacs = Set.of();
@@ -286,12 +288,15 @@ public final class NodeController {
             long start = System.nanoTime();
             int killed = killConnections(address);
             addresses.release(address);
+            List<String> left = strandedClients(address);
             changed = true;
             PublicAddressSpec spec = addresses.spec(address);
             String why = releaseReason(address, picture);
-            log.info("released {} on {}: {}, {} ms{}", spec.address(), spec.interfaceName(), why,
+            log.info("released {} on {}: {}, {} ms{}{}", spec.address(), spec.interfaceName(), why,
                     (System.nanoTime() - start) / 1_000_000,
-                    killed > 0 ? "; reset " + killed + " client connections so they reconnect to the new holder" : "");
+                    killed > 0 ? "; reset " + killed + " client connections so they reconnect to the new holder" : "",
+                    left.isEmpty() ? "" : "; " + left.size() + " connected while it was being released: the new "
+                            + "holder tickles them");
             remember(address, self.name(), allocation.get(address).orElse("nobody"), why, null);
         }
         if (changed) {
@@ -323,9 +328,8 @@ public final class NodeController {
                 String reason = origin.contains("(released it)") ? "released"
                         : origin.contains("(left the view)") ? "holder_lost" : "unheld";
                 metrics.tookOver(take.address(), reason, outage);
-                if (reason.equals("holder_lost")) {
-                    tickleClientsOfVanished(take.address(), picture);
-                }
+                stranded.remove(take.address());
+                tickleClientsLeftBehind(take.address(), picture);
                 remember(take.address(), origin.split(" ")[0], self.name(), origin.contains("(")
                         ? origin.substring(origin.indexOf('(') + 1, origin.length() - 1) : origin,
                         outage.map(Duration::toMillis).orElse(null));
@@ -377,8 +381,12 @@ public final class NodeController {
     private NodeState ownState(Set<String> held, Instant now) {
         boolean disabled = draining || disabledByAdmin;
         long eligibleFor = eligibleSince.filter(s -> !disabled).map(s -> Duration.between(s, now).toMillis()).orElse(0L);
-        return new NodeState(self.name(), incarnation, readiness, reasons, disabled, held, addresses.recentlyReleased(),
-                eligibleFor, Duration.between(startedAt, now).toMillis(), seen, pins, clients, ownMacs,
+        Set<String> released = addresses.recentlyReleased();
+        // stranded connections are published while the address is advertised as released
+        stranded.keySet().retainAll(released);
+        return new NodeState(self.name(), incarnation, readiness, reasons, disabled, held, released,
+                eligibleFor, Duration.between(startedAt, now).toMillis(), seen, pins,
+                org.sagent.agent.core.ClientsLeftBehind.published(clients, held, stranded), ownMacs,
                 isolationClaim.get());
     }
 
@@ -538,17 +546,30 @@ public final class NodeController {
         return killed;
     }
 
-    /** After taking an address from a node that vanished: tickle ACKs to the clients it had on it. */
-    private void tickleClientsOfVanished(String address, ClusterPicture picture) {
+    /**
+     * After taking an address: tickle ACKs to the clients its previous holder left on it (a
+     * vanished holder's, or those a releasing one could not reset).
+     */
+    private void tickleClientsLeftBehind(String address, ClusterPicture picture) {
         if (!config.connections().tickle()) {
             return;
         }
-        List<String> known = picture.states().values().stream()
-                .filter(s -> !picture.view().contains(s.node()))
-                .flatMap(s -> s.clients().getOrDefault(address, List.of()).stream()).distinct().toList();
+        List<String> known = org.sagent.agent.core.ClientsLeftBehind.toTickle(address, self.name(), picture);
         if (!known.isEmpty()) {
             addresses.tickleInBackground(address, known, sent -> metrics.tickles(address, sent));
         }
+    }
+
+    /** After a release (with connections.kill-on-release): those its kernel can no longer reset. */
+    private List<String> strandedClients(String address) {
+        if (!config.connections().killOnRelease()) {
+            return List.of();
+        }
+        List<String> left = addresses.strandedClients(address, config.connections().maxPerAddress());
+        if (!left.isEmpty()) {
+            stranded.put(address, left);
+        }
+        return left;
     }
 
     /** MAC addresses of the cluster's own nodes (any thread). */
@@ -556,7 +577,7 @@ public final class NodeController {
         return clusterMacs;
     }
 
-    /** The client connections now on the addresses this node holds (from the agent's periodic listing). */
+    /** The client connections now on the public addresses (from the agent's periodic listing). */
     public void setClients(Map<String, List<String>> current) {
         clients = Map.copyOf(current);
     }
@@ -722,6 +743,7 @@ public final class NodeController {
         for (String address : addresses.held()) {
             int killed = killConnections(address);
             addresses.release(address);
+            strandedClients(address); // for a node that takes it within the released window
             log.info("released {} on {}: stopping and no other node could take it{}",
                     addresses.spec(address).address(), addresses.spec(address).interfaceName(),
                     killed > 0 ? "; reset " + killed + " client connections" : "");

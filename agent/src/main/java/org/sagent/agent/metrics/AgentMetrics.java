@@ -53,7 +53,7 @@ public final class AgentMetrics implements AutoCloseable {
     static final MetricFamily KILLED = new MetricFamily("sagent_connections_reset",
             "Client TCP connections this node reset before releasing an address (they reconnect to the new holder)");
     static final MetricFamily TICKLES = new MetricFamily("sagent_tickle_acks",
-            "Tickle ACKs sent to the clients of an address taken from a node that vanished");
+            "Tickle ACKs sent to the clients an address's previous holder left behind");
     static final MetricFamily CLIENTS = new MetricFamily("sagent_client_connections",
             "Established client TCP connections on the address at its holder's last listing");
     static final MetricFamily FENCE_DECISIONS = new MetricFamily("sagent_fence_decisions",

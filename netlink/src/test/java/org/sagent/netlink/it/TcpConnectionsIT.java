@@ -17,7 +17,8 @@ import org.sagent.netlink.lab.TcpHold;
 /**
  * Client connections at a failover, on a real kernel: sock_diag lists and destroys the
  * connections on a public address (the client sees the reset at once), and a tickle ACK from
- * the new holder makes a client whose server vanished reset its connection now. The tickle
+ * the new holder makes a client whose server vanished, or whose connection outlived a released
+ * address, reset its connection now. The tickle
  * frame is captured on the client and its TCP checksum verified by our decoder and by tcpdump.
  */
 class TcpConnectionsIT {
@@ -112,6 +113,38 @@ class TcpConnectionsIT {
             // After the tickle: the client's answer drew the new holder's reset.
             assertTrue(decoded.contains("Flags [R]"), "b's kernel reset the client's connection: " + decoded);
         }
+    }
+
+    /**
+     * A connection the old holder accepted after it reset the others and before its address was
+     * gone, from a client waiting for the server's first answer (as smbclient waits for the
+     * negotiation reply): the old holder still lists it, but its reset cannot leave once the
+     * address is gone, and the client, with nothing to send, would wait for its own timeout. A
+     * tickle ACK from the new holder ends it. What the agent does at a release (README, "Client connections").
+     */
+    @Test
+    void aConnectionLeftWhenTheAddressGoesCanOnlyBeEndedByTheNewHoldersTickle() throws Exception {
+        LabProcess holder = connectedClient();
+        int port = clientPort(holder);
+        lab.ip(a, "address", "del", "198.51.100.120/24", "dev", "eth1");
+        DriverClient old = DriverClient.start(lab, a);
+        assertEquals("conns 1 4450>198.51.100.100:" + port, old.one("conns 198.51.100.120"),
+                "the connection outlives the address");
+        assertEquals("destroyed 1", old.one("destroy 198.51.100.120"));
+        Thread.sleep(1000);
+        assertTrue(holder.stdout().stream().noneMatch(l -> l.equals("reset")),
+                "a reset from an address the node no longer has does not reach the client: " + holder.stdout());
+
+        lab.address(b, "eth1", "198.51.100.120/24");
+        DriverClient taker = DriverClient.start(lab, b);
+        taker.one("announce eth1 198.51.100.120 1 10 request");
+        Thread.sleep(300);
+        assertTrue(holder.stdout().stream().noneMatch(l -> l.equals("reset")), "the client has nothing to send yet");
+        long start = System.nanoTime();
+        assertEquals("sent 1", taker.one("tickle 198.51.100.120 4450 198.51.100.100 " + port + " 1"));
+        holder.awaitLine("reset"::equals, "the client resetting the stranded connection", Duration.ofSeconds(5));
+        System.out.printf("stranded connection reset %d ms after the new holder's tickle%n",
+                (System.nanoTime() - start) / 1_000_000);
     }
 
     /** One's-complement sum of pseudo-header and segment: 0xffff when the checksum inside is right. */
