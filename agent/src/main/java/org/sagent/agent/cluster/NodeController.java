@@ -135,7 +135,8 @@ public final class NodeController {
             case OK -> Readiness.OK;
             case UNHEALTHY -> Readiness.UNHEALTHY;
         };
-        reasons = health.checks().stream().filter(c -> !c.healthy()).map(c -> c.name() + ": " + c.lastReason()).toList();
+        reasons = health.checks().stream().filter(c -> !c.healthy()).map(c -> c.name() + ": " + health.whyUnhealthy(c))
+                .toList();
         if (fenced.isPresent() && fenceEndsWhenResynced && next == Readiness.OK
                 && health.checks().stream().noneMatch(c -> c.degraded())) {
             log.info("fence cleared: every check passed and DRBD is connected and UpToDate again (resynced); "

@@ -29,6 +29,16 @@ public record HealthView(List<CheckState> checks, int rise) {
         return healthy() ? NodeHealth.OK : NodeHealth.UNHEALTHY;
     }
 
+    /**
+     * Why an unhealthy check still counts as failing: its last failure, or, once it passes
+     * again, that it is recovering (its passing reason alone would read as healthy).
+     */
+    public String whyUnhealthy(CheckState check) {
+        boolean recovering = check.last().map(r -> r.outcome().passed()).orElse(false);
+        return recovering ? "recovering, " + check.passesInRow() + "/" + rise + " passes: " + check.lastReason()
+                : check.lastReason();
+    }
+
     /** One line for systemd's STATUS= and logs: what the node waits for, or what is wrong. */
     public String summary() {
         if (!gateOpen()) {
@@ -41,7 +51,7 @@ public record HealthView(List<CheckState> checks, int rise) {
         }
         List<CheckState> failing = checks.stream().filter(c -> !c.healthy()).toList();
         if (!failing.isEmpty()) {
-            return "UNHEALTHY: " + failing.stream().map(c -> c.name() + ": " + c.lastReason())
+            return "UNHEALTHY: " + failing.stream().map(c -> c.name() + ": " + whyUnhealthy(c))
                     .collect(Collectors.joining("; "));
         }
         List<CheckState> degraded = checks.stream().filter(CheckState::degraded).toList();

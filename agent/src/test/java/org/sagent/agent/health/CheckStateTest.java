@@ -67,6 +67,11 @@ class CheckStateTest {
         HealthView unhealthy = new HealthView(List.of(drbd, feed(ocfs2, "++---"), feed(samba, "+")), 2);
         assertEquals(HealthView.NodeHealth.UNHEALTHY, unhealthy.nodeHealth());
         assertEquals("UNHEALTHY: ocfs2: broken", unhealthy.summary());
+
+        // passing again but not yet risen: its passing reason alone would read as healthy
+        HealthView recovering = new HealthView(List.of(drbd, feed(ocfs2, "++---+"), feed(samba, "+")), 2);
+        assertEquals(HealthView.NodeHealth.UNHEALTHY, recovering.nodeHealth());
+        assertEquals("UNHEALTHY: ocfs2: recovering, 1/2 passes: fine", recovering.summary());
     }
 
     @Test
