@@ -166,18 +166,21 @@ public final class AddressReconciler implements AutoCloseable {
     /**
      * Resets the established TCP connections on {@code address} (sock_diag SOCK_DESTROY) while it
      * is still ours, so the kernel's resets reach the clients and they reconnect to the new
-     * holder at once. Returns how many were reset; 0 when the kernel cannot (logged once).
+     * holder at once. Returns the ones reset, as "CLIENT-IP CLIENT-PORT SERVER-PORT"; none when
+     * the kernel cannot (logged once).
      */
-    public int killConnections(String address) {
+    public java.util.List<String> killConnections(String address) {
         InetAddress ip = addresses.get(address).address().address();
         try {
             if (sockDiag == null) {
                 sockDiag = org.sagent.netlink.route.SockDiag.open();
             }
-            int killed = 0;
+            java.util.List<String> killed = new java.util.ArrayList<>();
             for (org.sagent.netlink.route.TcpConnection connection : sockDiag.establishedOn(ip)) {
                 try {
-                    killed += sockDiag.destroy(connection) ? 1 : 0;
+                    if (sockDiag.destroy(connection)) {
+                        killed.add(clientOf(connection));
+                    }
                 } catch (NetlinkException e) {
                     if (e.errno() == org.sagent.netlink.Errno.EOPNOTSUPP || e.errno() == org.sagent.netlink.Errno.EPERM) {
                         throw e; // no connection can be reset: said once, below
@@ -192,8 +195,12 @@ public final class AddressReconciler implements AutoCloseable {
                 log.warn("cannot reset the client connections on {}: {}; clients reconnect after their TCP "
                         + "timeouts instead", ip.getHostAddress(), e.getMessage());
             }
-            return 0;
+            return java.util.List.of();
         }
+    }
+
+    private static String clientOf(org.sagent.netlink.route.TcpConnection connection) {
+        return connection.remote().getHostAddress() + " " + connection.remotePort() + " " + connection.localPort();
     }
 
     /**
@@ -214,8 +221,7 @@ public final class AddressReconciler implements AutoCloseable {
             }
             for (org.sagent.netlink.route.TcpConnection connection : sockDiag.establishedOn(ip)) {
                 if (stranded.size() < max) {
-                    stranded.add(connection.remote().getHostAddress() + " " + connection.remotePort() + " "
-                            + connection.localPort());
+                    stranded.add(clientOf(connection));
                 }
                 try {
                     sockDiag.destroy(connection);

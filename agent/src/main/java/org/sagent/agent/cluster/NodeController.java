@@ -83,8 +83,8 @@ public final class NodeController {
     private ClusterPicture lastPicture;
     /** The client connections on the public addresses, from the last sock_diag listing. */
     private Map<String, List<String>> clients = Map.of();
-    /** Per address just released: the connections its kernel could not reset (ClientsLeftBehind). */
-    private final Map<String, List<String>> stranded = new HashMap<>();
+    /** Per address just released: the connections it had there, for its taker to tickle (ClientsLeftBehind). */
+    private final Map<String, List<String>> leftBehind = new HashMap<>();
     private final Set<String> ownMacs;
     /** The MAC addresses of every node this node has heard of: their ARP is no foreign conflict. */
     private volatile Set<String> clusterMacs = Set.of();
@@ -287,17 +287,17 @@ public final class NodeController {
         boolean changed = false;
         for (String address : plan.release()) {
             long start = System.nanoTime();
-            int killed = killConnections(address);
+            List<String> reset = killConnections(address);
             addresses.release(address);
-            List<String> left = strandedClients(address);
+            List<String> stranded = leaveBehind(address, reset);
             changed = true;
             PublicAddressSpec spec = addresses.spec(address);
             String why = releaseReason(address, picture);
             log.info("released {} on {}: {}, {} ms{}{}", spec.address(), spec.interfaceName(), why,
                     (System.nanoTime() - start) / 1_000_000,
-                    killed > 0 ? "; reset " + killed + " client connections so they reconnect to the new holder" : "",
-                    left.isEmpty() ? "" : "; " + left.size() + " connected while it was being released: the new "
-                            + "holder tickles them");
+                    reset.isEmpty() ? "" : "; reset " + reset.size() + " client connections so they reconnect to the "
+                            + "new holder",
+                    stranded.isEmpty() ? "" : "; " + stranded.size() + " more connected while it was being released");
             remember(address, self.name(), allocation.get(address).orElse("nobody"), why, null);
         }
         if (changed) {
@@ -329,7 +329,7 @@ public final class NodeController {
                 String reason = origin.contains("(released it)") ? "released"
                         : origin.contains("(left the view)") ? "holder_lost" : "unheld";
                 metrics.tookOver(take.address(), reason, outage);
-                stranded.remove(take.address());
+                leftBehind.remove(take.address());
                 tickleClientsLeftBehind(take.address(), picture);
                 remember(take.address(), origin.split(" ")[0], self.name(), origin.contains("(")
                         ? origin.substring(origin.indexOf('(') + 1, origin.length() - 1) : origin,
@@ -383,11 +383,11 @@ public final class NodeController {
         boolean disabled = draining || disabledByAdmin;
         long eligibleFor = eligibleSince.filter(s -> !disabled).map(s -> Duration.between(s, now).toMillis()).orElse(0L);
         Set<String> released = addresses.recentlyReleased();
-        // stranded connections are published while the address is advertised as released
-        stranded.keySet().retainAll(released);
+        // what a release left behind is published while the address is advertised as released
+        leftBehind.keySet().retainAll(released);
         return new NodeState(self.name(), incarnation, readiness, reasons, disabled, held, released,
                 eligibleFor, Duration.between(startedAt, now).toMillis(), seen, pins,
-                org.sagent.agent.core.ClientsLeftBehind.published(clients, held, stranded), ownMacs,
+                org.sagent.agent.core.ClientsLeftBehind.published(clients, held, leftBehind), ownMacs,
                 isolationClaim.get());
     }
 
@@ -536,13 +536,13 @@ public final class NodeController {
     }
 
     /** Before a release: resets the address's client connections (connections.kill-on-release). */
-    private int killConnections(String address) {
+    private List<String> killConnections(String address) {
         if (!config.connections().killOnRelease()) {
-            return 0;
+            return List.of();
         }
-        int killed = addresses.killConnections(address);
-        if (killed > 0) {
-            metrics.connectionsKilled(address, killed);
+        List<String> killed = addresses.killConnections(address);
+        if (!killed.isEmpty()) {
+            metrics.connectionsKilled(address, killed.size());
         }
         return killed;
     }
@@ -561,16 +561,23 @@ public final class NodeController {
         }
     }
 
-    /** After a release (with connections.kill-on-release): those its kernel can no longer reset. */
-    private List<String> strandedClients(String address) {
+    /**
+     * After a release (with connections.kill-on-release): what the taker should tickle, published
+     * with the release: the connections just reset (a reset does not reach a client when this
+     * node's LAN is down) and those that connected while the address was being released (their
+     * reset can no longer leave). Returns the latter.
+     */
+    private List<String> leaveBehind(String address, List<String> reset) {
         if (!config.connections().killOnRelease()) {
             return List.of();
         }
-        List<String> left = addresses.strandedClients(address, config.connections().maxPerAddress());
-        if (!left.isEmpty()) {
-            stranded.put(address, left);
+        int max = config.connections().maxPerAddress();
+        List<String> stranded = addresses.strandedClients(address, max);
+        List<String> all = java.util.stream.Stream.concat(reset.stream(), stranded.stream()).distinct().limit(max).toList();
+        if (!all.isEmpty()) {
+            leftBehind.put(address, all);
         }
-        return left;
+        return stranded;
     }
 
     /** MAC addresses of the cluster's own nodes (any thread). */
@@ -742,12 +749,12 @@ public final class NodeController {
     /** Removes whatever is left (nobody could take it): a stopped agent leaves no address behind. */
     public void releaseRemaining() {
         for (String address : addresses.held()) {
-            int killed = killConnections(address);
+            List<String> reset = killConnections(address);
             addresses.release(address);
-            strandedClients(address); // for a node that takes it within the released window
+            leaveBehind(address, reset); // for a node that takes it within the released window
             log.info("released {} on {}: stopping and no other node could take it{}",
                     addresses.spec(address).address(), addresses.spec(address).interfaceName(),
-                    killed > 0 ? "; reset " + killed + " client connections" : "");
+                    reset.isEmpty() ? "" : "; reset " + reset.size() + " client connections");
         }
         lastPublishedAt = Instant.EPOCH;
         publishIfDue(ownState(Set.of(), clock.instant()), clock.instant());

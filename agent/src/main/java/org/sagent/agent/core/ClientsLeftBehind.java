@@ -10,10 +10,13 @@ import java.util.Set;
  * Client connections that only the new holder of an address can end. A client whose server is
  * gone keeps waiting (for its own timeout: smbclient's is 20 s) as long as it has nothing to
  * send; a tickle ACK from the new holder makes it answer, and the new holder's kernel resets it.
- * Two kinds of connections need it: those of a holder that vanished (nobody reset them), and
- * those a releasing holder accepted after it reset its connections and before its address was
- * gone: its kernel can no longer send their reset (no route from an address it does not have;
- * measured on a real kernel, see TcpConnectionsIT). Pure.
+ * Three kinds of connections need it: those of a holder that vanished (nobody reset them); those
+ * a releasing holder reset while its own LAN was down (the reset never reached the client: seen
+ * on the reference VMs when a LAN cable is cut); and those it accepted after the reset and
+ * before its address was gone, whose reset can no longer leave it (no route from an address it
+ * does not have; measured on a real kernel, see TcpConnectionsIT). A releasing holder publishes
+ * the last two with its release; tickling a connection the client already closed only draws a
+ * reset the new holder ignores. Pure.
  */
 public final class ClientsLeftBehind {
 
@@ -22,17 +25,17 @@ public final class ClientsLeftBehind {
 
     /**
      * What a node publishes as its {@code clients}: the connections listed on the addresses it
-     * holds, and on an address it has just released the ones stranded there.
+     * holds, and on an address it has just released the ones it left behind there.
      */
     public static Map<String, List<String>> published(Map<String, List<String>> listed, Set<String> held,
-                                                     Map<String, List<String>> stranded) {
+                                                     Map<String, List<String>> leftBehind) {
         Map<String, List<String>> out = new LinkedHashMap<>();
         listed.forEach((address, clients) -> {
             if (held.contains(address) && !clients.isEmpty()) {
                 out.put(address, List.copyOf(clients));
             }
         });
-        stranded.forEach((address, clients) -> {
+        leftBehind.forEach((address, clients) -> {
             if (!held.contains(address) && !clients.isEmpty()) {
                 out.put(address, List.copyOf(clients));
             }

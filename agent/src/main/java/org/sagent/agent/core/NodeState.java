@@ -22,8 +22,8 @@ import java.util.Set;
  * @param clients          the established client connections on each address it holds, as
  *                         "CLIENT-IP CLIENT-PORT SERVER-PORT", refreshed every connections.interval:
  *                         whoever takes an address after this node vanished tickles them; on an
- *                         address it has just released, the connections it could not reset
- *                         (ClientsLeftBehind): its taker tickles those
+ *                         address it has just released, the connections it reset or could not
+ *                         reset there (ClientsLeftBehind): its taker tickles those
  * @param macs             the MAC addresses of its public-address interfaces: a probe or an ARP
  *                         claim from one of them is this cluster's own node, not a foreign host
  * @param isolation        its side of an arbitration while its replication link is down (null

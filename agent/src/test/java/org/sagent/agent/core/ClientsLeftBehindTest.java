@@ -28,24 +28,25 @@ class ClientsLeftBehindTest {
     }
 
     @Test
-    void aHolderPublishesWhatItListsOnItsAddressesAndAfterAReleaseOnlyWhatWasStrandedThere() {
+    void aHolderPublishesWhatItListsOnItsAddressesAndAfterAReleaseWhatItLeftBehindThere() {
         Map<String, List<String>> listed = Map.of(A, List.of("198.51.100.100 40000 445"),
                 B, List.of("198.51.100.100 40002 445"));
         // holds both: everything listed, nothing stranded
         assertEquals(listed, ClientsLeftBehind.published(listed, Set.of(A, B), Map.of()));
-        // released A: the listing of A is stale (those were reset); the stranded one replaces it
-        Map<String, List<String>> stranded = Map.of(A, List.of("198.51.100.100 40001 445"));
-        assertEquals(Map.of(A, List.of("198.51.100.100 40001 445"), B, List.of("198.51.100.100 40002 445")),
-                ClientsLeftBehind.published(listed, Set.of(B), stranded));
-        // released A, nothing stranded: nothing published for it
+        // released A: the periodic listing of A is stale; what the release left behind (reset or
+        // connected during it) replaces it
+        Map<String, List<String>> leftBehind = Map.of(A, List.of("198.51.100.100 40000 445", "198.51.100.100 40001 445"));
+        assertEquals(Map.of(A, List.of("198.51.100.100 40000 445", "198.51.100.100 40001 445"),
+                B, List.of("198.51.100.100 40002 445")), ClientsLeftBehind.published(listed, Set.of(B), leftBehind));
+        // released A with no connection on it: nothing published for it
         assertEquals(Map.of(B, List.of("198.51.100.100 40002 445")),
                 ClientsLeftBehind.published(listed, Set.of(B), Map.of(A, List.of())));
-        // took A back: its own listing counts again, the old stranded entry does not
-        assertEquals(listed, ClientsLeftBehind.published(listed, Set.of(A, B), stranded));
+        // took A back: its own listing counts again, what it left behind before does not
+        assertEquals(listed, ClientsLeftBehind.published(listed, Set.of(A, B), leftBehind));
     }
 
     @Test
-    void theNewHolderTicklesWhatTheReleaserStrandedAndWhatAVanishedHolderHad() {
+    void theNewHolderTicklesWhatTheReleaserLeftBehindAndWhatAVanishedHolderHad() {
         NodeState releaser = state("s0", Set.of(), Set.of(A), Map.of(A, List.of("198.51.100.100 40001 445")));
         NodeState taker = state("s1", Set.of(A), Set.of(), Map.of(A, List.of("198.51.100.100 50000 445")));
         assertEquals(List.of("198.51.100.100 40001 445"),
