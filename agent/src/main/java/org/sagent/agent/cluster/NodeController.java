@@ -549,7 +549,7 @@ public final class NodeController {
 
     /**
      * After taking an address: tickle ACKs to the clients its previous holder left on it (a
-     * vanished holder's, or those a releasing one could not reset).
+     * vanished holder's, or what a releasing one reset or could not reset there).
      */
     private void tickleClientsLeftBehind(String address, ClusterPicture picture) {
         if (!config.connections().tickle()) {
