@@ -701,7 +701,7 @@ public final class Agent {
                     if (publicKeys.contains(key)) {
                         java.util.List<String> list = byAddress.computeIfAbsent(key, k -> new java.util.ArrayList<>());
                         if (list.size() < max) {
-                            list.add(c.remote().getHostAddress() + " " + c.remotePort() + " " + c.localPort());
+                            list.add(AddressReconciler.clientOf(c));
                         }
                     }
                 }

@@ -172,11 +172,8 @@ public final class AddressReconciler implements AutoCloseable {
     public java.util.List<String> killConnections(String address) {
         InetAddress ip = addresses.get(address).address().address();
         try {
-            if (sockDiag == null) {
-                sockDiag = org.sagent.netlink.route.SockDiag.open();
-            }
             java.util.List<String> killed = new java.util.ArrayList<>();
-            for (org.sagent.netlink.route.TcpConnection connection : sockDiag.establishedOn(ip)) {
+            for (org.sagent.netlink.route.TcpConnection connection : sockDiag().establishedOn(ip)) {
                 try {
                     if (sockDiag.destroy(connection)) {
                         killed.add(clientOf(connection));
@@ -199,7 +196,15 @@ public final class AddressReconciler implements AutoCloseable {
         }
     }
 
-    private static String clientOf(org.sagent.netlink.route.TcpConnection connection) {
+    private org.sagent.netlink.route.SockDiag sockDiag() {
+        if (sockDiag == null) {
+            sockDiag = org.sagent.netlink.route.SockDiag.open();
+        }
+        return sockDiag;
+    }
+
+    /** A connection as the nodes publish it for tickles: "CLIENT-IP CLIENT-PORT SERVER-PORT". */
+    public static String clientOf(org.sagent.netlink.route.TcpConnection connection) {
         return connection.remote().getHostAddress() + " " + connection.remotePort() + " " + connection.localPort();
     }
 
@@ -216,10 +221,7 @@ public final class AddressReconciler implements AutoCloseable {
         InetAddress ip = addresses.get(address).address().address();
         java.util.List<String> stranded = new java.util.ArrayList<>();
         try {
-            if (sockDiag == null) {
-                sockDiag = org.sagent.netlink.route.SockDiag.open();
-            }
-            for (org.sagent.netlink.route.TcpConnection connection : sockDiag.establishedOn(ip)) {
+            for (org.sagent.netlink.route.TcpConnection connection : sockDiag().establishedOn(ip)) {
                 if (stranded.size() < max) {
                     stranded.add(clientOf(connection));
                 }
