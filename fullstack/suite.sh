@@ -338,12 +338,13 @@ cold_start() {
     for n in s0 s1; do g $n 'systemctl start --no-block sagent'; done
     sleep 45
     for n in s0 s1; do
-        # until the JVM has started and said something (bounded: minutes on a loaded emulated guest)
+        # until the JVM has started and its first health pass has said what it waits for (bounded:
+        # minutes on a loaded emulated guest; before that pass STATUS= is "joined cluster ...")
         local t0=$SECONDS
         st=
-        while [ -z "$st" ] && [ $((SECONDS - t0)) -lt 240 ]; do
+        while [ $((SECONDS - t0)) -lt 240 ]; do
             st=$(gt 30 $n 'systemctl show -p StatusText --value sagent')
-            [ -n "$st" ] || sleep 5
+            case $st in ""|"STARTING: joined cluster "*) sleep 5 ;; *) break ;; esac
         done
         echo "$n STATUS=$st"
         case $st in "STARTING: waiting for "*drbd:sstorage*ocfs2*) ok "cold-start: $n's STATUS= says what it waits for" ;;
