@@ -364,7 +364,8 @@ cold_start() {
         # each node adds its own client connections to the line of an address it holds
         held() { grep -E '^198\.51\.100\.12[01]' "$1" | sed -E 's/, [0-9]+ client connections?$//'; }
         if [ "$(held "$raw/sagent-status-s0.txt")" = "$(held "$raw/sagent-status-s1.txt")" ] &&
-            grep -qE "^$PUB0/24 +eth1 +s0 +s0" "$raw/sagent-status-s0.txt" && grep -qE "^$PUB1/24 +eth1 +s1 +s1" "$raw/sagent-status-s0.txt"
+            held "$raw/sagent-status-s0.txt" | grep -qE "^$PUB0/24 +eth1 +s0 +s0$" &&
+            held "$raw/sagent-status-s0.txt" | grep -qE "^$PUB1/24 +eth1 +s1 +s1$"
         then ok "cold-start: sagent status on both says s0 holds $PUB0 and s1 holds $PUB1"
         else bad "cold-start: sagent status disagrees between the nodes or with the holders (see $dir)"; fi
     else bad "cold-start: sagent status failed on a node"; fi
