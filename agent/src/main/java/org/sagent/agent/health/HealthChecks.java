@@ -14,6 +14,7 @@ import org.sagent.agent.health.drbd.DrbdCheck;
 import org.sagent.agent.health.drbd.DrbdEventStream;
 import org.sagent.agent.health.ocfs2.Ocfs2Check;
 import org.sagent.agent.health.samba.SambaCheck;
+import org.sagent.agent.health.samba.UnitCgroup;
 import org.sagent.agent.health.script.ScriptCheck;
 
 /** Builds the configured checks and the event sources that feed them; closes those sources. */
@@ -44,7 +45,8 @@ public final class HealthChecks implements AutoCloseable {
         health.ocfs2().ifPresent(o -> checks.add(new Ocfs2Check(o.mount(), o.cluster(), Path.of("/proc/self/mountinfo"),
                 Path.of("/sys/kernel/config/cluster"), ".sagent-probe-" + self.name())));
         health.samba().ifPresent(s -> checks.add(s.unit().isPresent()
-                ? SambaCheck.unit(s.unit().get(), health.timeout(), runner)
+                ? SambaCheck.unit(s.unit().get(), UnitCgroup.of(s.unit().get(), Path.of("/proc/self/mountinfo")),
+                        health.timeout(), runner)
                 : SambaCheck.port(s.port().orElse(445), health.timeout())));
         for (HealthSettings.Script script : health.scripts()) {
             checks.add(new ScriptCheck(script.name(), script.command(), script.timeout(), runner));
