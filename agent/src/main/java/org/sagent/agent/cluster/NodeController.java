@@ -335,6 +335,10 @@ public final class NodeController {
                         ? origin.substring(origin.indexOf('(') + 1, origin.length() - 1) : origin,
                         outage.map(Duration::toMillis).orElse(null));
             } else if (outcome instanceof AddressReconciler.TakeOutcome.InUse inUse) {
+                // Something answers for it, so clients are served: a later takeover's outage counts
+                // from here, not from when this node first saw no holder (a peer whose state has
+                // not reached us yet, a foreign host).
+                unservedSince.put(take.address(), clock.instant());
                 if (clusterMacs.contains(inUse.mac())) {
                     // A node of this cluster still answers (its agent died or froze): not a foreign host.
                     addresses.clearTakeConflict(take.address());

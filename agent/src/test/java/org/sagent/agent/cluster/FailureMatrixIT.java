@@ -301,5 +301,22 @@ class FailureMatrixIT {
         List<String> warnings = cluster.logLines("s0", "not taking 198.51.100.120/24");
         assertEquals(1, warnings.size(), "reported once, not once per attempt: " + warnings);
         assertEquals(SECOND, cluster.held("s1"), "s1 must not take .120 from the foreign host either");
+
+        // The foreign host gives it up: s0 takes it, and the outage it reports is the time
+        // nobody answered, not the seconds the foreign host served it.
+        long released = System.currentTimeMillis();
+        lab.ip(cluster.client, "addr", "del", ClusterLab.PUBLIC_0 + "/24", "dev", "eth1");
+        cluster.await(() -> cluster.held("s0").equals(FIRST), START, "s0 taking .120 once the foreign host let it go");
+        long sinceRelease = System.currentTimeMillis() - released;
+        cluster.await(() -> !cluster.logLines("s0", "took 198.51.100.120/24").isEmpty(), Duration.ofSeconds(5),
+                "s0's log line for the takeover");
+        String took = cluster.logLines("s0", "took 198.51.100.120/24").get(0);
+        java.util.regex.Matcher unserved = java.util.regex.Pattern.compile("unserved for (\\d+) ms").matcher(took);
+        assertTrue(unserved.find(), "the takeover says how long .120 went unserved: " + took);
+        long reported = Long.parseLong(unserved.group(1));
+        System.out.printf("F13 foreign holder gone: taken %d ms after, reported unserved %d ms%n", sinceRelease, reported);
+        // it last answered at most one probe retry (1 s) before it was deleted
+        assertTrue(reported <= sinceRelease + 1500, "reported " + reported + " ms unserved, but .120 answered until "
+                + sinceRelease + " ms before the take (the foreign host held it for more than 3 s)");
     }
 }
