@@ -194,6 +194,13 @@ public final class NodeController {
             lastPublishedAt = Instant.EPOCH; // newcomers need our state now
         } else if (event instanceof MembershipEvent.StateReceived received && view.contains(received.state().node())) {
             Received previous = peers.get(received.state().node());
+            if (previous == null) {
+                // What a member holds is unknown until this line: worth seeing how long after it joined.
+                log.info("first state from {} since it joined ({} path, {} ms after the view): holds {}",
+                        received.state().node(), received.path().name().toLowerCase(),
+                        Duration.between(viewChangedAt, received.receivedAt()).toMillis(),
+                        received.state().held().isEmpty() ? "nothing" : String.join(", ", received.state().held()));
+            }
             // The same state may come by both paths: keep the newest (a later publish has a longer uptime).
             if (previous == null || newer(received.state(), previous.state())) {
                 peers.put(received.state().node(), new Received(received.state(), received.receivedAt()));
