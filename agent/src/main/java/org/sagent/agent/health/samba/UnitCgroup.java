@@ -30,10 +30,15 @@ public final class UnitCgroup {
     public static Optional<UnitCgroup> of(String unit, Path mountinfo) {
         try {
             return cgroup2Root(MountTableParser.parse(Files.readString(mountinfo)))
-                    .map(root -> at(root.resolve("system.slice").resolve(unit)));
+                    .map(root -> at(root.resolve("system.slice").resolve(serviceName(unit))));
         } catch (IOException | IllegalArgumentException e) {
             return Optional.empty();
         }
+    }
+
+    /** systemd's own rule: a unit named without a type ("smbd") is a service. */
+    static String serviceName(String unit) {
+        return unit.contains(".") ? unit : unit + ".service";
     }
 
     /** The cgroup in {@code directory}. */

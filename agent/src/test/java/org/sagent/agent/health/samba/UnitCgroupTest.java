@@ -27,6 +27,14 @@ class UnitCgroupTest {
     }
 
     @Test
+    void aUnitNamedWithoutItsTypeIsAServiceAsForSystemctl() throws Exception {
+        assertEquals(Path.of("/sys/fs/cgroup/system.slice/smbd.service"),
+                UnitCgroup.of("smbd", fixture("mountinfo-unified-vm.txt")).orElseThrow().directory());
+        assertEquals(Path.of("/sys/fs/cgroup/system.slice/samba-ad-dc.service"),
+                UnitCgroup.of("samba-ad-dc.service", fixture("mountinfo-unified-vm.txt")).orElseThrow().directory());
+    }
+
+    @Test
     void theHybridLayoutKeepsThemUnderTheUnifiedMountNotTheV1Controllers() throws Exception {
         String mountinfo = Files.readString(fixture("mountinfo-hybrid.txt"));
         assertEquals(Optional.of(Path.of("/sys/fs/cgroup/unified")), UnitCgroup.cgroup2Root(MountTableParser.parse(mountinfo)));
