@@ -1,10 +1,12 @@
 package org.sagent.agent.health.samba;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.sagent.agent.health.ocfs2.MountEntry;
 import org.sagent.agent.health.ocfs2.MountTableParser;
 
@@ -15,25 +17,39 @@ import org.sagent.agent.health.ocfs2.MountTableParser;
  *
  * <p>systemd puts a service in {@code system.slice/UNIT} of the cgroup2 hierarchy (at
  * {@code /sys/fs/cgroup} with the unified layout, {@code /sys/fs/cgroup/unified} with the hybrid
- * one). When there is no such directory (no cgroup2, another slice, the unit not running) this
+ * one), or under the slice its {@code Slice=} names (a slice's cgroup is nested in its parents':
+ * {@code system.slice/system-samba.slice/UNIT}); it is looked for there when it is not in
+ * {@code system.slice}. When there is no such directory (no cgroup2, the unit not running) this
  * class cannot tell, and the caller asks systemd.
  */
 public final class UnitCgroup {
 
-    private final Path events;
+    /** Slices nest by name ("a-b-c.slice" in "a-b.slice" in "a.slice"): a few levels cover any real layout. */
+    private static final int SLICE_DEPTH = 4;
 
-    private UnitCgroup(Path events) {
-        this.events = events;
+    private final Path usual;
+    private final Optional<Path> root;
+    /** Where the unit was last found outside {@code system.slice}: looked for again once it is gone. */
+    private Path elsewhere;
+
+    private UnitCgroup(Path usual, Optional<Path> root) {
+        this.usual = usual;
+        this.root = root;
     }
 
     /** The cgroup of {@code unit} under the cgroup2 hierarchy that {@code mountinfo} lists; none without one. */
     public static Optional<UnitCgroup> of(String unit, Path mountinfo) {
         try {
             return cgroup2Root(MountTableParser.parse(Files.readString(mountinfo)))
-                    .map(root -> at(root.resolve("system.slice").resolve(serviceName(unit))));
+                    .map(root -> under(root, serviceName(unit)));
         } catch (IOException | IllegalArgumentException e) {
             return Optional.empty();
         }
+    }
+
+    /** The cgroup of {@code service} in the hierarchy mounted at {@code root}: system.slice, else the slice that has it. */
+    static UnitCgroup under(Path root, String service) {
+        return new UnitCgroup(root.resolve("system.slice").resolve(service), Optional.of(root));
     }
 
     /** systemd's own rule: a unit named without a type ("smbd") is a service. */
@@ -41,9 +57,36 @@ public final class UnitCgroup {
         return unit.contains(".") ? unit : unit + ".service";
     }
 
-    /** The cgroup in {@code directory}. */
+    /** The cgroup in {@code directory}, and nowhere else. */
     public static UnitCgroup at(Path directory) {
-        return new UnitCgroup(directory.resolve("cgroup.events"));
+        return new UnitCgroup(directory, Optional.empty());
+    }
+
+    /**
+     * The directory named {@code service} in a slice below {@code root}, walking only slices
+     * (never into a service's own cgroup or a user's session scopes' contents).
+     */
+    static Optional<Path> findInSlices(Path root, String service) {
+        return findIn(root, service, SLICE_DEPTH);
+    }
+
+    private static Optional<Path> findIn(Path slice, String service, int depth) {
+        Path here = slice.resolve(service);
+        if (Files.isDirectory(here)) {
+            return Optional.of(here);
+        }
+        if (depth == 0) {
+            return Optional.empty();
+        }
+        try (Stream<Path> children = Files.list(slice)) {
+            return children.filter(c -> c.getFileName().toString().endsWith(".slice") && Files.isDirectory(c))
+                    .sorted()
+                    .map(c -> findIn(c, service, depth - 1))
+                    .flatMap(Optional::stream)
+                    .findFirst();
+        } catch (IOException | UncheckedIOException e) {
+            return Optional.empty(); // a slice removed while we looked: not there
+        }
     }
 
     /** The mount point of the cgroup2 hierarchy, if one is mounted. */
@@ -58,15 +101,25 @@ public final class UnitCgroup {
 
     /** Whether the unit has live processes; false when its cgroup is empty or absent. */
     public boolean populated() {
+        if (Files.isDirectory(usual) || root.isEmpty()) {
+            return populatedAt(usual);
+        }
+        if (elsewhere == null || !Files.isDirectory(elsewhere)) {
+            elsewhere = findInSlices(root.get(), usual.getFileName().toString()).orElse(null);
+        }
+        return elsewhere != null && populatedAt(elsewhere);
+    }
+
+    private static boolean populatedAt(Path directory) {
         try {
-            return populated(Files.readString(events));
+            return populated(Files.readString(directory.resolve("cgroup.events")));
         } catch (IOException e) {
             return false; // gone with the unit's last process, or unreadable: systemd decides
         }
     }
 
-    /** The directory read, for messages. */
+    /** The directory read (the last one found, system.slice's until then), for messages. */
     public Path directory() {
-        return events.getParent();
+        return elsewhere != null && !Files.isDirectory(usual) ? elsewhere : usual;
     }
 }

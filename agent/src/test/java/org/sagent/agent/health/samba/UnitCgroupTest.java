@@ -59,4 +59,48 @@ class UnitCgroupTest {
     void anAbsentCgroupHasNoLiveProcess(@TempDir Path dir) {
         assertFalse(UnitCgroup.at(dir.resolve("system.slice/smbd.service")).populated());
     }
+
+    private static void cgroup(Path directory, String events) throws Exception {
+        Files.createDirectories(directory);
+        Files.writeString(directory.resolve("cgroup.events"), events);
+    }
+
+    @Test
+    void aUnitInAnotherSliceIsFoundThereWhenSystemSliceHasNone(@TempDir Path root) throws Exception {
+        cgroup(root.resolve("system.slice/sshd.service"), "populated 1\nfrozen 0\n");
+        cgroup(root.resolve("system.slice/system-samba.slice/smbd.service"), "populated 1\nfrozen 0\n");
+        UnitCgroup smbd = UnitCgroup.under(root, "smbd.service");
+        assertTrue(smbd.populated());
+        assertEquals(root.resolve("system.slice/system-samba.slice/smbd.service"), smbd.directory());
+
+        Files.writeString(root.resolve("system.slice/system-samba.slice/smbd.service/cgroup.events"), "populated 0\n");
+        assertFalse(smbd.populated(), "the kernel's populated 0 is read where the unit was found");
+    }
+
+    @Test
+    void systemSliceComesFirstAndTheWalkStaysOutOfOtherUnitsCgroups(@TempDir Path root) throws Exception {
+        cgroup(root.resolve("system.slice/smbd.service"), "populated 0\n");
+        cgroup(root.resolve("machine.slice/smbd.service"), "populated 1\n");
+        assertFalse(UnitCgroup.under(root, "smbd.service").populated(), "system.slice's own cgroup decides");
+
+        // A container's nested hierarchy under a service is the container's business, not this host's smbd.
+        cgroup(root.resolve("system.slice/lxc.service/system.slice/nmbd.service"), "populated 1\n");
+        assertTrue(UnitCgroup.findInSlices(root, "nmbd.service").isEmpty());
+        UnitCgroup nmbd = UnitCgroup.under(root, "nmbd.service");
+        assertFalse(nmbd.populated());
+        assertEquals(root.resolve("system.slice/nmbd.service"), nmbd.directory());
+    }
+
+    @Test
+    void aUnitThatMovesBackToSystemSliceIsReadThere(@TempDir Path root) throws Exception {
+        Path elsewhere = root.resolve("custom.slice/smbd.service");
+        cgroup(elsewhere, "populated 1\n");
+        UnitCgroup smbd = UnitCgroup.under(root, "smbd.service");
+        assertTrue(smbd.populated());
+        Files.delete(elsewhere.resolve("cgroup.events"));
+        Files.delete(elsewhere);
+        cgroup(root.resolve("system.slice/smbd.service"), "populated 1\n");
+        assertTrue(smbd.populated());
+        assertEquals(root.resolve("system.slice/smbd.service"), smbd.directory());
+    }
 }
