@@ -29,8 +29,11 @@ public final class UnitCgroup {
 
     private final Path usual;
     private final Optional<Path> root;
-    /** Where the unit was last found outside {@code system.slice}: looked for again once it is gone. */
-    private Path elsewhere;
+    /**
+     * Where the unit was last found outside {@code system.slice}, looked for again once it is
+     * gone; volatile, as successive checks may run on different health threads.
+     */
+    private volatile Path elsewhere;
 
     private UnitCgroup(Path usual, Optional<Path> root) {
         this.usual = usual;
