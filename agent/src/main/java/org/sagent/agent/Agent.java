@@ -124,18 +124,19 @@ public final class Agent {
 
     private JsonNode control(JsonNode request) {
         String command = request.path("command").asText();
+        long wait = ControlServer.answerWait(request).toMillis();
         try {
             return switch (command) {
                 case "status" -> loop.submit(() -> {
                     ObjectNode reply = ControlServer.ok();
                     reply.set("status", JSON.valueToTree(report()));
                     return (JsonNode) reply;
-                }).get(4000, TimeUnit.MILLISECONDS);
+                }).get(wait, TimeUnit.MILLISECONDS);
                 case "move-ip" -> {
                     String address = request.path("address").asText("");
                     String node = request.path("node").asText("");
                     Optional<String> refused = loop.submit(() -> controller.moveIp(address, node))
-                            .get(4000, TimeUnit.MILLISECONDS);
+                            .get(wait, TimeUnit.MILLISECONDS);
                     yield refused.map(ControlServer::error).orElseGet(ControlServer::ok);
                 }
                 case "disable", "enable" -> {
@@ -147,14 +148,14 @@ public final class Agent {
                     } else {
                         Files.deleteIfExists(flag);
                     }
-                    loop.submit(() -> controller.setDisabled(disable)).get(4000, TimeUnit.MILLISECONDS);
+                    loop.submit(() -> controller.setDisabled(disable)).get(wait, TimeUnit.MILLISECONDS);
                     yield ControlServer.ok().put("disabled", disable);
                 }
                 case "fence-peer" -> {
                     String resource = request.path("resource").asText("");
                     boolean gaveUp = request.path("gave-up").asBoolean(false);
                     org.sagent.agent.isolation.IsolationCoordinator.Answer answer = loop.submit(
-                            () -> isolation.fencePeer(resource, gaveUp)).get(4000, TimeUnit.MILLISECONDS);
+                            () -> isolation.fencePeer(resource, gaveUp)).get(wait, TimeUnit.MILLISECONDS);
                     yield ControlServer.ok().put("outcome", answer.outcome().name().toLowerCase())
                             .put("exit", answer.exitCode()).put("message", answer.message())
                             .put("deadline-ms", config.isolation().handlerDeadline().toMillis());
@@ -162,7 +163,7 @@ public final class Agent {
                 case "unfence" -> {
                     String handler = request.path("handler").asText("unfence-peer");
                     String resource = request.path("resource").asText("");
-                    loop.submit(() -> isolation.unfence(handler, resource)).get(4000, TimeUnit.MILLISECONDS);
+                    loop.submit(() -> isolation.unfence(handler, resource)).get(wait, TimeUnit.MILLISECONDS);
                     yield ControlServer.ok();
                 }
                 default -> ControlServer.error("unknown command '" + command + "'; known: status, disable, enable, "
@@ -170,8 +171,11 @@ public final class Agent {
             };
         } catch (java.io.IOException e) {
             return ControlServer.error("cannot record the change in " + stateDirectory + ": " + e.getMessage());
+        } catch (java.util.concurrent.TimeoutException e) {
+            return ControlServer.error("the agent's event loop did not answer within " + wait + " ms: it is busy (a "
+                    + "loaded machine, a slow probe) or stuck (the journal says which); ask again with a longer --timeout");
         } catch (Exception e) {
-            return ControlServer.error("the agent did not answer in time: " + e);
+            return ControlServer.error("the agent could not answer: " + e);
         }
     }
 

@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 public final class ControlClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Of the caller's timeout, this much is kept for the answer's way back. */
+    static final long ANSWER_MARGIN_MILLIS = 500;
 
     /** Why the agent could not be asked: not running, or the caller may not talk to it. */
     public static final class Unreachable extends Exception {
@@ -45,8 +47,13 @@ public final class ControlClient {
         }
         byte[] line;
         try {
+            // The agent may take as long as we wait, less the time to carry its answer back.
+            JsonNode sent = request;
+            if (request instanceof com.fasterxml.jackson.databind.node.ObjectNode object && !object.has("wait-ms")) {
+                sent = object.deepCopy().put("wait-ms", Math.max(1000, timeout.toMillis() - ANSWER_MARGIN_MILLIS));
+            }
             // Ready before connecting: the agent gives a client 2 s to send its request.
-            line = (JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8);
+            line = (JSON.writeValueAsString(sent) + "\n").getBytes(StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalArgumentException(e);
         }

@@ -152,6 +152,23 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
+    /** How long the agent waits for its own loop when a request does not say: the default client's 5 s, less a margin. */
+    static final Duration DEFAULT_ANSWER_WAIT = Duration.ofSeconds(4);
+    private static final Duration LONGEST_ANSWER_WAIT = Duration.ofMinutes(10);
+
+    /**
+     * How long the agent may take to answer {@code request}: its "wait-ms" (the client's own
+     * timeout, less a margin to carry the answer), within 1 s and 10 min; 4 s when it has none.
+     */
+    public static Duration answerWait(JsonNode request) {
+        JsonNode wait = request.path("wait-ms");
+        if (!wait.canConvertToLong()) {
+            return DEFAULT_ANSWER_WAIT;
+        }
+        long millis = Math.max(1000, Math.min(LONGEST_ANSWER_WAIT.toMillis(), wait.asLong()));
+        return Duration.ofMillis(millis);
+    }
+
     public static ObjectNode error(String message) {
         return JSON.createObjectNode().put("ok", false).put("error", message);
     }

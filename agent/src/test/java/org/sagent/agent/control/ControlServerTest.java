@@ -121,4 +121,27 @@ class ControlServerTest {
                         Duration.ofSeconds(2)));
         assertTrue(e.getMessage().startsWith("the agent is not running"), e.getMessage());
     }
+
+    @Test
+    void theAgentWaitsForItsLoopAsLongAsTheClientWaitsLessAMargin() throws Exception {
+        Path socket = dir.resolve("sagent.sock");
+        try (ControlServer server = new ControlServer(socket, request -> ControlServer.ok()
+                .put("wait", ControlServer.answerWait(request).toMillis()))) {
+            JsonNode status = JSON.createObjectNode().put("command", "status");
+            assertEquals(29_500, ControlClient.ask(socket, status, Duration.ofSeconds(30)).path("wait").asLong());
+            assertEquals(4_500, ControlClient.ask(socket, status, Duration.ofSeconds(5)).path("wait").asLong());
+            assertEquals(1_000, ControlClient.ask(socket, status, Duration.ofSeconds(1)).path("wait").asLong(),
+                    "never less than a second");
+            assertTrue(!status.has("wait-ms"), "the caller's request is left as it was");
+        }
+    }
+
+    @Test
+    void aRequestThatSaysNothingOrTooMuchGetsSaneBounds() {
+        assertEquals(Duration.ofSeconds(4), ControlServer.answerWait(JSON.createObjectNode().put("command", "status")),
+                "the DRBD handler's requests carry no wait: the former fixed 4 s");
+        assertEquals(Duration.ofSeconds(4), ControlServer.answerWait(JSON.createObjectNode().put("wait-ms", "soon")));
+        assertEquals(Duration.ofMinutes(10), ControlServer.answerWait(JSON.createObjectNode().put("wait-ms", 86_400_000L)));
+        assertEquals(Duration.ofSeconds(1), ControlServer.answerWait(JSON.createObjectNode().put("wait-ms", -5)));
+    }
 }
