@@ -90,6 +90,9 @@ public final class Agent {
         return thread;
     });
     private final Thread pauseDetector = new Thread(this::detectPauses, "pause-detector");
+    /** A loop task busy this long gets a warning with its stack: everything else waits for it. */
+    private final LoopStallWatch loopStalls = new LoopStallWatch(Duration.ofSeconds(2));
+    private volatile Thread loopThread;
     private final ScheduledExecutorService connectionTracker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "connection-tracker");
         thread.setDaemon(true);
@@ -324,6 +327,10 @@ public final class Agent {
                 Duration frozen = Duration.ofNanos(gap);
                 onLoop(() -> controller.thawed(frozen));
             }
+            Thread held = loopThread;
+            loopStalls.overdue(now).ifPresent(busy -> log.warn("the event loop has been busy {} ms with one task "
+                    + "(peers' states, releases and status requests wait meanwhile); it is at: {}", busy.toMillis(),
+                    held == null ? "?" : LoopStallWatch.where(held.getStackTrace())));
         }
     }
 
@@ -597,11 +604,15 @@ public final class Agent {
     }
 
     /** A failing turn is logged and the next one tries again: the loop must never die. */
-    private static void safely(Runnable task) {
+    private void safely(Runnable task) {
+        loopThread = Thread.currentThread();
+        loopStalls.begin(System.nanoTime());
         try {
             task.run();
         } catch (RuntimeException e) {
             log.error("unexpected failure in the agent loop (the next turn retries): {}", e.toString(), e);
+        } finally {
+            loopStalls.end();
         }
     }
 

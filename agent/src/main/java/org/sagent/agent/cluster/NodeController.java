@@ -196,9 +196,13 @@ public final class NodeController {
             Received previous = peers.get(received.state().node());
             if (previous == null) {
                 // What a member holds is unknown until this line: worth seeing how long after it joined.
-                log.info("first state from {} since it joined ({} path, {} ms after the view): holds {}",
+                // Both from this loop's point of view: the view and the state may each have queued behind other work.
+                Instant learnt = clock.instant();
+                long queued = Duration.between(received.receivedAt(), learnt).toMillis();
+                log.info("first state from {} since it joined ({} path, {} ms after the view{}): holds {}",
                         received.state().node(), received.path().name().toLowerCase(),
-                        Duration.between(viewChangedAt, received.receivedAt()).toMillis(),
+                        Duration.between(viewChangedAt, learnt).toMillis(),
+                        queued >= 100 ? "; it waited " + queued + " ms for the event loop" : "",
                         received.state().held().isEmpty() ? "nothing" : String.join(", ", received.state().held()));
             }
             // The same state may come by both paths: keep the newest (a later publish has a longer uptime).
