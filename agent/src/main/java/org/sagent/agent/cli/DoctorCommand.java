@@ -116,6 +116,15 @@ final class DoctorCommand implements Callable<Integer> {
                 err.println("error: " + unsafe.get());
                 errors++;
             }
+            // and the freeze the fence handler adds to it, when sagent's isolation is on
+            Optional<String> frozen = config.isolation().enabled()
+                    ? o2cb.flatMap(live -> FailoverTuningCheck.handlerOutlastsHeartbeat(resource, found, live,
+                    config.isolation().handlerDeadline()))
+                    : Optional.empty();
+            if (frozen.isPresent()) {
+                err.println("error: " + frozen.get());
+                errors++;
+            }
         }
         o2cb.ifPresent(live -> printO2cbAdvice(live, config, out));
         out.flush();

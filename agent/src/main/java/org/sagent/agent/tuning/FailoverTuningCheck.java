@@ -166,6 +166,42 @@ public final class FailoverTuningCheck {
                 + ((int) Math.ceil(2 * drbdWorst / 2) + 1) + " in /etc/default/o2cb");
     }
 
+    /**
+     * With sagent's isolation, DRBD keeps the survivor's I/O frozen after declaring the peer lost
+     * until the fence-peer handler answers, for up to {@code isolation.handler-deadline}; its o2hb
+     * heartbeat writes wait too. A dead time shorter than DRBD's worst detection plus that deadline
+     * lets o2hb reset the survivor while the handler is still deciding, a decision that would have
+     * let it keep writing (measured on the reference VMs with threshold 11 and the handler's 30 s:
+     * after an o2net loss o2quo reset s1 as it should, and o2hb then reset s0, its heartbeat write
+     * hung behind the freeze: both nodes down). Empty when safe or when a value is unknown.
+     */
+    public static Optional<String> handlerOutlastsHeartbeat(String resource, DrbdConfigParser.ResourceConfig config,
+                                                            O2cbLiveSettings o2cb, java.time.Duration handlerDeadline) {
+        if (o2cb.deadThreshold().isEmpty()) {
+            return Optional.empty();
+        }
+        int pingInt = number(config.option("net", "ping-int")).orElse(DRBD_DEFAULT_PING_INT_S);
+        int pingTimeout = number(config.option("net", "ping-timeout")).orElse(DRBD_DEFAULT_PING_TIMEOUT_DS);
+        double drbdWorst = 2.0 * pingInt + pingTimeout / 10.0;
+        double deadline = handlerDeadline.toMillis() / 1000.0;
+        int threshold = o2cb.deadThreshold().getAsInt();
+        int deadSeconds = (threshold - 1) * 2;
+        if (deadSeconds > drbdWorst + deadline) {
+            return Optional.empty();
+        }
+        long longestDeadline = (long) Math.ceil(deadSeconds - drbdWorst) - 1;
+        String lower = longestDeadline >= 1
+                ? "lower isolation.handler-deadline to at most " + longestDeadline + "s (the handler answers in well under "
+                + "a second on real servers once the peer is silent) or "
+                : "";
+        return Optional.of("o2cb heartbeat dead threshold " + threshold + " (" + deadSeconds + " s) is not longer than "
+                + resource + "'s worst DRBD detection (about " + tenths((int) Math.round(drbdWorst * 10)) + " s) plus "
+                + "isolation.handler-deadline (" + tenths((int) Math.round(deadline * 10)) + " s): DRBD freezes the "
+                + "survivor's I/O, its heartbeat writes included, until the fence-peer handler answers, and o2hb would "
+                + "reset the survivor before a slow answer could resume it; " + lower + "raise O2CB_HEARTBEAT_THRESHOLD "
+                + "to at least " + ((int) Math.floor((drbdWorst + deadline) / 2) + 2) + " in /etc/default/o2cb");
+    }
+
     private static String tenths(int deciseconds) {
         return deciseconds % 10 == 0 ? String.valueOf(deciseconds / 10) : String.valueOf(deciseconds / 10.0);
     }

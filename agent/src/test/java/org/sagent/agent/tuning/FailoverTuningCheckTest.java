@@ -174,4 +174,35 @@ class FailoverTuningCheckTest {
         assertEquals(Map.of("s0", "192.0.2.10"), live.nodeAddresses());
         assertFalse(O2cbLiveSettings.read(root.resolve("other")).isPresent());
     }
+
+    @Test
+    void theFenceHandlersDeadlineMustEndBeforeTheHeartbeatGivesUp() throws Exception {
+        DrbdConfigParser.ResourceConfig tuned = DrbdConfigParser.parse(
+                fixture("vm-drbd84/drbdsetup-84-show-tuned.txt")).get("sstorage");
+        DrbdConfigParser.ResourceConfig defaults = DrbdConfigParser.parse(
+                fixture("vm-drbd84/drbdadm-84-dump-sstorage-default.txt")).get("sstorage");
+        O2cbLiveSettings eleven = new O2cbLiveSettings(OptionalInt.of(11), OptionalInt.empty(), OptionalInt.empty(), Map.of());
+        O2cbLiveSettings stock = new O2cbLiveSettings(OptionalInt.of(31), OptionalInt.empty(), OptionalInt.empty(), Map.of());
+
+        // the pair that reset both VMs after an o2net loss: 20 s of heartbeat, 7 s of detection, a 30 s handler
+        String error = FailoverTuningCheck.handlerOutlastsHeartbeat("sstorage", tuned, eleven,
+                java.time.Duration.ofSeconds(30)).orElseThrow();
+        assertTrue(error.contains("threshold 11 (20 s)") && error.contains("about 7 s")
+                && error.contains("isolation.handler-deadline (30 s)") && error.contains("at most 12s")
+                && error.contains("at least 20"), error);
+        assertEquals(java.util.Optional.empty(), FailoverTuningCheck.handlerOutlastsHeartbeat("sstorage", tuned, eleven,
+                java.time.Duration.ofSeconds(12)), "7 + 12 s fits in 20 s");
+        assertTrue(FailoverTuningCheck.handlerOutlastsHeartbeat("sstorage", tuned, eleven,
+                java.time.Duration.ofSeconds(13)).isPresent(), "7 + 13 s does not");
+        assertEquals(java.util.Optional.empty(), FailoverTuningCheck.handlerOutlastsHeartbeat("sstorage", tuned,
+                new O2cbLiveSettings(OptionalInt.of(20), OptionalInt.empty(), OptionalInt.empty(), Map.of()),
+                java.time.Duration.ofSeconds(30)), "the threshold it proposes is enough");
+
+        // the test bed's stock settings: 20.5 s of detection and 30 s of handler fit in 60 s; 50 s do not
+        assertEquals(java.util.Optional.empty(), FailoverTuningCheck.handlerOutlastsHeartbeat("sstorage", defaults, stock,
+                java.time.Duration.ofSeconds(30)));
+        String tooLong = FailoverTuningCheck.handlerOutlastsHeartbeat("sstorage", defaults, stock,
+                java.time.Duration.ofSeconds(50)).orElseThrow();
+        assertTrue(tooLong.contains("at most 39s"), tooLong);
+    }
 }
