@@ -506,6 +506,19 @@ o2net_loss() {
     round_row
 }
 
+# install_over_running DEB: dpkg -i on s0 then s1, each allowed 15 minutes. The package's postinst
+# restarts the agent and waits for its READY=1 (a JVM start and a join): on a guest still loaded
+# from a reset that took more than cluster.sh install-deb's 300 s, which then skipped s1.
+install_over_running() {
+    local n name
+    name=$(basename "$1")
+    for n in s0 s1; do
+        "$C" put $n "$1" "/var/tmp/$name" || return 1
+        EXEC_TIMEOUT=900 "$C" exec $n "out=\$(dpkg -i '/var/tmp/$name' 2>&1); rc=\$?; printf '%s\n' \"\$out\" | tail -5; exit \$rc" ||
+            { echo "dpkg -i $name failed on $n"; return 1; }
+    done
+}
+
 stop_upgrade() {
     local t_fault pid0 pid1 newer work newdeb g0 g1 f
     round_begin stop-upgrade || return
@@ -530,7 +543,7 @@ stop_upgrade() {
     pid0=$(g s0 'systemctl show -p MainPID --value sagent') pid1=$(g s1 'systemctl show -p MainPID --value sagent')
     g0=$(guest_ms s0) g1=$(guest_ms s1)
     t_fault=$(now_ms)
-    "$C" install-deb "$newdeb" > "$dir/install-deb.txt" 2>&1 || bad "upgrade: installing $newer over the running one failed (see $dir/install-deb.txt)"
+    install_over_running "$newdeb" > "$dir/install-deb.txt" 2>&1 || bad "upgrade: installing $newer over the running one failed (see $dir/install-deb.txt)"
     sleep 20
     for n in s0 s1; do
         [ "$(g $n "dpkg-query -W -f '\${Version}' sagent")" = "$newer" ] && ok "upgrade: $n has $newer" || bad "upgrade: $n does not have $newer"
@@ -547,7 +560,7 @@ stop_upgrade() {
     round_row
     rm -rf "$work"
     # the installed build is now the repacked one: put the real one back for the next run
-    "$C" install-deb "$deb" > "$dir/reinstall-deb.txt" 2>&1 || note "could not reinstall $version (see $dir/reinstall-deb.txt)"
+    install_over_running "$deb" > "$dir/reinstall-deb.txt" 2>&1 || note "could not reinstall $version (see $dir/reinstall-deb.txt)"
 }
 
 t_start=$SECONDS
