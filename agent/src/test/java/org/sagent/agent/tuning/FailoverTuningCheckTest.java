@@ -140,12 +140,10 @@ class FailoverTuningCheckTest {
 
     @Test
     void aLowThresholdWithDrbdsDefaultDetectionIsUnsafeAndTheTunedPairIsNot() throws Exception {
-        DrbdConfigParser.ResourceConfig defaults = DrbdConfigParser.parse(
-                fixture("vm-drbd84/drbdadm-84-dump-sstorage-default.txt")).get("sstorage");
-        DrbdConfigParser.ResourceConfig tuned = DrbdConfigParser.parse(
-                fixture("vm-drbd84/drbdsetup-84-show-tuned.txt")).get("sstorage");
-        O2cbLiveSettings eleven = new O2cbLiveSettings(OptionalInt.of(11), OptionalInt.empty(), OptionalInt.empty(), Map.of());
-        O2cbLiveSettings stock = new O2cbLiveSettings(OptionalInt.of(31), OptionalInt.empty(), OptionalInt.empty(), Map.of());
+        DrbdConfigParser.ResourceConfig defaults = vmResource("drbdadm-84-dump-sstorage-default.txt");
+        DrbdConfigParser.ResourceConfig tuned = vmResource("drbdsetup-84-show-tuned.txt");
+        O2cbLiveSettings eleven = threshold(11);
+        O2cbLiveSettings stock = threshold(31);
 
         // the pair that reset the survivor on the reference VMs
         String unsafe = FailoverTuningCheck.unsafeTogether("sstorage", defaults, eleven).orElseThrow();
@@ -154,9 +152,9 @@ class FailoverTuningCheckTest {
         assertEquals(java.util.Optional.empty(), FailoverTuningCheck.unsafeTogether("sstorage", tuned, eleven));
         assertEquals(java.util.Optional.empty(), FailoverTuningCheck.unsafeTogether("sstorage", defaults, stock));
         assertEquals(java.util.Optional.empty(), FailoverTuningCheck.unsafeTogether("sstorage", defaults,
-                new O2cbLiveSettings(OptionalInt.of(22), OptionalInt.empty(), OptionalInt.empty(), Map.of())));
+                threshold(22)));
         assertTrue(FailoverTuningCheck.unsafeTogether("sstorage", defaults,
-                new O2cbLiveSettings(OptionalInt.of(21), OptionalInt.empty(), OptionalInt.empty(), Map.of())).isPresent());
+                threshold(21)).isPresent());
     }
 
     @Test
@@ -177,12 +175,10 @@ class FailoverTuningCheckTest {
 
     @Test
     void theFenceHandlersDeadlineMustEndBeforeTheHeartbeatGivesUp() throws Exception {
-        DrbdConfigParser.ResourceConfig tuned = DrbdConfigParser.parse(
-                fixture("vm-drbd84/drbdsetup-84-show-tuned.txt")).get("sstorage");
-        DrbdConfigParser.ResourceConfig defaults = DrbdConfigParser.parse(
-                fixture("vm-drbd84/drbdadm-84-dump-sstorage-default.txt")).get("sstorage");
-        O2cbLiveSettings eleven = new O2cbLiveSettings(OptionalInt.of(11), OptionalInt.empty(), OptionalInt.empty(), Map.of());
-        O2cbLiveSettings stock = new O2cbLiveSettings(OptionalInt.of(31), OptionalInt.empty(), OptionalInt.empty(), Map.of());
+        DrbdConfigParser.ResourceConfig tuned = vmResource("drbdsetup-84-show-tuned.txt");
+        DrbdConfigParser.ResourceConfig defaults = vmResource("drbdadm-84-dump-sstorage-default.txt");
+        O2cbLiveSettings eleven = threshold(11);
+        O2cbLiveSettings stock = threshold(31);
 
         // the pair that reset both VMs after an o2net loss: 20 s of heartbeat, 7 s of detection, a 30 s handler
         String error = FailoverTuningCheck.handlerOutlastsHeartbeat("sstorage", tuned, eleven,
@@ -195,7 +191,7 @@ class FailoverTuningCheckTest {
         assertTrue(FailoverTuningCheck.handlerOutlastsHeartbeat("sstorage", tuned, eleven,
                 java.time.Duration.ofSeconds(13)).isPresent(), "7 + 13 s does not");
         assertEquals(java.util.Optional.empty(), FailoverTuningCheck.handlerOutlastsHeartbeat("sstorage", tuned,
-                new O2cbLiveSettings(OptionalInt.of(20), OptionalInt.empty(), OptionalInt.empty(), Map.of()),
+                threshold(20),
                 java.time.Duration.ofSeconds(30)), "the threshold it proposes is enough");
 
         // the test bed's stock settings: 20.5 s of detection and 30 s of handler fit in 60 s; 50 s do not
@@ -204,5 +200,15 @@ class FailoverTuningCheckTest {
         String tooLong = FailoverTuningCheck.handlerOutlastsHeartbeat("sstorage", defaults, stock,
                 java.time.Duration.ofSeconds(50)).orElseThrow();
         assertTrue(tooLong.contains("at most 39s"), tooLong);
+    }
+
+    /** The sstorage resource of a DRBD output captured on the reference VMs. */
+    private static DrbdConfigParser.ResourceConfig vmResource(String file) throws Exception {
+        return DrbdConfigParser.parse(fixture("vm-drbd84/" + file)).get("sstorage");
+    }
+
+    /** A live o2cb with only a heartbeat dead threshold. */
+    private static O2cbLiveSettings threshold(int deadThreshold) {
+        return new O2cbLiveSettings(OptionalInt.of(deadThreshold), OptionalInt.empty(), OptionalInt.empty(), Map.of());
     }
 }
