@@ -150,8 +150,7 @@ public final class FailoverTuningCheck {
             return Optional.empty();
         }
         int pingInt = number(config.option("net", "ping-int")).orElse(DRBD_DEFAULT_PING_INT_S);
-        int pingTimeout = number(config.option("net", "ping-timeout")).orElse(DRBD_DEFAULT_PING_TIMEOUT_DS);
-        double drbdWorst = 2.0 * pingInt + pingTimeout / 10.0;
+        double drbdWorst = drbdWorstDetectionSeconds(config);
         int threshold = o2cb.deadThreshold().getAsInt();
         int deadSeconds = (threshold - 1) * 2;
         if (deadSeconds >= 2 * drbdWorst) {
@@ -180,9 +179,7 @@ public final class FailoverTuningCheck {
         if (o2cb.deadThreshold().isEmpty()) {
             return Optional.empty();
         }
-        int pingInt = number(config.option("net", "ping-int")).orElse(DRBD_DEFAULT_PING_INT_S);
-        int pingTimeout = number(config.option("net", "ping-timeout")).orElse(DRBD_DEFAULT_PING_TIMEOUT_DS);
-        double drbdWorst = 2.0 * pingInt + pingTimeout / 10.0;
+        double drbdWorst = drbdWorstDetectionSeconds(config);
         double deadline = handlerDeadline.toMillis() / 1000.0;
         int threshold = o2cb.deadThreshold().getAsInt();
         int deadSeconds = (threshold - 1) * 2;
@@ -200,6 +197,13 @@ public final class FailoverTuningCheck {
                 + "survivor's I/O, its heartbeat writes included, until the fence-peer handler answers, and o2hb would "
                 + "reset the survivor before a slow answer could resume it; " + lower + "raise O2CB_HEARTBEAT_THRESHOLD "
                 + "to at least " + ((int) Math.floor((drbdWorst + deadline) / 2) + 2) + " in /etc/default/o2cb");
+    }
+
+    /** How long DRBD may take to declare a dead peer lost: two ping intervals plus the ping timeout. */
+    private static double drbdWorstDetectionSeconds(DrbdConfigParser.ResourceConfig config) {
+        int pingInt = number(config.option("net", "ping-int")).orElse(DRBD_DEFAULT_PING_INT_S);
+        int pingTimeout = number(config.option("net", "ping-timeout")).orElse(DRBD_DEFAULT_PING_TIMEOUT_DS);
+        return 2.0 * pingInt + pingTimeout / 10.0;
     }
 
     private static String tenths(int deciseconds) {
