@@ -115,6 +115,9 @@ class IsolationIT {
         cluster.await(() -> !cluster.logLines("s1", "it stays STARTING and holds nothing").isEmpty(), START,
                 "s1 reading its fence record at start");
         cluster.await(() -> !cluster.logLines("s1", "fence cleared").isEmpty(), START, "s1's fence cleared");
+        // The controller logs the clearing, then the coordinator removes the record and says so.
+        cluster.await(() -> !cluster.logLines("s1", "fence record").stream().filter(l -> l.contains("removed"))
+                .toList().isEmpty(), MOVE, "s1's fence record removed");
         assertFalse(Files.exists(cluster.stateDirectory("s1").resolve("fenced")));
         cluster.await(() -> cluster.held("s0").equals(FIRST) && cluster.held("s1").equals(SECOND), START,
                 "failback of s1's address");
