@@ -9,6 +9,10 @@ VMWORK=${VMWORK:-/var/tmp/sagent-vm}
 export VMWORK
 # README's DRBD timings for fast failover and isolation (--tuned)
 TUNED_NET=${TUNED_NET:-ping-int 3; ping-timeout 10; timeout 25;}
+# and the o2cb heartbeat threshold README recommends with isolation's default handler-deadline (30 s):
+# 20 (38 s) outlasts the tuned DRBD detection (7 s) plus the deadline. Its 11 needs a deadline of 12 s
+# or less, which the fence handler cannot meet on these guests (it starts in 13-25 s there).
+TUNED_THRESHOLD=${TUNED_THRESHOLD:-20}
 PUB0=198.51.100.120
 PUB1=198.51.100.121
 WITNESS=198.51.100.100

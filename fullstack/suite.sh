@@ -32,9 +32,10 @@
 #                      [--tuned] [--fresh]
 #   smoke = cold-start power-loss; no scenario = all. --fresh: `cluster.sh up` first even if healthy.
 #   --tuned: README's "Tuning for fast failover" (DRBD net TUNED_NET, default 'ping-int 3;
-#   ping-timeout 10; timeout 25;', and `fullstack/o2cb-tuning.sh tuned`: o2net on the LAN,
-#   heartbeat threshold 11); put back to the test bed's defaults at the end. Without it the script
-#   makes sure the defaults are in place.
+#   ping-timeout 10; timeout 25;', and `fullstack/o2cb-tuning.sh tuned TUNED_THRESHOLD`: o2net on
+#   the LAN, heartbeat threshold 20, README's value with isolation's default handler-deadline);
+#   put back to the test bed's defaults at the end. Without it the script makes sure the defaults
+#   are in place. Either way it ends with `sagent doctor` on both nodes and fails on its errors.
 # CLUSTER_SH names cluster.sh (default ../shared/vm/cluster.sh next to the repository); VMWORK is
 # cluster.sh's. Bounds in seconds: MOVE_WAIT (120: a failover seen by the client), HEAL_WAIT (600:
 # back to both healthy and home; a full resync after a power-on is 256 MiB), READY_WAIT (300).
@@ -98,9 +99,9 @@ net=
 say "DRBD with fencing and sagent's handlers${net:+, tuned: $net}; sagent's configuration with isolation"
 apply_drbd_res 1 "$net" || exit 2
 threshold=$(gt 30 s0 'cat /sys/kernel/config/cluster/scluster/heartbeat/dead_threshold' 2>/dev/null)
-if [ $tuned = 1 ] && [ "$threshold" != 11 ]; then
-    say "o2cb: README's tuning (o2net on the LAN, heartbeat threshold 11)"
-    bash "$repo/fullstack/o2cb-tuning.sh" tuned > "$raw/o2cb-tuning.log" 2>&1 || { echo "suite.sh: o2cb tuning failed (see $raw/o2cb-tuning.log)" >&2; exit 2; }
+if [ $tuned = 1 ] && [ "$threshold" != "$TUNED_THRESHOLD" ]; then
+    say "o2cb: README's tuning (o2net on the LAN, heartbeat threshold $TUNED_THRESHOLD)"
+    bash "$repo/fullstack/o2cb-tuning.sh" tuned "$TUNED_THRESHOLD" > "$raw/o2cb-tuning.log" 2>&1 || { echo "suite.sh: o2cb tuning failed (see $raw/o2cb-tuning.log)" >&2; exit 2; }
 elif [ $tuned = 0 ] && [ "$threshold" != 31 ]; then
     say "o2cb: back to the test bed's defaults (threshold $threshold found)"
     bash "$repo/fullstack/o2cb-tuning.sh" default > "$raw/o2cb-default.log" 2>&1 || { echo "suite.sh: o2cb default failed (see $raw/o2cb-default.log)" >&2; exit 2; }
@@ -578,7 +579,11 @@ for s in "${scenarios[@]}"; do
     esac
 done
 for n in s0 s1; do g $n "journalctl -b --no-pager -u sagent" > "$raw/journal-$n.txt" 2>&1; done
-for n in s0 s1; do g $n 'sagent doctor' > "$raw/doctor-$n.txt" 2>&1; done
+for n in s0 s1; do
+    g $n 'sagent doctor' > "$raw/doctor-$n.txt" 2>&1
+    # the settings the run measured must be ones the doctor accepts
+    grep -q '^error:' "$raw/doctor-$n.txt" && bad "sagent doctor on $n: $(grep '^error:' "$raw/doctor-$n.txt" | paste -sd';' -)"
+done
 if [ $tuned = 1 ]; then
     say "back to the test bed's defaults"
     apply_drbd_res 1 "" || note "could not put DRBD's default timings back"

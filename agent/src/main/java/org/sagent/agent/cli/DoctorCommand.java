@@ -148,7 +148,10 @@ final class DoctorCommand implements Callable<Integer> {
     }
 
     private static void printO2cbAdvice(O2cbLiveSettings live, SagentConfig config, PrintWriter out) {
-        FailoverTuningCheck.o2cb(live, config.nodes()).forEach(a -> print(a, out));
+        Optional<java.time.Duration> handlerDeadline = config.isolation().enabled()
+                ? Optional.of(config.isolation().handlerDeadline())
+                : Optional.empty();
+        FailoverTuningCheck.o2cb(live, config.nodes(), handlerDeadline).forEach(a -> print(a, out));
     }
 
     private static void print(FailoverTuningCheck.Advice advice, PrintWriter out) {

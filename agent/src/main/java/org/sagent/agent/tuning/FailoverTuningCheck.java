@@ -41,25 +41,57 @@ public final class FailoverTuningCheck {
     private FailoverTuningCheck() {
     }
 
-    /** The o2cb part: the heartbeat threshold, o2net's timeouts and the network o2net runs on. */
-    public static List<Advice> o2cb(O2cbLiveSettings o2cb, List<NodeSpec> nodes) {
+    /**
+     * The threshold README recommends: 11 (20 s), or, with sagent's isolation on, the lowest whose
+     * dead time outlasts the recommended DRBD timers' worst detection plus the fence-peer handler's
+     * deadline (DRBD keeps the survivor's heartbeat writes frozen that long): 11 for a deadline of
+     * 12 s or less, 20 for the default 30 s.
+     */
+    public static int recommendedDeadThreshold(Optional<java.time.Duration> handlerDeadline) {
+        if (handlerDeadline.isEmpty()) {
+            return RECOMMENDED_DEAD_THRESHOLD;
+        }
+        double recommendedDrbdWorst = 2.0 * RECOMMENDED_PING_INT_S + RECOMMENDED_PING_TIMEOUT_DS / 10.0;
+        double deadline = handlerDeadline.get().toMillis() / 1000.0;
+        return Math.max(RECOMMENDED_DEAD_THRESHOLD, lowestThresholdOutlasting(recommendedDrbdWorst + deadline));
+    }
+
+    /** The lowest threshold whose dead time, (threshold - 1) x 2 s, is longer than the given seconds. */
+    private static int lowestThresholdOutlasting(double seconds) {
+        return (int) Math.floor(seconds / 2) + 2;
+    }
+
+    /**
+     * The o2cb part: the heartbeat threshold, o2net's timeouts and the network o2net runs on.
+     * {@code handlerDeadline} is {@code isolation.handler-deadline} when isolation is on, empty when off.
+     */
+    public static List<Advice> o2cb(O2cbLiveSettings o2cb, List<NodeSpec> nodes,
+                                    Optional<java.time.Duration> handlerDeadline) {
         List<Advice> advice = new ArrayList<>();
         OptionalInt threshold = o2cb.deadThreshold();
+        int recommended = recommendedDeadThreshold(handlerDeadline);
+        String withDeadline = handlerDeadline.isEmpty() ? "" : " with isolation.handler-deadline "
+                + tenths((int) (handlerDeadline.get().toMillis() / 100)) + " s (" + RECOMMENDED_DEAD_THRESHOLD
+                + " with a deadline of 12 s or less)";
         if (threshold.isEmpty()) {
             advice.add(new Advice(false, "o2cb shows no heartbeat dead threshold (is the heartbeat region up?)"));
         } else {
             int t = threshold.getAsInt();
             int seconds = (t - 1) * 2;
-            if (t > RECOMMENDED_DEAD_THRESHOLD) {
+            if (t > recommended) {
                 advice.add(new Advice(false, "o2cb heartbeat dead threshold is " + t + ": OCFS2 declares a powered-off "
                         + "node dead after about " + seconds + " s, and until then every operation on its locks stalls "
-                        + "on the survivor; README recommends " + RECOMMENDED_DEAD_THRESHOLD + " ("
-                        + (RECOMMENDED_DEAD_THRESHOLD - 1) * 2 + " s) once you have measured that a node's storage never "
+                        + "on the survivor; README recommends " + recommended + " (" + (recommended - 1) * 2 + " s)"
+                        + withDeadline + " once you have measured that a node's storage never "
                         + "pauses that long; set O2CB_HEARTBEAT_THRESHOLD in /etc/default/o2cb" + OFFLINE));
             } else if (t < LOWEST_SAFE_DEAD_THRESHOLD) {
                 advice.add(new Advice(false, "o2cb heartbeat dead threshold is " + t + " (" + seconds + " s): a node whose "
-                        + "storage pauses that long resets itself; README recommends " + RECOMMENDED_DEAD_THRESHOLD
+                        + "storage pauses that long resets itself; README recommends " + recommended + withDeadline
                         + "; set O2CB_HEARTBEAT_THRESHOLD in /etc/default/o2cb" + OFFLINE));
+            } else if (t < recommended) {
+                advice.add(new Advice(false, "o2cb heartbeat dead threshold is " + t + " (" + seconds + " s): shorter "
+                        + "than the fence-peer handler may keep the survivor's I/O frozen; README recommends "
+                        + recommended + withDeadline + "; set O2CB_HEARTBEAT_THRESHOLD in /etc/default/o2cb" + OFFLINE));
             } else {
                 advice.add(new Advice(true, "o2cb heartbeat dead threshold " + t + " (" + seconds + " s)"));
             }
@@ -196,7 +228,7 @@ public final class FailoverTuningCheck {
                 + "isolation.handler-deadline (" + tenths((int) Math.round(deadline * 10)) + " s): DRBD freezes the "
                 + "survivor's I/O, its heartbeat writes included, until the fence-peer handler answers, and o2hb would "
                 + "reset the survivor before a slow answer could resume it; " + lower + "raise O2CB_HEARTBEAT_THRESHOLD "
-                + "to at least " + ((int) Math.floor((drbdWorst + deadline) / 2) + 2) + " in /etc/default/o2cb");
+                + "to at least " + lowestThresholdOutlasting(drbdWorst + deadline) + " in /etc/default/o2cb");
     }
 
     /** How long DRBD may take to declare a dead peer lost: two ping intervals plus the ping timeout. */

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,7 +64,7 @@ class FailoverTuningCheckTest {
         assertEquals(OptionalInt.of(2000), live.keepaliveDelayMs());
         assertEquals(Map.of("s0", "192.0.2.10", "s1", "192.0.2.11"), live.nodeAddresses());
 
-        List<FailoverTuningCheck.Advice> all = FailoverTuningCheck.o2cb(live, NODES);
+        List<FailoverTuningCheck.Advice> all = FailoverTuningCheck.o2cb(live, NODES, Optional.empty());
         assertTrue(all.contains(new FailoverTuningCheck.Advice(true, "o2net idle timeout 30000 ms, keepalive 2000 ms")),
                 all.toString());
         List<String> advice = unfollowed(all);
@@ -78,12 +79,12 @@ class FailoverTuningCheckTest {
     void o2cbAsRecommendedIsFollowedAndATooShortThresholdIsNot() {
         O2cbLiveSettings tuned = new O2cbLiveSettings(OptionalInt.of(11), OptionalInt.of(30000), OptionalInt.of(2000),
                 Map.of("s0", "198.51.100.20", "s1", "198.51.100.21"));
-        List<FailoverTuningCheck.Advice> advice = FailoverTuningCheck.o2cb(tuned, NODES);
+        List<FailoverTuningCheck.Advice> advice = FailoverTuningCheck.o2cb(tuned, NODES, Optional.empty());
         assertEquals(List.of(), unfollowed(advice));
         assertEquals(4, advice.size());
 
         O2cbLiveSettings reckless = new O2cbLiveSettings(OptionalInt.of(4), OptionalInt.of(30000), OptionalInt.of(2000), Map.of());
-        List<String> tooShort = unfollowed(FailoverTuningCheck.o2cb(reckless, NODES));
+        List<String> tooShort = unfollowed(FailoverTuningCheck.o2cb(reckless, NODES, Optional.empty()));
         assertEquals(1, tooShort.size());
         assertTrue(tooShort.get(0).contains("resets itself"), tooShort.get(0));
     }
@@ -92,18 +93,18 @@ class FailoverTuningCheckTest {
     void o2netTimeoutsBelowO2cbsDefaultsAreReportedAndMissingOnesSaid() {
         O2cbLiveSettings shortened = new O2cbLiveSettings(OptionalInt.of(11), OptionalInt.of(10000), OptionalInt.of(2000),
                 Map.of());
-        List<String> advice = unfollowed(FailoverTuningCheck.o2cb(shortened, NODES));
+        List<String> advice = unfollowed(FailoverTuningCheck.o2cb(shortened, NODES, Optional.empty()));
         assertEquals(1, advice.size(), advice.toString());
         assertTrue(advice.get(0).contains("idle timeout 10000 ms") && advice.get(0).contains("busy for 10 s")
                 && advice.get(0).contains("O2CB_IDLE_TIMEOUT_MS=30000"), advice.get(0));
 
         O2cbLiveSettings keepaliveOnly = new O2cbLiveSettings(OptionalInt.of(11), OptionalInt.of(30000),
                 OptionalInt.of(500), Map.of());
-        assertEquals(1, unfollowed(FailoverTuningCheck.o2cb(keepaliveOnly, NODES)).size());
+        assertEquals(1, unfollowed(FailoverTuningCheck.o2cb(keepaliveOnly, NODES, Optional.empty())).size());
 
         O2cbLiveSettings unknown = new O2cbLiveSettings(OptionalInt.of(11), OptionalInt.empty(), OptionalInt.empty(),
                 Map.of());
-        List<String> missing = unfollowed(FailoverTuningCheck.o2cb(unknown, NODES));
+        List<String> missing = unfollowed(FailoverTuningCheck.o2cb(unknown, NODES, Optional.empty()));
         assertEquals(1, missing.size(), missing.toString());
         assertTrue(missing.get(0).contains("no o2net idle_timeout_ms"), missing.get(0));
     }
@@ -200,6 +201,27 @@ class FailoverTuningCheckTest {
         String tooLong = FailoverTuningCheck.handlerOutlastsHeartbeat("sstorage", defaults, stock,
                 java.time.Duration.ofSeconds(50)).orElseThrow();
         assertTrue(tooLong.contains("at most 39s"), tooLong);
+    }
+
+    @Test
+    void withIsolationTheRecommendedThresholdLeavesRoomForTheHandlersDeadline() {
+        assertEquals(11, FailoverTuningCheck.recommendedDeadThreshold(Optional.empty()));
+        assertEquals(11, FailoverTuningCheck.recommendedDeadThreshold(Optional.of(java.time.Duration.ofSeconds(12))));
+        assertEquals(12, FailoverTuningCheck.recommendedDeadThreshold(Optional.of(java.time.Duration.ofSeconds(13))));
+        assertEquals(20, FailoverTuningCheck.recommendedDeadThreshold(Optional.of(java.time.Duration.ofSeconds(30))));
+
+        Optional<java.time.Duration> stockDeadline = Optional.of(java.time.Duration.ofSeconds(30));
+        // threshold 11 is what README leads with, but not with the default 30 s deadline: advice agrees with the error
+        List<String> eleven = unfollowed(FailoverTuningCheck.o2cb(threshold(11), NODES, stockDeadline));
+        assertTrue(eleven.stream().anyMatch(a -> a.contains("threshold is 11 (20 s)") && a.contains("recommends 20 with "
+                + "isolation.handler-deadline 30 s (11 with a deadline of 12 s or less)")), eleven.toString());
+        List<String> stock = unfollowed(FailoverTuningCheck.o2cb(threshold(31), NODES, stockDeadline));
+        assertTrue(stock.stream().anyMatch(a -> a.contains("threshold is 31") && a.contains("recommends 20 (38 s)")),
+                stock.toString());
+        assertTrue(FailoverTuningCheck.o2cb(threshold(20), NODES, stockDeadline)
+                .contains(new FailoverTuningCheck.Advice(true, "o2cb heartbeat dead threshold 20 (38 s)")));
+        assertTrue(FailoverTuningCheck.o2cb(threshold(11), NODES, Optional.of(java.time.Duration.ofSeconds(12)))
+                .contains(new FailoverTuningCheck.Advice(true, "o2cb heartbeat dead threshold 11 (20 s)")));
     }
 
     /** The sstorage resource of a DRBD output captured on the reference VMs. */
