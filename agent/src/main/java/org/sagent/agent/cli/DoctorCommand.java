@@ -62,10 +62,14 @@ final class DoctorCommand implements Callable<Integer> {
             return ExitCodes.FAILED;
         }
         SagentConfig config = valid.config();
+        // the fence handler's deadline is part of the timing only when sagent's isolation is on
+        Optional<Duration> handlerDeadline = config.isolation().enabled()
+                ? Optional.of(config.isolation().handlerDeadline())
+                : Optional.empty();
         List<String> resources = config.health().drbd().map(d -> d.resources()).orElse(List.of());
         if (resources.isEmpty()) {
             out.println("no DRBD resources in health.drbd.resources: nothing to check");
-            readO2cb(config, out).ifPresent(live -> printO2cbAdvice(live, config, out));
+            readO2cb(config, out).ifPresent(live -> printO2cbAdvice(live, config, handlerDeadline, out));
             out.flush();
             return ExitCodes.OK;
         }
@@ -117,16 +121,14 @@ final class DoctorCommand implements Callable<Integer> {
                 errors++;
             }
             // and the freeze the fence handler adds to it, when sagent's isolation is on
-            Optional<String> frozen = config.isolation().enabled()
-                    ? o2cb.flatMap(live -> FailoverTuningCheck.handlerOutlastsHeartbeat(resource, found, live,
-                    config.isolation().handlerDeadline()))
-                    : Optional.empty();
+            Optional<String> frozen = handlerDeadline.flatMap(deadline -> o2cb.flatMap(live ->
+                    FailoverTuningCheck.handlerOutlastsHeartbeat(resource, found, live, deadline)));
             if (frozen.isPresent()) {
                 err.println("error: " + frozen.get());
                 errors++;
             }
         }
-        o2cb.ifPresent(live -> printO2cbAdvice(live, config, out));
+        o2cb.ifPresent(live -> printO2cbAdvice(live, config, handlerDeadline, out));
         out.flush();
         err.flush();
         return errors == 0 ? ExitCodes.OK : ExitCodes.FAILED;
@@ -147,10 +149,8 @@ final class DoctorCommand implements Callable<Integer> {
         return live;
     }
 
-    private static void printO2cbAdvice(O2cbLiveSettings live, SagentConfig config, PrintWriter out) {
-        Optional<java.time.Duration> handlerDeadline = config.isolation().enabled()
-                ? Optional.of(config.isolation().handlerDeadline())
-                : Optional.empty();
+    private static void printO2cbAdvice(O2cbLiveSettings live, SagentConfig config,
+            Optional<Duration> handlerDeadline, PrintWriter out) {
         FailoverTuningCheck.o2cb(live, config.nodes(), handlerDeadline).forEach(a -> print(a, out));
     }
 

@@ -51,7 +51,7 @@ public final class FailoverTuningCheck {
         if (handlerDeadline.isEmpty()) {
             return RECOMMENDED_DEAD_THRESHOLD;
         }
-        double recommendedDrbdWorst = 2.0 * RECOMMENDED_PING_INT_S + RECOMMENDED_PING_TIMEOUT_DS / 10.0;
+        double recommendedDrbdWorst = drbdWorstDetectionSeconds(RECOMMENDED_PING_INT_S, RECOMMENDED_PING_TIMEOUT_DS);
         double deadline = handlerDeadline.get().toMillis() / 1000.0;
         return Math.max(RECOMMENDED_DEAD_THRESHOLD, lowestThresholdOutlasting(recommendedDrbdWorst + deadline));
     }
@@ -90,7 +90,8 @@ public final class FailoverTuningCheck {
                         + "; set O2CB_HEARTBEAT_THRESHOLD in /etc/default/o2cb" + OFFLINE));
             } else if (t < recommended) {
                 advice.add(new Advice(false, "o2cb heartbeat dead threshold is " + t + " (" + seconds + " s): shorter "
-                        + "than the fence-peer handler may keep the survivor's I/O frozen; README recommends "
+                        + "than DRBD's detection of a lost peer plus the fence-peer handler's deadline, the time DRBD "
+                        + "may keep the survivor's heartbeat writes frozen; README recommends "
                         + recommended + withDeadline + "; set O2CB_HEARTBEAT_THRESHOLD in /etc/default/o2cb" + OFFLINE));
             } else {
                 advice.add(new Advice(true, "o2cb heartbeat dead threshold " + t + " (" + seconds + " s)"));
@@ -235,7 +236,11 @@ public final class FailoverTuningCheck {
     private static double drbdWorstDetectionSeconds(DrbdConfigParser.ResourceConfig config) {
         int pingInt = number(config.option("net", "ping-int")).orElse(DRBD_DEFAULT_PING_INT_S);
         int pingTimeout = number(config.option("net", "ping-timeout")).orElse(DRBD_DEFAULT_PING_TIMEOUT_DS);
-        return 2.0 * pingInt + pingTimeout / 10.0;
+        return drbdWorstDetectionSeconds(pingInt, pingTimeout);
+    }
+
+    private static double drbdWorstDetectionSeconds(int pingIntSeconds, int pingTimeoutDeciseconds) {
+        return 2.0 * pingIntSeconds + pingTimeoutDeciseconds / 10.0;
     }
 
     private static String tenths(int deciseconds) {

@@ -66,6 +66,40 @@ class DoctorCommandTest {
                 + "ping-int 10 s"), run.err());
     }
 
+    /** good.yaml with an isolation: section and its default 30 s handler-deadline. */
+    private static Path withIsolation(Path root) throws Exception {
+        Path config = root.resolve("isolated.yaml");
+        Files.writeString(config, Files.readString(Path.of(resource("/config/good.yaml")))
+                + "isolation:\n  witnesses: [198.51.100.100]\n");
+        return config;
+    }
+
+    @Test
+    void withIsolationTheHandlersDeadlineRaisesTheRecommendedThreshold(@TempDir Path root) throws Exception {
+        // DRBD tuned and fenced as README says, threshold 11: right without isolation, an error with the
+        // isolation's default 30 s handler-deadline
+        CheckConfigCommandTest.Run run = CheckConfigCommandTest.sagent("doctor", "--config", withIsolation(root).toString(),
+                "--drbd-dump", resource("/fixtures/vm-drbd84/drbdadm-84-dump-sstorage-fencing-tuned.txt"),
+                "--o2cb-configfs", configfs(root.resolve("configfs"), 11, "198.51.100.20", "198.51.100.21").toString());
+        assertEquals(ExitCodes.FAILED, run.status(), run.out() + run.err());
+        assertTrue(run.err().contains("error: o2cb heartbeat dead threshold 11 (20 s) is not longer than sstorage's "
+                + "worst DRBD detection"), run.err());
+        assertTrue(run.err().contains("raise O2CB_HEARTBEAT_THRESHOLD to at least 20"), run.err());
+        assertTrue(run.out().contains("tuning: o2cb heartbeat dead threshold is 11 (20 s): shorter than DRBD's "
+                + "detection of a lost peer plus the fence-peer handler's deadline"), run.out());
+        assertTrue(run.out().contains("README recommends 20 with isolation.handler-deadline 30 s"), run.out());
+    }
+
+    @Test
+    void withIsolationThreshold20IsAllOk(@TempDir Path root) throws Exception {
+        CheckConfigCommandTest.Run run = CheckConfigCommandTest.sagent("doctor", "--config", withIsolation(root).toString(),
+                "--drbd-dump", resource("/fixtures/vm-drbd84/drbdadm-84-dump-sstorage-fencing-tuned.txt"),
+                "--o2cb-configfs", configfs(root.resolve("configfs"), 20, "198.51.100.20", "198.51.100.21").toString());
+        assertEquals(ExitCodes.OK, run.status(), run.out() + run.err());
+        assertTrue(!run.err().contains("error:"), run.err());
+        assertTrue(run.out().contains("ok: o2cb heartbeat dead threshold 20 (38 s)"), run.out());
+    }
+
     @Test
     void aStoppedO2cbIsSaidSo(@TempDir Path root) throws Exception {
         CheckConfigCommandTest.Run run = CheckConfigCommandTest.sagent("doctor", "--config", resource("/config/good.yaml"),
