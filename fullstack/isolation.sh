@@ -166,7 +166,7 @@ fi
 
 # --- one scenario ---------------------------------------------------------------------------
 rows=()
-block_o2net() {  # NODE add|del: drop tcp/7777 both ways on the replication interface
+block_o2net() {  # NODE add|del: drop tcp/7777 (o2net) both ways
     local n=$1 op=$2
     case $f18tool in
         nft)
@@ -176,7 +176,10 @@ block_o2net() {  # NODE add|del: drop tcp/7777 both ways on the replication inte
         iptables)
             local a; [ "$op" = add ] && a=-I || a=-D
             g $n "iptables $a INPUT -p tcp --dport 7777 -j DROP; iptables $a INPUT -p tcp --sport 7777 -j DROP; iptables $a OUTPUT -p tcp --dport 7777 -j DROP; iptables $a OUTPUT -p tcp --sport 7777 -j DROP" ;;
-        tc) block_o2net_tc $n eth0 $op ;;
+        tc)  # on the interface o2net runs on, as the guest's cluster.conf says (o2cb-tuning.sh moves it to the LAN)
+            local iface=eth0
+            g $n "grep -q 'ip_address = 198\.51\.100\.' /etc/ocfs2/cluster.conf" && iface=eth1
+            block_o2net_tc $n $iface $op ;;
     esac
 }
 f18tool=
