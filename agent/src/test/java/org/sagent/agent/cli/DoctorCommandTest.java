@@ -66,21 +66,23 @@ class DoctorCommandTest {
                 + "ping-int 10 s"), run.err());
     }
 
-    /** good.yaml with an isolation: section and its default 30 s handler-deadline. */
-    private static Path withIsolation(Path root) throws Exception {
+    /**
+     * The doctor with good.yaml plus an isolation: section (its default 30 s handler-deadline), on
+     * DRBD tuned and fenced as README says, with o2net on the LAN and the given heartbeat threshold.
+     */
+    private static CheckConfigCommandTest.Run doctorWithIsolation(Path root, int threshold) throws Exception {
         Path config = root.resolve("isolated.yaml");
         Files.writeString(config, Files.readString(Path.of(resource("/config/good.yaml")))
                 + "isolation:\n  witnesses: [198.51.100.100]\n");
-        return config;
+        return CheckConfigCommandTest.sagent("doctor", "--config", config.toString(),
+                "--drbd-dump", resource("/fixtures/vm-drbd84/drbdadm-84-dump-sstorage-fencing-tuned.txt"),
+                "--o2cb-configfs", configfs(root.resolve("configfs"), threshold, "198.51.100.20", "198.51.100.21").toString());
     }
 
     @Test
     void withIsolationTheHandlersDeadlineRaisesTheRecommendedThreshold(@TempDir Path root) throws Exception {
-        // DRBD tuned and fenced as README says, threshold 11: right without isolation, an error with the
-        // isolation's default 30 s handler-deadline
-        CheckConfigCommandTest.Run run = CheckConfigCommandTest.sagent("doctor", "--config", withIsolation(root).toString(),
-                "--drbd-dump", resource("/fixtures/vm-drbd84/drbdadm-84-dump-sstorage-fencing-tuned.txt"),
-                "--o2cb-configfs", configfs(root.resolve("configfs"), 11, "198.51.100.20", "198.51.100.21").toString());
+        // threshold 11: right without isolation, an error with the isolation's default 30 s handler-deadline
+        CheckConfigCommandTest.Run run = doctorWithIsolation(root, 11);
         assertEquals(ExitCodes.FAILED, run.status(), run.out() + run.err());
         assertTrue(run.err().contains("error: o2cb heartbeat dead threshold 11 (20 s) is not longer than sstorage's "
                 + "worst DRBD detection"), run.err());
@@ -92,9 +94,7 @@ class DoctorCommandTest {
 
     @Test
     void withIsolationThreshold20IsAllOk(@TempDir Path root) throws Exception {
-        CheckConfigCommandTest.Run run = CheckConfigCommandTest.sagent("doctor", "--config", withIsolation(root).toString(),
-                "--drbd-dump", resource("/fixtures/vm-drbd84/drbdadm-84-dump-sstorage-fencing-tuned.txt"),
-                "--o2cb-configfs", configfs(root.resolve("configfs"), 20, "198.51.100.20", "198.51.100.21").toString());
+        CheckConfigCommandTest.Run run = doctorWithIsolation(root, 20);
         assertEquals(ExitCodes.OK, run.status(), run.out() + run.err());
         assertTrue(!run.err().contains("error:"), run.err());
         assertTrue(run.out().contains("ok: o2cb heartbeat dead threshold 20 (38 s)"), run.out());
