@@ -176,10 +176,7 @@ block_o2net() {  # NODE add|del: drop tcp/7777 (o2net) both ways
         iptables)
             local a; [ "$op" = add ] && a=-I || a=-D
             g $n "iptables $a INPUT -p tcp --dport 7777 -j DROP; iptables $a INPUT -p tcp --sport 7777 -j DROP; iptables $a OUTPUT -p tcp --dport 7777 -j DROP; iptables $a OUTPUT -p tcp --sport 7777 -j DROP" ;;
-        tc)  # on the interface o2net runs on, as the guest's cluster.conf says (o2cb-tuning.sh moves it to the LAN)
-            local iface=eth0
-            g $n "grep -q 'ip_address = 198\.51\.100\.' /etc/ocfs2/cluster.conf" && iface=eth1
-            block_o2net_tc $n $iface $op ;;
+        tc) block_o2net_tc $n "$(o2net_iface $n)" $op ;;
     esac
 }
 f18tool=

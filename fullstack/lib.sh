@@ -197,6 +197,12 @@ install_sagent_config() {
     rm -f "$cfg" "$secret"
 }
 
+# o2net_iface NODE: the interface o2net runs on, as NODE's cluster.conf says: eth1 once
+# o2cb-tuning.sh has moved it to the LAN addresses (198.51.100.x), eth0 (the replication cable) else.
+o2net_iface() {
+    if g "$1" "grep -q 'ip_address = 198\.51\.100\.' /etc/ocfs2/cluster.conf" >/dev/null 2>&1; then echo eth1; else echo eth0; fi
+}
+
 # block_o2net_tc NODE IFACE add|del: drops tcp/7777 (o2net) both ways on IFACE with tc filters
 # (iproute2: the guest image has neither nft nor iptables); gone by itself at a reboot.
 block_o2net_tc() {

@@ -482,10 +482,8 @@ lan_cut() {
 }
 
 o2net_loss() {
-    local t_fault boot1 b g1 iface=eth0 t0
-    [ $tuned = 1 ] && iface=eth1  # o2net runs on the LAN once tuned
-    # where o2net runs, as the guest's cluster.conf says (o2cb-tuning.sh may have left it on the LAN)
-    g s1 "grep -q 'ip_address = 198\.51\.100\.' /etc/ocfs2/cluster.conf" && iface=eth1
+    local t_fault boot1 b g1 iface t0
+    iface=$(o2net_iface s1)
     round_begin o2net-loss || return
     boot1=$(gt 20 s1 'cat /proc/sys/kernel/random/boot_id' 2>/dev/null)
     if [ -z "$boot1" ]; then
