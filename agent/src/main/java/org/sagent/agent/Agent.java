@@ -69,11 +69,6 @@ public final class Agent {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final AtomicReference<String> stopReason = new AtomicReference<>();
     private final SystemdNotifier notifier = SystemdNotifier.fromEnvironment();
-    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "agent-loop");
-        thread.setDaemon(true);
-        return thread;
-    });
     private HealthChecks checks;
     private HealthMonitor health;
     private AddressReconciler addresses;
@@ -92,7 +87,8 @@ public final class Agent {
     private final Thread pauseDetector = new Thread(this::detectPauses, "pause-detector");
     /** A loop task busy this long gets a warning with its stack: everything else waits for it. */
     private final LoopStallWatch loopStalls = new LoopStallWatch(Duration.ofSeconds(2));
-    private volatile Thread loopThread;
+    /** The agent's event loop: its decisions, in order, on one thread; every task timed by {@link #loopStalls}. */
+    private final ScheduledExecutorService loop = loopStalls.newLoop("agent-loop");
     private final ScheduledExecutorService connectionTracker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "connection-tracker");
         thread.setDaemon(true);
@@ -327,7 +323,7 @@ public final class Agent {
                 Duration frozen = Duration.ofNanos(gap);
                 onLoop(() -> controller.thawed(frozen));
             }
-            Thread held = loopThread;
+            Thread held = loopStalls.loopThread();
             loopStalls.overdue(now).ifPresent(busy -> log.warn("the event loop has been busy {} ms with one task "
                     + "(peers' states, releases and status requests wait meanwhile); it is at: {}", busy.toMillis(),
                     held == null ? "?" : LoopStallWatch.where(held.getStackTrace())));
@@ -605,14 +601,10 @@ public final class Agent {
 
     /** A failing turn is logged and the next one tries again: the loop must never die. */
     private void safely(Runnable task) {
-        loopThread = Thread.currentThread();
-        loopStalls.begin(System.nanoTime());
         try {
             task.run();
         } catch (RuntimeException e) {
             log.error("unexpected failure in the agent loop (the next turn retries): {}", e.toString(), e);
-        } finally {
-            loopStalls.end();
         }
     }
 

@@ -3,6 +3,8 @@ package org.sagent.agent;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.stream.Collectors;
 
 /**
@@ -11,8 +13,9 @@ import java.util.stream.Collectors;
  * request), so a stuck or slow task is worth a line in the journal that names the code holding
  * it, rather than only its consequences seconds later.
  *
- * <p>The loop thread calls {@link #begin} and {@link #end} around each task; another thread
- * calls {@link #overdue} now and then. Times are {@link System#nanoTime()} values.
+ * <p>The loop made by {@link #newLoop} calls {@link #begin} and {@link #end} around each task,
+ * scheduled or submitted; another thread calls {@link #overdue} now and then. Times are
+ * {@link System#nanoTime()} values.
  */
 final class LoopStallWatch {
 
@@ -22,9 +25,39 @@ final class LoopStallWatch {
     private final long thresholdNanos;
     private volatile long taskSince;
     private volatile long reportedSince;
+    private volatile Thread loopThread;
 
     LoopStallWatch(Duration threshold) {
         this.thresholdNanos = threshold.toNanos();
+    }
+
+    /**
+     * A single-thread loop (a daemon thread named {@code threadName}) whose every task this watch
+     * times: the periodic turns and what other threads submit (a status request, a fence-peer
+     * question) alike.
+     */
+    ScheduledExecutorService newLoop(String threadName) {
+        return new ScheduledThreadPoolExecutor(1, r -> {
+            Thread thread = new Thread(r, threadName);
+            thread.setDaemon(true);
+            return thread;
+        }) {
+            @Override
+            protected void beforeExecute(Thread thread, Runnable task) {
+                loopThread = thread;
+                begin(System.nanoTime());
+            }
+
+            @Override
+            protected void afterExecute(Runnable task, Throwable failure) {
+                end();
+            }
+        };
+    }
+
+    /** The thread of the loop {@link #newLoop} made, once it has run a task; null before. */
+    Thread loopThread() {
+        return loopThread;
     }
 
     /** A task starts on the loop. */

@@ -1,11 +1,14 @@
 package org.sagent.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +50,41 @@ class LoopStallWatchTest {
             release.countDown();
             loop.join(10_000);
         }
+    }
+
+    @Test
+    void theLoopItMakesTimesSubmittedTasks() throws Exception {
+        LoopStallWatch watch = new LoopStallWatch(Duration.ofMillis(50));
+        ScheduledExecutorService loop = watch.newLoop("test-agent-loop");
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            Future<?> held = loop.submit(() -> holdTheLoop(inside, release));
+            assertTrue(inside.await(10, TimeUnit.SECONDS));
+            Optional<Duration> busy = Optional.empty();
+            for (int i = 0; i < 100 && busy.isEmpty(); i++) { // at most 5 s
+                Thread.sleep(50);
+                busy = watch.overdue(System.nanoTime());
+            }
+            assertTrue(busy.isPresent(), "a submitted task holding the loop past the threshold is reported");
+            assertTrue(busy.get().compareTo(Duration.ofMillis(50)) >= 0, busy.toString());
+            Thread thread = watch.loopThread();
+            assertNotNull(thread);
+            assertEquals("test-agent-loop", thread.getName());
+            assertTrue(LoopStallWatch.where(thread.getStackTrace()).contains("LoopStallWatchTest.holdTheLoop"));
+
+            release.countDown();
+            held.get(10, TimeUnit.SECONDS);
+            loop.submit(() -> { }).get(10, TimeUnit.SECONDS); // a short task, not yet reported
+        } finally {
+            release.countDown();
+            loop.shutdown();
+            assertTrue(loop.awaitTermination(10, TimeUnit.SECONDS));
+        }
+        // Terminated, so the short task's end has been recorded; past the threshold it would
+        // be reported if it had not.
+        Thread.sleep(100);
+        assertEquals(Optional.empty(), watch.overdue(System.nanoTime()), "a loop with no task running is not overdue");
     }
 
     private static void holdTheLoop(CountDownLatch inside, CountDownLatch release) {
