@@ -6,27 +6,39 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.IntConsumer;
+import java.util.function.ObjIntConsumer;
 import org.sagent.agent.config.AnnounceSettings;
+import org.sagent.agent.config.ConnectionsSettings;
 import org.sagent.agent.config.ProbeSettings;
 import org.sagent.agent.config.PublicAddressSpec;
 import org.sagent.agent.config.SagentConfig;
 import org.sagent.agent.core.ReconcilePlan;
+import org.sagent.netlink.Errno;
 import org.sagent.netlink.NetlinkException;
 import org.sagent.netlink.packet.AnnounceForm;
 import org.sagent.netlink.packet.ArpChannel;
 import org.sagent.netlink.packet.NeighbourDiscoveryChannel;
 import org.sagent.netlink.packet.ProbeResult;
+import org.sagent.netlink.packet.TcpTickle;
+import org.sagent.netlink.route.DeleteResult;
 import org.sagent.netlink.route.InterfaceAddress;
 import org.sagent.netlink.route.Link;
 import org.sagent.netlink.route.RtNetlink;
+import org.sagent.netlink.route.SockDiag;
+import org.sagent.netlink.route.TcpConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,14 +70,14 @@ public final class AddressReconciler implements AutoCloseable {
         return thread;
     });
 
-    private org.sagent.netlink.route.SockDiag sockDiag;
+    private SockDiag sockDiag;
     /** Told how many announcement frames went out for an address (on the announcer thread). */
-    private volatile java.util.function.ObjIntConsumer<String> announced = (address, frames) -> { };
+    private volatile ObjIntConsumer<String> announced = (address, frames) -> { };
     private boolean connectionsUnsupportedLogged;
 
     /** How long a passively seen claim stays in status. */
     private static final Duration CLAIM_MEMORY = Duration.ofMinutes(1);
-    private final Map<String, Claim> claimedWhileHeld = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Claim> claimedWhileHeld = new ConcurrentHashMap<>();
 
     public AddressReconciler(SagentConfig config, Clock clock) {
         for (PublicAddressSpec spec : config.publicAddresses()) {
@@ -116,7 +128,7 @@ public final class AddressReconciler implements AutoCloseable {
 
     /** Address to "answered by MAC" for addresses someone outside our view holds. */
     public Map<String, String> conflicts() {
-        Map<String, String> all = new java.util.HashMap<>();
+        Map<String, String> all = new HashMap<>();
         Instant now = clock.instant();
         claimedWhileHeld.forEach((address, claim) -> {
             if (Duration.between(claim.at(), now).compareTo(CLAIM_MEMORY) <= 0) {
@@ -146,7 +158,7 @@ public final class AddressReconciler implements AutoCloseable {
         PublicAddressSpec spec = addresses.get(address);
         Link link = rtnetlink.requireLink(spec.interfaceName());
         boolean wasThere = rtnetlink.deleteAddress(link, spec.address().address(), spec.address().prefixLength())
-                instanceof org.sagent.netlink.route.DeleteResult.Deleted;
+                instanceof DeleteResult.Deleted;
         released.put(address, clock.instant());
         return wasThere;
     }
@@ -169,22 +181,20 @@ public final class AddressReconciler implements AutoCloseable {
      * holder at once. Returns the ones reset, as "CLIENT-IP CLIENT-PORT SERVER-PORT"; none when
      * the kernel cannot (logged once).
      */
-    public java.util.List<String> killConnections(String address) {
+    public List<String> killConnections(String address) {
         InetAddress ip = addresses.get(address).address().address();
+        List<String> killed = new ArrayList<>();
         try {
-            java.util.List<String> killed = new java.util.ArrayList<>();
-            for (org.sagent.netlink.route.TcpConnection connection : sockDiag().establishedOn(ip)) {
-                try {
-                    if (sockDiag.destroy(connection)) {
-                        killed.add(clientOf(connection));
-                    }
-                } catch (NetlinkException e) {
-                    if (e.errno() == org.sagent.netlink.Errno.EOPNOTSUPP || e.errno() == org.sagent.netlink.Errno.EPERM) {
-                        throw e; // no connection can be reset: said once, below
-                    }
-                    log.info("could not reset {}: {}", connection, e.getMessage()); // this one only; go on
+            destroyEstablished(ip, (connection, destroyed) -> {
+                if (destroyed) {
+                    killed.add(clientOf(connection));
                 }
-            }
+            }, (connection, e) -> {
+                if (e.errno() == Errno.EOPNOTSUPP || e.errno() == Errno.EPERM) {
+                    throw e; // no connection can be reset: said once, below
+                }
+                log.info("could not reset {}: {}", connection, e.getMessage()); // this one only; go on
+            });
             return killed;
         } catch (NetlinkException e) {
             if (!connectionsUnsupportedLogged) {
@@ -192,19 +202,19 @@ public final class AddressReconciler implements AutoCloseable {
                 log.warn("cannot reset the client connections on {}: {}; clients reconnect after their TCP "
                         + "timeouts instead", ip.getHostAddress(), e.getMessage());
             }
-            return java.util.List.of();
+            return List.of();
         }
     }
 
-    private org.sagent.netlink.route.SockDiag sockDiag() {
+    private SockDiag sockDiag() {
         if (sockDiag == null) {
-            sockDiag = org.sagent.netlink.route.SockDiag.open();
+            sockDiag = SockDiag.open();
         }
         return sockDiag;
     }
 
     /** A connection as the nodes publish it for tickles: "CLIENT-IP CLIENT-PORT SERVER-PORT". */
-    public static String clientOf(org.sagent.netlink.route.TcpConnection connection) {
+    public static String clientOf(TcpConnection connection) {
         return connection.remote().getHostAddress() + " " + connection.remotePort() + " " + connection.localPort();
     }
 
@@ -217,24 +227,47 @@ public final class AddressReconciler implements AutoCloseable {
      * Returns at most {@code max}, as "CLIENT-IP CLIENT-PORT SERVER-PORT"; empty when the kernel
      * cannot list them.
      */
-    public java.util.List<String> strandedClients(String address, int max) {
+    public List<String> strandedClients(String address, int max) {
         InetAddress ip = addresses.get(address).address().address();
-        java.util.List<String> stranded = new java.util.ArrayList<>();
+        List<String> stranded = new ArrayList<>();
         try {
-            for (org.sagent.netlink.route.TcpConnection connection : sockDiag().establishedOn(ip)) {
+            destroyEstablished(ip, (connection, destroyed) -> {
                 if (stranded.size() < max) {
                     stranded.add(clientOf(connection));
                 }
-                try {
-                    sockDiag.destroy(connection);
-                } catch (NetlinkException e) {
-                    log.debug("could not close the stranded {}: {}", connection, e.getMessage());
-                }
-            }
+            }, (connection, e) -> log.debug("could not close the stranded {}: {}", connection, e.getMessage()));
         } catch (NetlinkException e) {
             log.debug("could not list the connections left on {}: {}", ip.getHostAddress(), e.getMessage());
         }
         return stranded;
+    }
+
+    /** What to do with one connection after asking the kernel to destroy it. */
+    private interface Destroyed {
+        void accept(TcpConnection connection, boolean destroyed);
+    }
+
+    /** What to do when one connection could not be destroyed; throwing stops the sweep. */
+    private interface NotDestroyed {
+        void accept(TcpConnection connection, NetlinkException e);
+    }
+
+    /**
+     * Destroys (sock_diag SOCK_DESTROY) every TCP connection established on {@code ip}: the one
+     * sweep behind {@link #killConnections} and {@link #strandedClients}, which differ only in
+     * what they keep and how loudly they report a failure.
+     */
+    private void destroyEstablished(InetAddress ip, Destroyed then, NotDestroyed failed) {
+        for (TcpConnection connection : sockDiag().establishedOn(ip)) {
+            boolean destroyed;
+            try {
+                destroyed = sockDiag.destroy(connection);
+            } catch (NetlinkException e) {
+                failed.accept(connection, e);
+                continue;
+            }
+            then.accept(connection, destroyed);
+        }
     }
 
     /**
@@ -242,14 +275,14 @@ public final class AddressReconciler implements AutoCloseable {
      * previous holder left on {@code address} ("CLIENT-IP CLIENT-PORT SERVER-PORT" each).
      * {@code sent} receives the number of tickles sent.
      */
-    public void tickleInBackground(String address, java.util.List<String> clients, java.util.function.IntConsumer sent) {
+    public void tickleInBackground(String address, List<String> clients, IntConsumer sent) {
         PublicAddressSpec spec = addresses.get(address);
         announcer.execute(() -> {
             int count = 0;
-            try (org.sagent.netlink.packet.TcpTickle tickle = org.sagent.netlink.packet.TcpTickle.from(
+            try (TcpTickle tickle = TcpTickle.from(
                     spec.address().address())) {
                 // Rounds a little apart, so that one lost while the switch learns the new port is sent again.
-                for (int round = 0; round < org.sagent.agent.config.ConnectionsSettings.TICKLES; round++) {
+                for (int round = 0; round < ConnectionsSettings.TICKLES; round++) {
                     if (round > 0) {
                         Thread.sleep(100);
                     }
@@ -267,11 +300,11 @@ public final class AddressReconciler implements AutoCloseable {
             } catch (java.io.IOException | RuntimeException e) {
                 log.warn("could not tickle the clients of {}: {}", spec.address(), e.getMessage());
             }
+            sent.accept(count); // counted before the line that says so: a reader of both never sees them disagree
             if (count > 0) {
                 log.info("tickled {} client connections of {} ({} ACKs): they reset and reconnect now",
-                        count / org.sagent.agent.config.ConnectionsSettings.TICKLES, spec.address(), count);
+                        count / ConnectionsSettings.TICKLES, spec.address(), count);
             }
-            sent.accept(count);
         });
     }
 
@@ -329,13 +362,13 @@ public final class AddressReconciler implements AutoCloseable {
     }
 
     /** Who counts the announcement frames sent. */
-    public void onAnnounced(java.util.function.ObjIntConsumer<String> listener) {
+    public void onAnnounced(ObjIntConsumer<String> listener) {
         announced = listener;
     }
 
     /** This node's MAC addresses on the public-address interfaces (what its peers see in ARP). */
     public Set<String> interfaceMacs() {
-        Set<String> macs = new java.util.TreeSet<>();
+        Set<String> macs = new TreeSet<>();
         for (PublicAddressSpec spec : addresses.values()) {
             rtnetlink.link(spec.interfaceName()).flatMap(Link::mac).ifPresent(m -> macs.add(m.toString()));
         }
