@@ -199,8 +199,9 @@ install_sagent_config() {
 
 # o2net_iface NODE: the interface o2net runs on, as NODE's cluster.conf says: eth1 once
 # o2cb-tuning.sh has moved it to the LAN addresses (198.51.100.x), eth0 (the replication cable) else.
+# Prints nothing when NODE cannot be asked, so the caller fails rather than guessing.
 o2net_iface() {
-    if g "$1" "grep -q 'ip_address = 198\.51\.100\.' /etc/ocfs2/cluster.conf" >/dev/null 2>&1; then echo eth1; else echo eth0; fi
+    gt 30 "$1" "if grep -q 'ip_address = 198\.51\.100\.' /etc/ocfs2/cluster.conf; then echo eth1; else echo eth0; fi" 2>/dev/null
 }
 
 # block_o2net_tc NODE IFACE add|del: drops tcp/7777 (o2net) both ways on IFACE with tc filters

@@ -483,12 +483,12 @@ lan_cut() {
 
 o2net_loss() {
     local t_fault boot1 b g1 iface t0
+    round_begin o2net-loss || return  # first: s1 may still be rebooting from the round before
     iface=$(o2net_iface s1)
-    round_begin o2net-loss || return
     boot1=$(gt 20 s1 'cat /proc/sys/kernel/random/boot_id' 2>/dev/null)
-    if [ -z "$boot1" ]; then
-        bad "o2net-loss: could not read s1's boot_id before the fault"; cleanup
-        rows+=("| o2net-loss | FAIL: s1's boot_id unreadable | | | | |"); return
+    if [ -z "$boot1" ] || [ -z "$iface" ]; then
+        bad "o2net-loss: could not read s1's boot_id or cluster.conf before the fault"; cleanup
+        rows+=("| o2net-loss | FAIL: s1 not answering before the fault | | | | |"); return
     fi
     t_fault=$(now_ms)
     undo_faults+=("block_o2net_tc s1 $iface del")
