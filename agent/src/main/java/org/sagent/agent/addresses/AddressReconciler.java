@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * held up). What the node holds is always read back from the kernel, never remembered.
  * Used from the agent's loop thread only.
  */
-public final class AddressReconciler implements AutoCloseable {
+public final class AddressReconciler implements AddressPort, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AddressReconciler.class);
     /** How long a released address is advertised as released (a taker then needs no probe). */
@@ -104,6 +104,7 @@ public final class AddressReconciler implements AutoCloseable {
     }
 
     /** The configured public addresses present on their interfaces now (kernel truth). */
+    @Override
     public Set<String> held() {
         Set<String> held = new LinkedHashSet<>();
         Map<Integer, String> names = new HashMap<>();
@@ -120,6 +121,7 @@ public final class AddressReconciler implements AutoCloseable {
     }
 
     /** Addresses released within {@link #RELEASED_MEMORY}. */
+    @Override
     public Set<String> recentlyReleased() {
         Instant now = clock.instant();
         released.values().removeIf(at -> Duration.between(at, now).compareTo(RELEASED_MEMORY) > 0);
@@ -127,6 +129,7 @@ public final class AddressReconciler implements AutoCloseable {
     }
 
     /** Address to "answered by MAC" for addresses someone outside our view holds. */
+    @Override
     public Map<String, String> conflicts() {
         Map<String, String> all = new HashMap<>();
         Instant now = clock.instant();
@@ -154,6 +157,7 @@ public final class AddressReconciler implements AutoCloseable {
     }
 
     /** Removes {@code address}; returns true if it was there. */
+    @Override
     public boolean release(String address) {
         PublicAddressSpec spec = addresses.get(address);
         Link link = rtnetlink.requireLink(spec.interfaceName());
@@ -163,24 +167,13 @@ public final class AddressReconciler implements AutoCloseable {
         return wasThere;
     }
 
-    /** The outcome of trying to take an address. */
-    public sealed interface TakeOutcome {
-        record Taken(boolean probed, int announcements) implements TakeOutcome {
-        }
-
-        record InUse(String mac) implements TakeOutcome {
-        }
-
-        record Deferred(Duration retryIn) implements TakeOutcome {
-        }
-    }
-
     /**
      * Resets the established TCP connections on {@code address} (sock_diag SOCK_DESTROY) while it
      * is still ours, so the kernel's resets reach the clients and they reconnect to the new
      * holder at once. Returns the ones reset, as "CLIENT-IP CLIENT-PORT SERVER-PORT"; none when
      * the kernel cannot (logged once).
      */
+    @Override
     public List<String> killConnections(String address) {
         InetAddress ip = addresses.get(address).address().address();
         List<String> killed = new ArrayList<>();
@@ -227,6 +220,7 @@ public final class AddressReconciler implements AutoCloseable {
      * Returns at most {@code max}, as "CLIENT-IP CLIENT-PORT SERVER-PORT"; empty when the kernel
      * cannot list them.
      */
+    @Override
     public List<String> strandedClients(String address, int max) {
         InetAddress ip = addresses.get(address).address().address();
         List<String> stranded = new ArrayList<>();
@@ -275,6 +269,7 @@ public final class AddressReconciler implements AutoCloseable {
      * previous holder left on {@code address} ("CLIENT-IP CLIENT-PORT SERVER-PORT" each).
      * {@code sent} receives the number of tickles sent.
      */
+    @Override
     public void tickleInBackground(String address, List<String> clients, IntConsumer sent) {
         PublicAddressSpec spec = addresses.get(address);
         announcer.execute(() -> {
@@ -309,6 +304,7 @@ public final class AddressReconciler implements AutoCloseable {
     }
 
     /** Probes (if asked), adds and announces {@code address}. */
+    @Override
     public TakeOutcome take(ReconcilePlan.Take take) {
         String address = take.address();
         PublicAddressSpec spec = addresses.get(address);
@@ -341,6 +337,7 @@ public final class AddressReconciler implements AutoCloseable {
     }
 
     /** Asks the LAN whether another host answers for an address this node holds: the MAC if so. */
+    @Override
     public Optional<String> answeredByAnother(String address) {
         PublicAddressSpec spec = addresses.get(address);
         // Only a host that uses the address counts here: a peer probing for it (it found our
@@ -367,6 +364,7 @@ public final class AddressReconciler implements AutoCloseable {
     }
 
     /** This node's MAC addresses on the public-address interfaces (what its peers see in ARP). */
+    @Override
     public Set<String> interfaceMacs() {
         Set<String> macs = new TreeSet<>();
         for (PublicAddressSpec spec : addresses.values()) {
@@ -376,11 +374,13 @@ public final class AddressReconciler implements AutoCloseable {
     }
 
     /** Forgets what a take-time probe found for {@code address}: a member holds it, or it was a member. */
+    @Override
     public void clearTakeConflict(String address) {
         conflicts.remove(address);
     }
 
     /** Gratuitous ARP (both forms) or unsolicited neighbour advertisements, off the loop thread. */
+    @Override
     public void announceInBackground(String address) {
         PublicAddressSpec spec = addresses.get(address);
         announcer.execute(() -> {

@@ -1,8 +1,6 @@
 package org.sagent.agent.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Properties;
+import org.sagent.agent.BuildVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,15 +21,7 @@ public final class VersionCommand implements Runnable {
 
     /** The version from the jar's build, shared with {@code sagent --version}. */
     public static String version() {
-        Properties properties = new Properties();
-        try (InputStream in = VersionCommand.class.getResourceAsStream("/org/sagent/agent/version.properties")) {
-            if (in != null) {
-                properties.load(in);
-            }
-        } catch (IOException e) {
-            return "unknown";
-        }
-        return properties.getProperty("version", "unknown");
+        return BuildVersion.version();
     }
 
     /** picocli's --version reads the same text. */

@@ -85,4 +85,14 @@ public record NodeState(String node, long incarnation, Readiness readiness, List
     public boolean canHold() {
         return readiness != Readiness.UNHEALTHY && !disabled;
     }
+
+    /**
+     * Says the same as {@code other} (what it holds, released, its readiness, reasons, pins and
+     * claim): only the durations differ, so it need not be published before its time.
+     */
+    public boolean sameNews(NodeState other) {
+        return readiness == other.readiness && disabled == other.disabled && held.equals(other.held)
+                && released.equals(other.released) && reasons.equals(other.reasons) && pins.equals(other.pins)
+                && java.util.Objects.equals(isolation, other.isolation);
+    }
 }

@@ -1,7 +1,9 @@
 package org.sagent.agent.core;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,5 +27,25 @@ public final class Pins {
         Map<String, String> result = new HashMap<>();
         newest.forEach((address, pin) -> result.put(address, pin.node()));
         return result;
+    }
+
+    /**
+     * The pins this node was given that no longer stand: their node can no longer take the
+     * address, or the agreed pin for the address is another node's.
+     *
+     * @param own     this node's pins, by address
+     * @param picture the cluster as this node sees it now
+     */
+    public static List<PinEnd> ended(Map<String, Pin> own, ClusterPicture picture) {
+        List<PinEnd> ended = new ArrayList<>();
+        own.forEach((address, pin) -> {
+            String agreed = picture.pins().get(address);
+            if (!picture.canTake(pin.node())) {
+                ended.add(new PinEnd.CannotServe(address, pin.node()));
+            } else if (agreed != null && !agreed.equals(pin.node())) {
+                ended.add(new PinEnd.Superseded(address));
+            }
+        });
+        return ended;
     }
 }

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.sagent.agent.config.SagentConfig;
+import org.sagent.agent.cluster.FailoverEvents;
 import org.sagent.agent.control.StatusReport;
 
 /**
@@ -20,7 +21,7 @@ import org.sagent.agent.control.StatusReport;
  * by the Prometheus client's HTTP server. Names follow Prometheus conventions: base units,
  * {@code _total} on counters, labels rather than name suffixes.
  */
-public final class AgentMetrics implements AutoCloseable {
+public final class AgentMetrics implements FailoverEvents, AutoCloseable {
 
     static final MetricFamily FAILOVERS = new MetricFamily("sagent_failovers",
             "Public addresses this node took over, by address and reason (released: handed over by its holder; "
@@ -139,6 +140,7 @@ public final class AgentMetrics implements AutoCloseable {
     }
 
     /** This node took over {@code address}; {@code outage} when it knows since when the address was unserved. */
+    @Override
     public void tookOver(String address, String reason, Optional<Duration> outage) {
         registry.counter(bridge.name(FAILOVERS, "address", address, "reason", reason)).inc();
         outage.ifPresent(d -> registry.timer(bridge.name(FAILOVER_DURATION, "address", address))
@@ -149,16 +151,19 @@ public final class AgentMetrics implements AutoCloseable {
         registry.counter(bridge.name(ANNOUNCEMENTS, "address", address)).inc(frames);
     }
 
+    @Override
     public void connectionsKilled(String address, int count) {
         registry.counter(bridge.name(KILLED, "address", address)).inc(count);
     }
 
+    @Override
     public void tickles(String address, int count) {
         if (count > 0) {
             registry.counter(bridge.name(TICKLES, "address", address)).inc(count);
         }
     }
 
+    @Override
     public void conflict(String address) {
         registry.counter(bridge.name(CONFLICTS, "address", address)).inc();
     }

@@ -1,0 +1,103 @@
+package org.sagent.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+import org.sagent.agent.cluster.NodeController;
+import org.sagent.agent.control.ControlServer;
+import org.sagent.agent.isolation.IsolationCoordinator;
+
+/**
+ * The commands the control socket takes ({@code sagent status}, {@code disable}, {@code move-ip},
+ * the fence-peer handler's questions): each becomes a question to the agent's loop with the
+ * deadline the client gave, and its answer a JSON reply.
+ */
+final class ControlCommands {
+
+    /** In the state directory: the node stays disabled across agent restarts until enabled. */
+    static final String DISABLED_FLAG = "disabled";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final AgentLoop loop;
+    private final NodeController controller;
+    private final IsolationCoordinator isolation;
+    private final EventRouter router;
+    private final Path stateDirectory;
+    private final Clock clock;
+    private final Duration handlerDeadline;
+
+    ControlCommands(AgentLoop loop, NodeController controller, IsolationCoordinator isolation, EventRouter router,
+                    Path stateDirectory, Clock clock, Duration handlerDeadline) {
+        this.loop = loop;
+        this.controller = controller;
+        this.isolation = isolation;
+        this.router = router;
+        this.stateDirectory = stateDirectory;
+        this.clock = clock;
+        this.handlerDeadline = handlerDeadline;
+    }
+
+    JsonNode answer(JsonNode request) {
+        String command = request.path("command").asText();
+        Duration wait = ControlServer.answerWait(request);
+        try {
+            return switch (command) {
+                case "status" -> ControlServer.ok().set("status", JSON.valueToTree(loop.ask(router::report, wait)));
+                case "move-ip" -> {
+                    String address = request.path("address").asText("");
+                    String node = request.path("node").asText("");
+                    Optional<String> refused = loop.ask(() -> controller.moveIp(address, node), wait);
+                    yield refused.map(ControlServer::error).orElseGet(ControlServer::ok);
+                }
+                case "disable", "enable" -> {
+                    boolean disable = command.equals("disable");
+                    Path flag = stateDirectory.resolve(DISABLED_FLAG);
+                    if (disable) {
+                        Files.createDirectories(stateDirectory);
+                        Files.writeString(flag, "disabled by sagent disable at " + clock.instant() + "\n");
+                    } else {
+                        Files.deleteIfExists(flag);
+                    }
+                    loop.ask(() -> {
+                        controller.setDisabled(disable);
+                        return null;
+                    }, wait);
+                    yield ControlServer.ok().put("disabled", disable);
+                }
+                case "fence-peer" -> {
+                    String resource = request.path("resource").asText("");
+                    boolean gaveUp = request.path("gave-up").asBoolean(false);
+                    IsolationCoordinator.Answer answer = loop.ask(() -> isolation.fencePeer(resource, gaveUp), wait);
+                    yield ControlServer.ok().put("outcome", answer.outcome().name().toLowerCase())
+                            .put("exit", answer.exitCode()).put("message", answer.message())
+                            .put("deadline-ms", handlerDeadline.toMillis());
+                }
+                case "unfence" -> {
+                    String handler = request.path("handler").asText("unfence-peer");
+                    String resource = request.path("resource").asText("");
+                    loop.ask(() -> {
+                        isolation.unfence(handler, resource);
+                        return null;
+                    }, wait);
+                    yield ControlServer.ok();
+                }
+                default -> ControlServer.error("unknown command '" + command + "'; known: status, disable, enable, "
+                        + "move-ip, fence-peer, unfence");
+            };
+        } catch (IOException e) {
+            return ControlServer.error("cannot record the change in " + stateDirectory + ": " + e.getMessage());
+        } catch (TimeoutException e) {
+            return ControlServer.error("the agent's event loop did not answer within " + wait.toMillis() + " ms: it is "
+                    + "busy (a loaded machine, a slow probe) or stuck (the journal says which); ask again with a "
+                    + "longer --timeout");
+        } catch (Exception e) {
+            return ControlServer.error("the agent could not answer: " + e);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package org.sagent.agent;
+
+import java.util.function.BooleanSupplier;
+import org.sagent.agent.cluster.NodeController;
+import org.sagent.agent.control.StatusReport;
+import org.sagent.agent.health.HealthView;
+import org.sagent.agent.isolation.IsolationCoordinator;
+import org.sagent.agent.systemd.SystemdNotifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands each {@link AgentEvent} to the part that decides on it (the node controller, the
+ * isolation coordinator) and assembles the status report from both. On the loop thread only.
+ */
+final class EventRouter {
+
+    private static final Logger log = LoggerFactory.getLogger(Agent.class);
+
+    private final NodeController controller;
+    private final IsolationCoordinator isolation;
+    private final boolean isolationEnabled;
+    private final SystemdNotifier notifier;
+    private final String replicationInterface;
+    private final BooleanSupplier replicationUp;
+    private final boolean lanPathOn;
+    private HealthView lastHealth;
+    private String lastStatus = "";
+    private boolean gateReported;
+
+    /**
+     * @param replicationInterface the interface with the replication address, null when unknown
+     * @param replicationUp        whether it has carrier now
+     */
+    EventRouter(NodeController controller, IsolationCoordinator isolation, boolean isolationEnabled,
+                SystemdNotifier notifier, String replicationInterface, BooleanSupplier replicationUp,
+                boolean lanPathOn) {
+        this.controller = controller;
+        this.isolation = isolation;
+        this.isolationEnabled = isolationEnabled;
+        this.notifier = notifier;
+        this.replicationInterface = replicationInterface;
+        this.replicationUp = replicationUp;
+        this.lanPathOn = lanPathOn;
+    }
+
+    void handle(AgentEvent event) {
+        if (event instanceof AgentEvent.Membership m) {
+            controller.onMembership(m.event());
+            isolation.onMembership(m.event());
+        } else if (event instanceof AgentEvent.Health h) {
+            onHealth(h.view());
+        } else if (event instanceof AgentEvent.AddressesChanged) {
+            controller.turn();
+        } else if (event instanceof AgentEvent.ReplicationCarrier c) {
+            isolation.replicationCarrier(c.up());
+            if (c.up()) {
+                controller.replicationCarrierBack();
+            }
+        } else if (event instanceof AgentEvent.PeerLiveness p) {
+            controller.peerLiveness(p.peer(), p.alive(), p.detail());
+        } else if (event instanceof AgentEvent.Thawed t) {
+            controller.thawed(t.frozen());
+        } else if (event instanceof AgentEvent.ClientsListed c) {
+            controller.setClients(c.byAddress());
+        } else if (event instanceof AgentEvent.WitnessRound w) {
+            isolation.witnessRound(w.round());
+        } else if (event instanceof AgentEvent.Fence f) {
+            controller.fence(f.why(), false);
+        } else if (event instanceof AgentEvent.StoodDown s) {
+            isolation.stoodDown(s.why());
+        }
+    }
+
+    /** The periodic turn: heals whatever an event missed. */
+    void turn() {
+        AgentLoop.safely(controller::turn);
+        AgentLoop.safely(isolation::turn);
+    }
+
+    private void onHealth(HealthView view) {
+        lastHealth = view;
+        String status = view.summary();
+        if (!status.equals(lastStatus)) {
+            lastStatus = status;
+            notifier.status(status);
+        }
+        if (view.gateOpen() && !gateReported) {
+            gateReported = true;
+            log.info("start-up gate open: every check passed {} times in a row", view.rise());
+        }
+        controller.onHealth(view);
+    }
+
+    /** What {@code sagent status} shows. */
+    StatusReport report() {
+        StatusReport r = controller.report(lastHealth, replicationInterface, replicationUp.getAsBoolean(), lanPathOn);
+        return !isolationEnabled ? r : new StatusReport(r.node(), r.cluster(), r.nodes(), r.addresses(), r.checks(),
+                r.replication(), r.failovers(), isolation.report());
+    }
+}

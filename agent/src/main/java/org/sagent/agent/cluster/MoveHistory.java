@@ -1,0 +1,31 @@
+package org.sagent.agent.cluster;
+
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.List;
+import org.sagent.agent.control.StatusReport;
+
+/** The last moves this node made, for {@code sagent status}. */
+final class MoveHistory {
+
+    private static final int KEPT = 20;
+
+    private final Clock clock;
+    private final ArrayDeque<StatusReport.Move> moves = new ArrayDeque<>();
+
+    MoveHistory(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** @param outageMillis how long the address was unserved, when known */
+    void add(String address, String from, String to, String reason, Long outageMillis) {
+        moves.addLast(new StatusReport.Move(clock.instant().toString(), address, from, to, reason, outageMillis));
+        while (moves.size() > KEPT) {
+            moves.removeFirst();
+        }
+    }
+
+    List<StatusReport.Move> moves() {
+        return List.copyOf(moves);
+    }
+}
