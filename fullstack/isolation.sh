@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Section 7 of the behaviour spec on the reference cluster's two VMs (../shared/vm, see its
+# Section 7 of docs/spec.md on the reference cluster's two VMs (../shared/vm, see its
 # README): the isolation failures F14-F18 under real DRBD 8.4, OCFS2 (o2cb) and Samba, with SMB
 # clients writing through both public addresses all along.
 #   F14  replication cable cut (both ends), both nodes alive; healed after CUT_HOLD s
