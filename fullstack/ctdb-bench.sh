@@ -119,13 +119,6 @@ stop_manager() {  # CONTENDER NODE
     case $1 in ctdb) g $2 'systemctl stop ctdb' ;; *) g $2 'systemctl stop sagent' ;; esac
 }
 
-# Longest silence (ms) in FILE's times (ms, first field) within [FROM, TO], the ends counting.
-gap_ms() {
-    awk -v from="$2" -v to="$3" '$1 >= from && $1 <= to { t[n++] = $1 }
-        END { p = from; m = 0; for (i = 0; i < n; i++) { if (t[i] - p > m) m = t[i] - p; p = t[i] }
-              if (to - p > m) m = to - p; print m }' "$1"
-}
-
 rows=()
 round() {  # CONTENDER SCENARIO REP
     local c=$1 sc=$2 rep=$3 dir=$raw/$1-${2// /-}-$3 victim t_fault t_done t_end until i ipgap smbgap
@@ -159,7 +152,7 @@ round() {  # CONTENDER SCENARIO REP
     sleep 3
     t_end=$(now_ms)
     cleanup
-    sed -n 's/^\[\([0-9]*\)\.\([0-9]\{3\}\)[0-9]*\] .*bytes from.*/\1\2/p' "$dir/ping.txt" > "$dir/answers.txt"
+    ping_answers "$dir/ping.txt" > "$dir/answers.txt"
     ipgap=$(gap_ms "$dir/answers.txt" "$t_fault" "$t_end")
     awk '$2 == "ack" { print $1 }' "$dir/log" > "$dir/acks.txt"
     smbgap=$(gap_ms "$dir/acks.txt" "$t_fault" "$t_end")

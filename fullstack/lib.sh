@@ -27,6 +27,15 @@ g() { "$C" exec "$@"; }
 gt() { local t=$1; shift; timeout "$t" "$C" exec "$@"; }  # a guest command with a host-side bound
 now_ms() { date +%s%3N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) / 1000 }'; }  # ms -> s
+# gap_ms FILE FROM TO: the longest silence (ms) in FILE's times (ms, first field) within
+# [FROM, TO], the ends counting.
+gap_ms() {
+    awk -v from="$2" -v to="$3" '$1 >= from && $1 <= to { t[n++] = $1 }
+        END { p = from; m = 0; for (i = 0; i < n; i++) { if (t[i] - p > m) m = t[i] - p; p = t[i] }
+              if (to - p > m) m = to - p; print m }' "$1"
+}
+# ping_answers FILE: the times (ms) of the answers in FILE, the output of `ping -D`.
+ping_answers() { sed -n 's/^\[\([0-9]*\)\.\([0-9]\{3\}\)[0-9]*\] .*bytes from.*/\1\2/p' "$1"; }
 
 # wait_for NODE WHAT LINE [LIMIT]: waits (at most LIMIT s) until the shell line succeeds on NODE.
 wait_for() {

@@ -173,13 +173,6 @@ probes_start() {
     bg "$C" client "exec timeout --foreground $2 tcpdump -l -n -e -tt -i eth0 arp > '$dir/arp.txt' 2>/dev/null"
     bg "$C" client "exec bash '$repo/fullstack/copy-loop.sh' $PUB0 '$dir' $until copies suite-copy"
 }
-# The longest silence (ms) in FILE's times (ms, first field) within [FROM, TO], the ends counting.
-gap_ms() {
-    awk -v from="$2" -v to="$3" '$1 >= from && $1 <= to { t[n++] = $1 }
-        END { p = from; m = 0; for (i = 0; i < n; i++) { if (t[i] - p > m) m = t[i] - p; p = t[i] }
-              if (to - p > m) m = to - p; print m }' "$1"
-}
-ping_answers() { sed -n 's/^\[\([0-9]*\)\.\([0-9]\{3\}\)[0-9]*\] .*bytes from.*/\1\2/p' "$1"; }
 # ARP requests from the client answered by two different MACs (each answer counts for the latest
 # request for that address): "ADDR TIME-OF-REQUEST MAC MAC", one line per such request.
 duplicates() {
