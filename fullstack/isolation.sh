@@ -186,12 +186,8 @@ elif [ $f18tc = 1 ]; then f18tool=tc
 fi
 
 # Longest gap (s) between consecutive times (ms, one a line) within [FROM, TO] ms, the window's
-# ends counting as times.
-longest_gap() {
-    awk -v from="$1" -v to="$2" '$1 >= from && $1 <= to { t[n++] = $1 }
-        END { p = from; m = 0; for (i = 0; i < n; i++) { if (t[i] - p > m) m = t[i] - p; p = t[i] }
-              if (to - p > m) m = to - p; printf "%.2f", m / 1000 }'
-}
+# ends counting as times: gap_ms on stdin, in seconds.
+longest_gap() { gap_ms - "$1" "$2" | awk '{ printf "%.2f", $1 / 1000 }'; }
 # Console lines of NODE written since byte OFFSET.
 console_since() { tail -c +"$(($2 + 1))" "$VMWORK/run/$1.console.log" 2>/dev/null | tr -d '\r'; }
 # freeze NODE OFFSET UPTIME-AT-FAULT: "<freeze s> <suspended s after the fault>" from the first
