@@ -1,7 +1,9 @@
-# Shared by the scripts in fullstack/ that drive the reference cluster's two VMs (../shared/vm):
-# output helpers, guest commands with host-side bounds, background helpers the caller can always
-# end, and the test bed's sagent, DRBD and Samba set-up. Sourced, not run, by a script that has set
-# repo (the repository) and, before using the set-up functions, raw (its result directory).
+# Shared by the scripts that drive the reference cluster's two VMs (../shared/vm): fullstack/'s
+# and packaging/vm/systemd-check.sh. Output helpers, guest commands with host-side bounds,
+# background helpers the caller can always end, and the test bed's sagent, DRBD and Samba set-up.
+# Sourced, not run, by a script that has set repo (the repository) and, before it calls
+# apply_drbd_res, install_sagent_config, wait_serving or sagent_status_both, raw (its result
+# directory, where those keep what they wrote or saw).
 
 # cluster.sh (CLUSTER_SH names another copy) and its work directory (VMWORK, cluster.sh's default)
 C=${CLUSTER_SH:-$repo/../shared/vm/cluster.sh}
@@ -149,12 +151,15 @@ EOF
     rm -f "$share"
 }
 
-# write_sagent_config FILE ISOLATION: the test bed's /etc/sagent/sagent.yaml; ISOLATION=1 adds the
-# isolation: section (the client namespace as witness).
+# write_sagent_config FILE ISOLATION [NAME [TIMINGS]]: the test bed's /etc/sagent/sagent.yaml, for
+# the cluster NAME (default scluster); ISOLATION=1 adds the isolation: section (the client
+# namespace as witness). TIMINGS emulated (the default) sets failover's failure-timeout and the ARP
+# probe for loaded emulated guests; defaults leaves both at sagent's (packaging/vm/systemd-check.sh).
 write_sagent_config() {
+    local name=${3:-scluster} timings=${4:-emulated}
     cat > "$1" <<YAML
 cluster:
-  name: scluster
+  name: $name
   port: 7800
   secret-file: /etc/sagent/secret
 nodes:
@@ -166,12 +171,18 @@ public-addresses:
 failover:
   failback: auto
   failback-delay: 5s
+YAML
+    if [ "$timings" != defaults ]; then
+        cat >> "$1" <<YAML
   # The VMs are emulated (TCG) and the agents pause for a second or two under load: the default
   # 1 s would take a busy peer for dead.
   failure-timeout: 3s
 # An emulated guest under load answers ARP in hundreds of ms: with the default 60 ms wait a probe of
 # an address the peer still holds can come back clear (seen in F14: a 5 s duplicate while both froze).
 probe: { count: 3, interval: 100ms, wait: 1s }
+YAML
+    fi
+    cat >> "$1" <<YAML
 health:
   # The VMs are emulated (TCG): forking systemctl or a JVM takes seconds there, not milliseconds.
   interval: 10s
