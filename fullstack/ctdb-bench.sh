@@ -41,8 +41,7 @@ done
 for c in $contenders; do
     case $c in ctdb|sagent|sagent-tuned) ;; *) echo "ctdb-bench.sh: unknown contender '$c' (ctdb, sagent, sagent-tuned)" >&2; exit 2 ;; esac
 done
-[ "$(id -u)" = 0 ] || { echo "ctdb-bench.sh: run as root (the VMs need namespaces and qemu)" >&2; exit 2; }
-[ -x "$C" ] || { echo "ctdb-bench.sh: no cluster.sh at $C (set CLUSTER_SH)" >&2; exit 2; }
+need_root_and_cluster ctdb-bench.sh
 deb=$(newest_deb "$repo") || exit 2
 grep -q '^ctdb ' "$VMWORK/image/packages.txt" 2>/dev/null || { echo "ctdb-bench.sh: the guest image has no ctdb: rebuild it (FORCE=1 $C image)" >&2; exit 2; }
 
@@ -54,10 +53,7 @@ trap cleanup EXIT
 trap 'cleanup; exit 130' INT TERM
 failed=0
 
-say "the cluster"
-if [ $fresh = 1 ] || ! "$C" status; then
-    "$C" up || { echo "ctdb-bench.sh: cluster.sh up failed" >&2; exit 2; }
-fi
+cluster_up ctdb-bench.sh $fresh
 install_deb_if_needed "$deb"
 want=$(dpkg-deb -f "$deb" Version)
 

@@ -76,8 +76,7 @@ while [ $# -gt 0 ]; do
 done
 [ ${#scenarios[@]} -gt 0 ] || scenarios=(F14 F15 F16 F17 F18)
 
-[ "$(id -u)" = 0 ] || { echo "isolation.sh: run as root (the VMs need namespaces and qemu)" >&2; exit 2; }
-[ -x "$C" ] || { echo "isolation.sh: no cluster.sh at $C (set CLUSTER_SH)" >&2; exit 2; }
+need_root_and_cluster isolation.sh
 deb=$(newest_deb "$repo") || exit 2
 
 stamp=$(date +%Y%m%d-%H%M%S)
@@ -90,10 +89,7 @@ trap 'cleanup; exit 130' INT TERM
 stop_bg() { cleanup; sleep 1; }
 
 # --- set-up ---------------------------------------------------------------------------------
-say "the cluster"
-if [ $fresh = 1 ] || ! "$C" status; then
-    "$C" up || { echo "isolation.sh: cluster.sh up failed" >&2; exit 2; }
-fi
+cluster_up isolation.sh $fresh
 
 say "install $(basename "$deb") on both"
 install_deb_if_needed "$deb"

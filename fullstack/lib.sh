@@ -59,6 +59,21 @@ cleanup() {
     bgpids=()
 }
 
+# need_root_and_cluster NAME: exits 2, saying why, unless run as root with cluster.sh at $C; NAME
+# (the calling script's) begins the message.
+need_root_and_cluster() {
+    [ "$(id -u)" = 0 ] || { echo "$1: run as root (the VMs need namespaces and qemu)" >&2; exit 2; }
+    [ -x "$C" ] || { echo "$1: no cluster.sh at $C (set CLUSTER_SH)" >&2; exit 2; }
+}
+# cluster_up NAME FRESH: `cluster.sh up` when FRESH is 1 or `cluster.sh status` finds the cluster
+# not healthy; exits 2 when that fails, NAME (the calling script's) beginning the message.
+cluster_up() {
+    say "the cluster"
+    if [ "$2" = 1 ] || ! "$C" status; then
+        "$C" up || { echo "$1: cluster.sh up failed" >&2; exit 2; }
+    fi
+}
+
 # newest_deb REPO: the newest packaging/target/sagent_*_all.deb, or exit 2 saying how to build it.
 newest_deb() {
     local d

@@ -64,8 +64,7 @@ while [ $# -gt 0 ]; do
     shift
 done
 [ ${#scenarios[@]} -gt 0 ] || scenarios=(cold-start power-loss unhealthy lan-cut o2net-loss stop-upgrade)
-[ "$(id -u)" = 0 ] || { echo "suite.sh: run as root (the VMs need namespaces and qemu)" >&2; exit 2; }
-[ -x "$C" ] || { echo "suite.sh: no cluster.sh at $C (set CLUSTER_SH)" >&2; exit 2; }
+need_root_and_cluster suite.sh
 deb=$(newest_deb "$repo") || exit 2
 missing=()
 for tool in arping:iputils-arping tcpdump:tcpdump curl:curl smbclient:smbclient dpkg-deb:dpkg; do
@@ -88,10 +87,7 @@ trap 'cleanup; undo' EXIT
 trap 'cleanup; undo; exit 130' INT TERM
 
 # --- set-up -----------------------------------------------------------------------------------
-say "the cluster"
-if [ $fresh = 1 ] || ! "$C" status; then
-    "$C" up || { echo "suite.sh: cluster.sh up failed" >&2; exit 2; }
-fi
+cluster_up suite.sh $fresh
 say "install $(basename "$deb") on both"
 install_deb_if_needed "$deb"
 version=$(dpkg-deb -f "$deb" Version)

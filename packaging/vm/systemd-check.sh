@@ -11,14 +11,13 @@
 # ../shared/vm/cluster.sh next to the repository). Exit 0 when every check passed.
 set -uo pipefail
 repo=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
-# the VM scripts' helpers (say, ok, bad, g, wait_for), cluster.sh as C, PUB0 and PUB1, the
-# configuration writer
+# the VM scripts' helpers (say, ok, bad, g, wait_for, need_root_and_cluster), cluster.sh as C,
+# PUB0 and PUB1, the configuration writer
 # shellcheck source=fullstack/lib.sh
 . "$repo/fullstack/lib.sh"
 failures=0
 
-[ "$(id -u)" = 0 ] || { echo "systemd-check.sh: run as root (the VMs need namespaces and qemu)" >&2; exit 2; }
-[ -x "$C" ] || { echo "systemd-check.sh: no cluster.sh at $C (set CLUSTER_SH)" >&2; exit 2; }
+need_root_and_cluster systemd-check.sh
 deb=$(ls -t "$repo"/packaging/target/sagent_*_all.deb 2>/dev/null | head -1)
 if [ -z "$deb" ]; then
     (cd "$repo" && mvn -q package -DskipTests) || exit 1
