@@ -114,11 +114,13 @@ write_drbd_res() {
         fi
         printf '\tstartup {\n\t\tbecome-primary-on both;\n\t}\n'
         printf '\tnet {\n\t\tallow-two-primaries;\n'
-        [ "$fencing" = 1 ] && printf '\t\tafter-sb-0pri discard-zero-changes;\n\t\tafter-sb-1pri discard-secondary;\n\t\tafter-sb-2pri disconnect;\n'
+        [ "$fencing" = 1 ] && printf '\t\t%s;\n' 'after-sb-0pri discard-zero-changes' \
+            'after-sb-1pri discard-secondary' 'after-sb-2pri disconnect'
         [ -n "$net" ] && printf '%s\n' "$net" | tr ';' '\n' | sed 's/^ *//; /^$/d; s/.*/\t\t&;/'
         printf '\t}\n'
         for n in 0 1; do
-            printf '\ton s%d {\n\t\tdevice /dev/drbd0;\n\t\tdisk /dev/vdb;\n\t\taddress 192.0.2.1%d:7789;\n\t\tmeta-disk internal;\n\t}\n' $n $n
+            printf '\ton s%d {\n\t\tdevice /dev/drbd0;\n\t\tdisk /dev/vdb;\n' $n
+            printf '\t\taddress 192.0.2.1%d:7789;\n\t\tmeta-disk internal;\n\t}\n' $n
         done
         echo "}"
     } > "$file"
@@ -133,7 +135,10 @@ apply_drbd_res() {
     for n in s0 s1; do
         "$C" put $n "$res" /etc/drbd.d/sstorage.res >/dev/null || { rm -f "$res"; return 1; }
         out=$(g $n 'drbdadm adjust sstorage 2>&1; echo "exit $?"')
-        case $out in *"exit 0") ok "$n: drbdadm adjust sstorage" ;; *) bad "$n: drbdadm adjust sstorage: $out"; rm -f "$res"; return 1 ;; esac
+        case $out in
+            *"exit 0") ok "$n: drbdadm adjust sstorage" ;;
+            *) bad "$n: drbdadm adjust sstorage: $out"; rm -f "$res"; return 1 ;;
+        esac
     done
     rm -f "$res"
     g s0 'drbdsetup show sstorage' > "$raw/drbdsetup-show-s0.txt" 2>&1
@@ -142,7 +147,7 @@ apply_drbd_res() {
 # add_durable_share: the [durable] share (strict sync, sync always: an acknowledged write is on
 # stable storage) on /srv/scluster/durable, on both.
 add_durable_share() {
-    local share n
+    local share n append
     share=$(mktemp)
     cat > "$share" <<'EOF'
 
@@ -158,9 +163,10 @@ add_durable_share() {
 	sync always = yes
 EOF
     g s0 'mkdir -p /srv/scluster/durable && chmod 0777 /srv/scluster/durable' || { rm -f "$share"; return 1; }
+    append="grep -q '^\[durable\]' /etc/samba/smb.conf || cat /root/durable-share.conf >> /etc/samba/smb.conf"
     for n in s0 s1; do
         "$C" put $n "$share" /root/durable-share.conf >/dev/null || { rm -f "$share"; return 1; }
-        g $n "grep -q '^\[durable\]' /etc/samba/smb.conf || cat /root/durable-share.conf >> /etc/samba/smb.conf; testparm -s >/dev/null 2>&1 && systemctl reload smbd" \
+        g $n "$append; testparm -s >/dev/null 2>&1 && systemctl reload smbd" \
             && ok "$n: [durable] in smb.conf, smbd reloaded" || { bad "$n: smb.conf or smbd reload"; rm -f "$share"; return 1; }
     done
     rm -f "$share"
@@ -242,8 +248,9 @@ o2net_iface() {
 # block_o2net_tc NODE IFACE add|del: drops tcp/7777 (o2net) both ways on IFACE with tc filters
 # (iproute2: the guest image has neither nft nor iptables); gone by itself at a reboot.
 block_o2net_tc() {
+    local filter="tc filter add dev $2 \$d protocol ip u32 match ip protocol 6 0xff match ip \$m 7777 0xffff action drop"
     if [ "$3" = add ]; then
-        g "$1" "tc qdisc add dev $2 clsact && for d in ingress egress; do for m in dport sport; do tc filter add dev $2 \$d protocol ip u32 match ip protocol 6 0xff match ip \$m 7777 0xffff action drop || exit 1; done; done"
+        g "$1" "tc qdisc add dev $2 clsact && for d in ingress egress; do for m in dport sport; do $filter || exit 1; done; done"
     else g "$1" "tc qdisc del dev $2 clsact"; fi
 }
 
@@ -260,7 +267,8 @@ wait_serving() {
     local limit=$1 t0=$SECONDS
     why=
     while [ $((SECONDS - t0)) -lt "$limit" ]; do
-        if ! timeout 60 "$C" status > "$raw/last-status.txt" 2>&1; then why="cluster.sh status: $(grep -v '^cluster.sh' "$raw/last-status.txt" | paste -sd';' -)"
+        if ! timeout 60 "$C" status > "$raw/last-status.txt" 2>&1; then
+            why="cluster.sh status: $(grep -v '^cluster.sh' "$raw/last-status.txt" | paste -sd';' -)"
         elif ! addresses_home; then why="a public address is not (only) on its home node"
         else why=; return 0; fi
         sleep 2
