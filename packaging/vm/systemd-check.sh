@@ -55,7 +55,9 @@ rm -f "$cfg"
 
 say "start: active only after READY"
 for n in s0 s1; do g $n systemctl start --no-block sagent; done
-states=$(g s0 "for i in \$(seq 1 1500); do s=\$(systemctl is-active sagent); echo \$s; [ \$s = active ] && break; sleep 0.2; done" | uniq | paste -sd' ')
+# s0's is-active every 0.2 s until it says active (5 minutes at most)
+poll="for i in \$(seq 1 1500); do s=\$(systemctl is-active sagent); echo \$s; [ \$s = active ] && break; sleep 0.2; done"
+states=$(g s0 "$poll" | uniq | paste -sd' ')
 echo "s0 is-active while starting: $states"
 case "$states" in
     *deactivating*|*failed*) bad "s0: the start failed or was retried: '$states'" ;;
@@ -63,7 +65,8 @@ case "$states" in
     *) bad "s0: states were '$states'" ;;
 esac
 g s0 "journalctl -u sagent --since '$since' -o short-precise --no-pager | grep -m1 -E 'running as s0'"
-g s0 "journalctl -u systemd -u init.scope --since '$since' -o short-precise --no-pager 2>/dev/null | grep -m1 'Started sagent' || journalctl --since '$since' -o short-precise --no-pager | grep -m1 'Started sagent'"
+started="journalctl -u systemd -u init.scope --since '$since' -o short-precise --no-pager 2>/dev/null | grep -m1 'Started sagent'"
+g s0 "$started || journalctl --since '$since' -o short-precise --no-pager | grep -m1 'Started sagent'"
 wait_for s0 "s0 holds $PUB0" "ip -o addr show dev eth1 | grep -q ' $PUB0/'" 120
 wait_for s1 "s1 holds $PUB1" "ip -o addr show dev eth1 | grep -q ' $PUB1/'" 120
 
