@@ -31,7 +31,8 @@ if [ "$(id -u)" != 0 ]; then
     exit 1
 fi
 for tool in ip ping java mvn; do
-    command -v "$tool" >/dev/null || { echo "demo: $tool is missing (apt-get install iproute2 iputils-ping openjdk-17-jdk-headless maven)" >&2; exit 1; }
+    command -v "$tool" >/dev/null ||
+        { echo "demo: $tool is missing (apt-get install iproute2 iputils-ping openjdk-17-jdk-headless maven)" >&2; exit 1; }
 done
 
 jar="$repo/packaging/target/lib/sagent.jar"
@@ -107,7 +108,9 @@ wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
     local limit=$1 what=$2; shift 2
     local end=$((SECONDS + limit))
     until "$@"; do
-        if [ $SECONDS -ge $end ]; then echo "demo: $what did not happen within ${limit}s; logs in $work" >&2; cat "$work"/*.log >&2; exit 1; fi
+        if [ $SECONDS -ge $end ]; then
+            echo "demo: $what did not happen within ${limit}s; logs in $work" >&2; cat "$work"/*.log >&2; exit 1
+        fi
         sleep 0.2
     done
 }

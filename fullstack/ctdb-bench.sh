@@ -16,7 +16,8 @@
 # fast failover" applied: DRBD's net timings TUNED_NET ('ping-int 3; ping-timeout 10; timeout 25;')
 # and `fullstack/o2cb-tuning.sh tuned` (o2net on the LAN, heartbeat threshold 11); the script puts
 # the defaults back at the end. (The o2cb half alone is unsafe: with DRBD's default detection the
-# survivor's own heartbeat writes hung past the 20 s threshold and o2hb reset it, measured.) Results: stdout and fullstack/results/ctdb-bench-DATE.md (raw data in
+# survivor's own heartbeat writes hung past the 20 s threshold and o2hb reset it, measured.)
+# Results: stdout and fullstack/results/ctdb-bench-DATE.md (raw data in
 # fullstack/results/ctdb-bench-DATE/). Not part of `mvn verify`. As root, from the repository;
 # CLUSTER_SH, VMWORK as for fullstack/isolation.sh. Exit 0 when every round ran, 1 otherwise.
 set -uo pipefail
@@ -41,10 +42,10 @@ done
 for c in $contenders; do
     case $c in ctdb|sagent|sagent-tuned) ;; *) echo "ctdb-bench.sh: unknown contender '$c' (ctdb, sagent, sagent-tuned)" >&2; exit 2 ;; esac
 done
-[ "$(id -u)" = 0 ] || { echo "ctdb-bench.sh: run as root (the VMs need namespaces and qemu)" >&2; exit 2; }
-[ -x "$C" ] || { echo "ctdb-bench.sh: no cluster.sh at $C (set CLUSTER_SH)" >&2; exit 2; }
+need_root_and_cluster ctdb-bench.sh
 deb=$(newest_deb "$repo") || exit 2
-grep -q '^ctdb ' "$VMWORK/image/packages.txt" 2>/dev/null || { echo "ctdb-bench.sh: the guest image has no ctdb: rebuild it (FORCE=1 $C image)" >&2; exit 2; }
+grep -q '^ctdb ' "$VMWORK/image/packages.txt" 2>/dev/null ||
+    { echo "ctdb-bench.sh: the guest image has no ctdb: rebuild it (FORCE=1 $C image)" >&2; exit 2; }
 
 stamp=$(date +%Y%m%d-%H%M%S)
 results=$repo/fullstack/results
@@ -54,10 +55,7 @@ trap cleanup EXIT
 trap 'cleanup; exit 130' INT TERM
 failed=0
 
-say "the cluster"
-if [ $fresh = 1 ] || ! "$C" status; then
-    "$C" up || { echo "ctdb-bench.sh: cluster.sh up failed" >&2; exit 2; }
-fi
+cluster_up ctdb-bench.sh $fresh
 install_deb_if_needed "$deb"
 want=$(dpkg-deb -f "$deb" Version)
 
@@ -119,13 +117,6 @@ stop_manager() {  # CONTENDER NODE
     case $1 in ctdb) g $2 'systemctl stop ctdb' ;; *) g $2 'systemctl stop sagent' ;; esac
 }
 
-# Longest silence (ms) in FILE's times (ms, first field) within [FROM, TO], the ends counting.
-gap_ms() {
-    awk -v from="$2" -v to="$3" '$1 >= from && $1 <= to { t[n++] = $1 }
-        END { p = from; m = 0; for (i = 0; i < n; i++) { if (t[i] - p > m) m = t[i] - p; p = t[i] }
-              if (to - p > m) m = to - p; print m }' "$1"
-}
-
 rows=()
 round() {  # CONTENDER SCENARIO REP
     local c=$1 sc=$2 rep=$3 dir=$raw/$1-${2// /-}-$3 victim t_fault t_done t_end until i ipgap smbgap
@@ -159,7 +150,7 @@ round() {  # CONTENDER SCENARIO REP
     sleep 3
     t_end=$(now_ms)
     cleanup
-    sed -n 's/^\[\([0-9]*\)\.\([0-9]\{3\}\)[0-9]*\] .*bytes from.*/\1\2/p' "$dir/ping.txt" > "$dir/answers.txt"
+    ping_answers "$dir/ping.txt" > "$dir/answers.txt"
     ipgap=$(gap_ms "$dir/answers.txt" "$t_fault" "$t_end")
     awk '$2 == "ack" { print $1 }' "$dir/log" > "$dir/acks.txt"
     smbgap=$(gap_ms "$dir/acks.txt" "$t_fault" "$t_end")
@@ -190,7 +181,8 @@ wait_for_boot_ready() {  # the node's OCFS2 mounted and smbd active (after a pow
 # DRBD as the test bed sets it up, o2cb at its defaults, whatever an earlier run left
 apply_drbd_res 0 "" || exit 2
 if [ "$(gt 30 s0 'cat /sys/kernel/config/cluster/scluster/heartbeat/dead_threshold' 2>/dev/null)" != 31 ]; then
-    bash "$repo/fullstack/o2cb-tuning.sh" default > "$raw/o2cb-default.log" 2>&1 || { echo "o2cb default failed (see $raw/o2cb-default.log)"; exit 2; }
+    bash "$repo/fullstack/o2cb-tuning.sh" default > "$raw/o2cb-default.log" 2>&1 ||
+        { echo "o2cb default failed (see $raw/o2cb-default.log)"; exit 2; }
 fi
 tuned_now=0
 for c in $contenders; do
@@ -198,7 +190,8 @@ for c in $contenders; do
     stop_all
     if [ "$c" = sagent-tuned ] && [ $tuned_now = 0 ]; then
         apply_drbd_res 0 "$TUNED_NET" || exit 1
-        bash "$repo/fullstack/o2cb-tuning.sh" tuned > "$raw/o2cb-tuning.log" 2>&1 || { echo "o2cb tuning failed (see $raw/o2cb-tuning.log)"; exit 1; }
+        bash "$repo/fullstack/o2cb-tuning.sh" tuned > "$raw/o2cb-tuning.log" 2>&1 ||
+            { echo "o2cb tuning failed (see $raw/o2cb-tuning.log)"; exit 1; }
         tuned_now=1
         stop_all
     elif [ "$c" != sagent-tuned ] && [ $tuned_now = 1 ]; then
@@ -211,14 +204,19 @@ for c in $contenders; do
     for n in s0 s1; do case $c in ctdb) g $n 'systemctl disable -q sagent' ;; *) g $n 'systemctl enable -q sagent' ;; esac; done
     t0=$(now_ms)
     start_manager "$c" s0 s1
-    if ! wait_steady "$c" 600; then echo "$c never served both addresses"; rows+=("| $c | start | | never served | |"); failed=1; continue; fi
+    if ! wait_steady "$c" 600; then
+        echo "$c never served both addresses"; rows+=("| $c | start | | never served | |"); failed=1; continue
+    fi
     echo "$c: both addresses served $(( ($(now_ms) - t0) / 1000 )) s after the start"
     for ((rep = 1; rep <= repeat; rep++)); do
         round "$c" "power loss" $rep
         round "$c" "graceful stop" $rep
     done
     # a unit and a syslog identifier in one journalctl call must both match: two calls
-    for n in s0 s1; do g $n "journalctl -b --no-pager -u sagent -u ctdb; journalctl -b --no-pager -t ctdbd -t ctdb-recoverd" > "$raw/$c-journal-$n.txt" 2>&1; done
+    for n in s0 s1; do
+        g $n "journalctl -b --no-pager -u sagent -u ctdb; journalctl -b --no-pager -t ctdbd -t ctdb-recoverd" \
+            > "$raw/$c-journal-$n.txt" 2>&1
+    done
 done
 stop_all
 if [ $tuned_now = 1 ]; then apply_drbd_res 0 ""; bash "$repo/fullstack/o2cb-tuning.sh" default > "$raw/o2cb-default.log" 2>&1; fi
@@ -236,10 +234,12 @@ table=$results/ctdb-bench-$stamp.md
     echo "|---|---|---:|---:|"
     for c in $contenders; do for sc in "power loss" "graceful stop"; do
         awk -F, -v c="$c" -v s="$sc" 'BEGIN { n = 0 } $1 == c && $2 == s { ip[n] = $4; smb[n] = $5; n++ }
-            function med(a, n,   i, j, t) { for (i = 0; i < n; i++) for (j = i + 1; j < n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+            function med(a, n,   i, j, t) {
+                for (i = 0; i < n; i++) for (j = i + 1; j < n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
                 return n ? a[int((n + 1) / 2) - 1] : "-" }
             function mx(a, n,   i, m) { m = 0; for (i = 0; i < n; i++) if (a[i] > m) m = a[i]; return n ? m : "-" }
-            END { if (n) printf "| %s | %s | %s / %s | %s / %s |\n", c, s, med(ip, n), mx(ip, n), med(smb, n), mx(smb, n) }' "$raw/samples.csv"
+            END { if (n) printf "| %s | %s | %s / %s | %s / %s |\n", c, s,
+                                med(ip, n), mx(ip, n), med(smb, n), mx(smb, n) }' "$raw/samples.csv"
     done; done
 } > "$table"
 cat "$table"

@@ -76,8 +76,7 @@ while [ $# -gt 0 ]; do
 done
 [ ${#scenarios[@]} -gt 0 ] || scenarios=(F14 F15 F16 F17 F18)
 
-[ "$(id -u)" = 0 ] || { echo "isolation.sh: run as root (the VMs need namespaces and qemu)" >&2; exit 2; }
-[ -x "$C" ] || { echo "isolation.sh: no cluster.sh at $C (set CLUSTER_SH)" >&2; exit 2; }
+need_root_and_cluster isolation.sh
 deb=$(newest_deb "$repo") || exit 2
 
 stamp=$(date +%Y%m%d-%H%M%S)
@@ -90,10 +89,7 @@ trap 'cleanup; exit 130' INT TERM
 stop_bg() { cleanup; sleep 1; }
 
 # --- set-up ---------------------------------------------------------------------------------
-say "the cluster"
-if [ $fresh = 1 ] || ! "$C" status; then
-    "$C" up || { echo "isolation.sh: cluster.sh up failed" >&2; exit 2; }
-fi
+cluster_up isolation.sh $fresh
 
 say "install $(basename "$deb") on both"
 install_deb_if_needed "$deb"
@@ -140,7 +136,8 @@ printf '%s\n' "$out"
 case $out in
     *"exit 0") ok "sagent check-config accepts the configuration" ;;
     *isolation*)
-        bad "this .deb ($want) does not accept the isolation: section yet: build the new one (mvn -q package -DskipTests), or run with --baseline"
+        bad "this .deb ($want) does not accept the isolation: section yet:" \
+            "build the new one (mvn -q package -DskipTests), or run with --baseline"
         exit 1 ;;
     *) bad "sagent check-config refuses the configuration"; exit 1 ;;
 esac
@@ -171,11 +168,16 @@ block_o2net() {  # NODE add|del: drop tcp/7777 (o2net) both ways
     case $f18tool in
         nft)
             if [ "$op" = add ]; then
-                g $n "nft add table inet isolation; nft add chain inet isolation in '{ type filter hook input priority 0; }'; nft add chain inet isolation out '{ type filter hook output priority 0; }'; nft add rule inet isolation in tcp dport 7777 drop; nft add rule inet isolation in tcp sport 7777 drop; nft add rule inet isolation out tcp dport 7777 drop; nft add rule inet isolation out tcp sport 7777 drop"
+                local chain='nft add chain inet isolation' rule='nft add rule inet isolation' hooks drops
+                hooks="$chain in '{ type filter hook input priority 0; }'; $chain out '{ type filter hook output priority 0; }'"
+                drops="$rule in tcp dport 7777 drop; $rule in tcp sport 7777 drop"
+                drops+="; $rule out tcp dport 7777 drop; $rule out tcp sport 7777 drop"
+                g $n "nft add table inet isolation; $hooks; $drops"
             else g $n "nft delete table inet isolation"; fi ;;
         iptables)
-            local a; [ "$op" = add ] && a=-I || a=-D
-            g $n "iptables $a INPUT -p tcp --dport 7777 -j DROP; iptables $a INPUT -p tcp --sport 7777 -j DROP; iptables $a OUTPUT -p tcp --dport 7777 -j DROP; iptables $a OUTPUT -p tcp --sport 7777 -j DROP" ;;
+            local a input output; [ "$op" = add ] && a=-I || a=-D
+            input="iptables $a INPUT -p tcp" output="iptables $a OUTPUT -p tcp"
+            g $n "$input --dport 7777 -j DROP; $input --sport 7777 -j DROP; $output --dport 7777 -j DROP; $output --sport 7777 -j DROP" ;;
         tc) block_o2net_tc $n "$(o2net_iface $n)" $op ;;
     esac
 }
@@ -186,12 +188,8 @@ elif [ $f18tc = 1 ]; then f18tool=tc
 fi
 
 # Longest gap (s) between consecutive times (ms, one a line) within [FROM, TO] ms, the window's
-# ends counting as times.
-longest_gap() {
-    awk -v from="$1" -v to="$2" '$1 >= from && $1 <= to { t[n++] = $1 }
-        END { p = from; m = 0; for (i = 0; i < n; i++) { if (t[i] - p > m) m = t[i] - p; p = t[i] }
-              if (to - p > m) m = to - p; printf "%.2f", m / 1000 }'
-}
+# ends counting as times: gap_ms on stdin, in seconds.
+longest_gap() { gap_ms - "$1" "$2" | awk '{ printf "%.2f", $1 / 1000 }'; }
 # Console lines of NODE written since byte OFFSET.
 console_since() { tail -c +"$(($2 + 1))" "$VMWORK/run/$1.console.log" 2>/dev/null | tr -d '\r'; }
 # freeze NODE OFFSET UPTIME-AT-FAULT: "<freeze s> <suspended s after the fault>" from the first
@@ -217,7 +215,8 @@ clock() {
 # states NODE OFFSET: the sampler's console lines as "HOST-MS NODE addrs=... drbd=... fenced=... boot=...".
 states() {
     console_since "$1" "$2" | grep -a -o 'ISOSAMPLE [0-9]* boot=[0-9a-f]* addrs=[0-9.,]* drbd=[^ ]* fenced=[a-z]*' |
-        awk -v n="$1" -v clk="$dir/clock.txt" 'BEGIN { while ((getline l < clk) > 0) { split(l, f, " "); if (!(f[1] in off)) off[f[1]] = f[2] } }
+        awk -v n="$1" -v clk="$dir/clock.txt" '
+            BEGIN { while ((getline l < clk) > 0) { split(l, f, " "); if (!(f[1] in off)) off[f[1]] = f[2] } }
             { b = substr($3, 6); if (!(b in off)) next; printf "%.0f %s %s %s %s %s\n", $2 + off[b], n, $4, $5, $6, $3 }'
 }
 
@@ -237,7 +236,10 @@ run_scenario() {
         rows+=("| $sc | $rep | skipped: no nft/iptables in the guest image (try --f18-tc) | | | | | | | |")
         return 0
     fi
-    if ! wait_serving 300; then bad "$sc: the cluster is not serving before the fault: $why"; rows+=("| $sc | $rep | not run: cluster not healthy before | | | | | | | |"); return 1; fi
+    if ! wait_serving 300; then
+        bad "$sc: the cluster is not serving before the fault: $why"
+        rows+=("| $sc | $rep | not run: cluster not healthy before | | | | | | | |"); return 1
+    fi
     boot0=$(g s0 cat /proc/sys/kernel/random/boot_id) boot1=$(g s1 cat /proc/sys/kernel/random/boot_id)
     for n in s0 s1; do
         g $n 'test ! -e /var/lib/sagent/fenced' || note "$n has a fence record before $sc"
@@ -258,8 +260,9 @@ run_scenario() {
         # no ping -w: with a deadline, iputils ping stops at its first error (an unanswered ARP)
         bg "$C" client "exec timeout --foreground $((until - $(date +%s))) ping -D -n -i 0.01 -W 1 $a > '$dir/ping-$a.txt' 2>&1"
     done
+    local sampler="setsid sh /root/isolation-sampler.sh"
     for n in s0 s1; do
-        g $n "setsid sh /root/isolation-sampler.sh $((until - $(date +%s))) > /dev/ttyS0 2>&1 < /dev/null & echo \$! > /run/isolation-sampler.pid"
+        g $n "$sampler $((until - $(date +%s))) > /dev/ttyS0 2>&1 < /dev/null & echo \$! > /run/isolation-sampler.pid"
     done
     sleep 20
     grep -q ' ack ' "$dir/$PUB0/log" && grep -q ' ack ' "$dir/$PUB1/log" || note "$sc: a writer has no acknowledged put after 20 s"
@@ -299,7 +302,8 @@ run_scenario() {
     esac
     if wait_serving "$HEAL_WAIT"; then
         t_serving=$(now_ms)
-        ok "$sc: healthy again and both addresses home, $(secs "$t_fault" "$t_serving") s after the fault, $(secs "$t_heal" "$t_serving") s after the heal, no manual step"
+        ok "$sc: healthy again and both addresses home, $(secs "$t_fault" "$t_serving") s after the fault," \
+            "$(secs "$t_heal" "$t_serving") s after the heal, no manual step"
     else
         t_serving=
         bad "$sc: not healthy with both addresses home within ${HEAL_WAIT}s of the heal: $why"
@@ -307,7 +311,9 @@ run_scenario() {
     if [ $sc = F17 ]; then sleep 60; fi  # DRBD pings every 10 s: give a late reaction time to show
     sleep 10  # writes after the return
     stop_bg
-    for n in s0 s1; do gt 30 $n 'kill $(cat /run/isolation-sampler.pid 2>/dev/null) 2>/dev/null; rm -f /run/isolation-sampler.pid'; clock $n; done
+    for n in s0 s1; do
+        gt 30 $n 'kill $(cat /run/isolation-sampler.pid 2>/dev/null) 2>/dev/null; rm -f /run/isolation-sampler.pid'; clock $n
+    done
     local t_end; t_end=$(now_ms)
     "$C" status > "$dir/status-after.txt" 2>&1
     cat "$dir/status-after.txt"
@@ -327,8 +333,10 @@ run_scenario() {
         gt 300 $n "cd /srv/scluster/durable/$rdir && sha256sum w-* 2>/dev/null" > "$dir/found-$n.sha256"
         LC_ALL=C sort -k2 "$dir/found-$n.sha256" -o "$dir/found-$n.sha256"
     done
-    got0=$(LC_ALL=C sort -k2 "$exp" | LC_ALL=C join -1 2 -2 2 -o 1.1,2.1,0 -a 1 - "$dir/found-s0.sha256" | awk '$1 != $2' | tee "$dir/missing-s0.txt" | wc -l)
-    got1=$(LC_ALL=C sort -k2 "$exp" | LC_ALL=C join -1 2 -2 2 -o 1.1,2.1,0 -a 1 - "$dir/found-s1.sha256" | awk '$1 != $2' | tee "$dir/missing-s1.txt" | wc -l)
+    got0=$(LC_ALL=C sort -k2 "$exp" | LC_ALL=C join -1 2 -2 2 -o 1.1,2.1,0 -a 1 - "$dir/found-s0.sha256" |
+        awk '$1 != $2' | tee "$dir/missing-s0.txt" | wc -l)
+    got1=$(LC_ALL=C sort -k2 "$exp" | LC_ALL=C join -1 2 -2 2 -o 1.1,2.1,0 -a 1 - "$dir/found-s1.sha256" |
+        awk '$1 != $2' | tee "$dir/missing-s1.txt" | wc -l)
     if [ "$acked" -gt 0 ] && [ "$got0" = 0 ] && [ "$got1" = 0 ]; then
         ok "$sc: all $acked acknowledged writes are on s0 and s1 with their content ($failed puts failed or timed out)"
     else
@@ -346,7 +354,8 @@ run_scenario() {
     else
         ok "$sc: no 'Split-Brain detected' in either kernel log"
     fi
-    grep -q -a -E 'run fsck.ocfs2|ocfs2_abort|OCFS2: .*read-only' "$dir"/console-s*.txt && bad "$sc: OCFS2 reported an error: $(grep -h -a -E 'run fsck.ocfs2|ocfs2_abort|read-only' "$dir"/console-s*.txt | head -1)"
+    grep -q -a -E 'run fsck.ocfs2|ocfs2_abort|OCFS2: .*read-only' "$dir"/console-s*.txt &&
+        bad "$sc: OCFS2 reported an error: $(grep -h -a -E 'run fsck.ocfs2|ocfs2_abort|read-only' "$dir"/console-s*.txt | head -1)"
 
     # who rebooted, who held what during the fault
     local nb0 nb1 rb=""
@@ -365,12 +374,16 @@ run_scenario() {
                 for (k = 0; k < cnt[b]; k++) { c = split(substr(A[b, k], 2), l, ",")
                     for (j = 1; j <= c; j++) if (l[j] != "") { x = "," l[j] ","; p = -1; q = -1
                         for (m = 0; m < cnt[o]; m++) { if (T[o, m] <= T[b, k]) p = m; else { q = m; break } }
-                        if (p >= 0 && q >= 0 && index(A[o, p], x) && index(A[o, q], x)) { print l[j] " on " b " and " o " around " T[b, k]; exit } } } } }' "$dir/state.txt")
+                        if (p >= 0 && q >= 0 && index(A[o, p], x) && index(A[o, q], x)) {
+                            print l[j] " on " b " and " o " around " T[b, k]; exit } } } } }' "$dir/state.txt")
     [ -z "$dup" ] && ok "$sc: no public address on both nodes at once" || bad "$sc: an address held by both nodes: $dup"
     # the holder of each address at the end of the fault (last samples before the heal)
     local h0 h1
-    holder() { awk -v a="$1" -v t="$2" '$1 <= t { for (i = 3; i <= NF; i++) if ($i ~ /^addrs=/) { s = "," substr($i, 7) ","; if (index(s, "," a ",")) h[$2] = $1; else delete h[$2] } }
-        END { for (n in h) if (t - h[n] < 5000) r = r n; print (r == "") ? "nobody" : r }' "$dir/state.txt"; }
+    holder() {
+        awk -v a="$1" -v t="$2" '$1 <= t { for (i = 3; i <= NF; i++) if ($i ~ /^addrs=/) {
+                s = "," substr($i, 7) ","; if (index(s, "," a ",")) h[$2] = $1; else delete h[$2] } }
+            END { for (n in h) if (t - h[n] < 5000) r = r n; print (r == "") ? "nobody" : r }' "$dir/state.txt"
+    }
     h0=$(holder $PUB0 "$t_heal") h1=$(holder $PUB1 "$t_heal")
     echo "before the heal: $PUB0 on $h0, $PUB1 on $h1; rebooted: ${rb:-nobody}"
     # the time each address moved to the other node after the fault (sample resolution ~1-2 s)
@@ -381,7 +394,8 @@ run_scenario() {
     [ -n "$mv" ] && echo "$PUB0 seen on s1 $(secs "$t_fault" "$mv") s after the fault"
     # the returning node's gate: no public address while its own disk is not UpToDate
     local gate
-    gate=$(awk -v f="$t_fault" '$1 >= f { a = ""; d = ""; for (i = 3; i <= NF; i++) { if ($i ~ /^addrs=/) a = substr($i, 7); if ($i ~ /^drbd=/) d = $i }
+    gate=$(awk -v f="$t_fault" '$1 >= f { a = ""; d = ""
+            for (i = 3; i <= NF; i++) { if ($i ~ /^addrs=/) a = substr($i, 7); if ($i ~ /^drbd=/) d = $i }
             if (a != "" && d !~ /ds:UpToDate\//) { print $2 " held " a " with " d " at " $1; exit } }' "$dir/state.txt")
     [ -z "$gate" ] && ok "$sc: no node held an address while its disk was not UpToDate" || bad "$sc: gate: $gate"
 
@@ -390,19 +404,23 @@ run_scenario() {
             winner=; loser=
             [ "$rb" = s0 ] && { winner=s1; loser=s0; }
             [ "$rb" = s1 ] && { winner=s0; loser=s1; }
-            if [ -n "$winner" ]; then ok "$sc: exactly one node rebooted ($loser)"; else bad "$sc: rebooted: '${rb:-nobody}' (expected exactly one)"; fi
-            if [ -n "$winner" ] && [ "$h0" = "$winner" ] && [ "$h1" = "$winner" ]; then ok "$sc: $winner alone served both addresses at the end of the cut"
+            if [ -n "$winner" ]; then ok "$sc: exactly one node rebooted ($loser)"
+            else bad "$sc: rebooted: '${rb:-nobody}' (expected exactly one)"; fi
+            if [ -n "$winner" ] && [ "$h0" = "$winner" ] && [ "$h1" = "$winner" ]; then
+                ok "$sc: $winner alone served both addresses at the end of the cut"
             elif [ -n "$winner" ] && grep -q "^[0-9]* $winner addrs=[^ ]*$PUB0,$PUB1 " "$dir/state.txt"; then
                 bad "$sc: $winner took both addresses, but not before the heal (at the heal: $PUB0 on $h0, $PUB1 on $h1)"
             else bad "$sc: $winner never held both addresses (at the heal: $PUB0 on $h0, $PUB1 on $h1)"; fi ;;
         F15)
             winner=s0
             [ "$nb0" = "$boot0" ] && ok "$sc: s0 did not reboot" || bad "$sc: s0 rebooted"
-            [ "$h0" = s0 ] && [ "$h1" = s0 ] && ok "$sc: s0 served both addresses while s1 was off" || bad "$sc: while s1 was off $PUB0 was on $h0 and $PUB1 on $h1" ;;
+            [ "$h0" = s0 ] && [ "$h1" = s0 ] && ok "$sc: s0 served both addresses while s1 was off" ||
+                bad "$sc: while s1 was off $PUB0 was on $h0 and $PUB1 on $h1" ;;
         F16)
             winner=s0
             [ "$nb0" = "$boot0" ] && ok "$sc: s0 did not reboot" || bad "$sc: s0 rebooted"
-            [ "$h0" = s0 ] && [ "$h1" = s0 ] && ok "$sc: s0 served both addresses while s1 was cut off" || bad "$sc: while s1 was cut off $PUB0 was on $h0 and $PUB1 on $h1" ;;
+            [ "$h0" = s0 ] && [ "$h1" = s0 ] && ok "$sc: s0 served both addresses while s1 was cut off" ||
+                bad "$sc: while s1 was cut off $PUB0 was on $h0 and $PUB1 on $h1" ;;
         F17)
             winner=-
             [ -z "$rb" ] && ok "$sc: nobody rebooted (boot ids unchanged)" || bad "$sc: rebooted: $rb"
@@ -412,10 +430,13 @@ run_scenario() {
         F18)
             winner=s0
             [ "$rb" = s1 ] && ok "$sc: o2cb rebooted s1 only" || bad "$sc: rebooted: '${rb:-nobody}' (expected s1)"
-            mv=$(awk -v f="$t_fault" -v b="boot=${boot1:0:8}" '$1 >= f && $2 == "s1" && $NF == b { t = $1 } END { print t }' "$dir/state.txt")
-            local mv2; mv2=$(awk -v f="$t_fault" '$1 >= f && $2 == "s0" && / addrs=[^ ]*198\.51\.100\.121/ { print $1; exit }' "$dir/state.txt")
+            mv=$(awk -v f="$t_fault" -v b="boot=${boot1:0:8}" '$1 >= f && $2 == "s1" && $NF == b { t = $1 } END { print t }' \
+                "$dir/state.txt")
+            local mv2
+            mv2=$(awk -v f="$t_fault" '$1 >= f && $2 == "s0" && / addrs=[^ ]*198\.51\.100\.121/ { print $1; exit }' "$dir/state.txt")
             if [ -n "$mv" ] && [ -n "$mv2" ]; then
-                echo "s1's last sample before its reboot: $(secs "$t_fault" "$mv") s after the block; $PUB1 on s0 $(secs "$mv" "$mv2") s after that"
+                echo "s1's last sample before its reboot: $(secs "$t_fault" "$mv") s after the block;" \
+                    "$PUB1 on s0 $(secs "$mv" "$mv2") s after that"
             fi ;;
     esac
     for n in s0 s1; do
@@ -430,14 +451,18 @@ run_scenario() {
     case ${winner:-} in s0) fz=$f0 ;; s1) fz=$f1 ;; *) fz="s0 $f0 / s1 $f1" ;; esac
     wf=${fz%% *}; [ "$wf" = "-" ] && wf="none" || { [ "$wf" = never ] || wf="$wf s"; }
     [ "${winner:-}" = - ] || [ -z "${winner:-}" ] && wf="s0: ${f0%% *}, s1: ${f1%% *}"
-    out0=$(awk '{ gsub(/[\[\]]/, "", $1); if ($0 ~ /bytes from/) printf "%.0f\n", $1 * 1000 }' "$dir/ping-$PUB0.txt" | longest_gap "$t_fault" "$t_end")
-    out1=$(awk '{ gsub(/[\[\]]/, "", $1); if ($0 ~ /bytes from/) printf "%.0f\n", $1 * 1000 }' "$dir/ping-$PUB1.txt" | longest_gap "$t_fault" "$t_end")
+    out0=$(awk '{ gsub(/[\[\]]/, "", $1); if ($0 ~ /bytes from/) printf "%.0f\n", $1 * 1000 }' "$dir/ping-$PUB0.txt" |
+        longest_gap "$t_fault" "$t_end")
+    out1=$(awk '{ gsub(/[\[\]]/, "", $1); if ($0 ~ /bytes from/) printf "%.0f\n", $1 * 1000 }' "$dir/ping-$PUB1.txt" |
+        longest_gap "$t_fault" "$t_end")
     w0=$(awk '$2 == "ack" { print $3 }' "$dir/$PUB0/log" | longest_gap "$t_fault" "$t_end")
     w1=$(awk '$2 == "ack" { print $3 }' "$dir/$PUB1/log" | longest_gap "$t_fault" "$t_end")
     echo "longest ping gap: $PUB0 $out0 s, $PUB1 $out1 s; longest gap between acknowledged writes: $PUB0 $w0 s, $PUB1 $w1 s"
-    [ -n "$t_serving" ] && redund="$(secs "$t_fault" "$t_serving") s ($(secs "$t_heal" "$t_serving") s after heal/return)" || redund="not within ${HEAL_WAIT}s"
+    [ -n "$t_serving" ] && redund="$(secs "$t_fault" "$t_serving") s ($(secs "$t_heal" "$t_serving") s after heal/return)" ||
+        redund="not within ${HEAL_WAIT}s"
     local verdict; [ $sfail = 0 ] && verdict=PASS || verdict="FAIL ($sfail)"
-    rows+=("| $sc | $rep | ${winner:-?} (rebooted: ${rb:-nobody}) | $wf | ${f0#* } / ${f1#* } | $out0 / $w0 | $out1 / $w1 | $acked ack, $failed fail; missing s0 $got0, s1 $got1 | $redund | $verdict |")
+    local row="| $sc | $rep | ${winner:-?} (rebooted: ${rb:-nobody}) | $wf | ${f0#* } / ${f1#* } | $out0 / $w0 | $out1 / $w1"
+    rows+=("$row | $acked ack, $failed fail; missing s0 $got0, s1 $got1 | $redund | $verdict |")
     echo "$sc run $rep: $verdict"
 }
 
@@ -446,16 +471,22 @@ for sc in "${scenarios[@]}"; do
 done
 
 # --- results --------------------------------------------------------------------------------
+drbd_setup=$( [ $baseline = 1 ] && echo "without fencing (--baseline)" || echo "fencing resource-and-stonith + sagent handlers")
+drbd_timers=$( [ $tuned = 1 ] && echo ", tuned net: $TUNED_NET" || echo ", default DRBD timers")
 {
     echo "# Isolation scenarios on the test VMs, $(date '+%F %T')"
     echo
-    echo "sagent $want; DRBD $( [ $baseline = 1 ] && echo "without fencing (--baseline)" || echo "fencing resource-and-stonith + sagent handlers")$( [ $tuned = 1 ] && echo ", tuned net: $TUNED_NET" || echo ", default DRBD timers"); CUT_HOLD ${CUT_HOLD}s, POWER_HOLD ${POWER_HOLD}s. Raw logs: isolation-$stamp/."
+    echo "sagent $want; DRBD $drbd_setup$drbd_timers; CUT_HOLD ${CUT_HOLD}s, POWER_HOLD ${POWER_HOLD}s. Raw logs: isolation-$stamp/."
     echo
-    echo "| scenario | run | winner | winner's I/O freeze | suspended after the fault (s0 / s1, s) | $PUB0 outage: ping / writes (s) | $PUB1 outage: ping / writes (s) | writes | full redundancy after the fault | result |"
+    echo "| scenario | run | winner | winner's I/O freeze | suspended after the fault (s0 / s1, s) |" \
+        "$PUB0 outage: ping / writes (s) | $PUB1 outage: ping / writes (s) | writes | full redundancy after the fault | result |"
     echo "|---|---|---|---|---|---|---|---|---|---|"
     printf '%s\n' "${rows[@]}"
     echo
-    echo "Outage: the longest gap between ping replies (every 10 ms) and between acknowledged SMB writes from the fault to the end. Freeze: from DRBD's \`susp( 0 -> 1 )\` to \`susp( 1 -> 0 )\` in the winner's kernel log (\"never\": not resumed before its reboot). Full redundancy: \`cluster.sh status\` healthy and each address on its home node."
+    echo "Outage: the longest gap between ping replies (every 10 ms) and between acknowledged SMB writes from the fault to the end." \
+        "Freeze: from DRBD's \`susp( 0 -> 1 )\` to \`susp( 1 -> 0 )\`" \
+        "in the winner's kernel log (\"never\": not resumed before its reboot)." \
+        "Full redundancy: \`cluster.sh status\` healthy and each address on its home node."
 } > "$table"
 say "results ($table)"
 cat "$table"

@@ -1,7 +1,9 @@
-# Shared by the scripts in fullstack/ that drive the reference cluster's two VMs (../shared/vm):
-# output helpers, guest commands with host-side bounds, background helpers the caller can always
-# end, and the test bed's sagent, DRBD and Samba set-up. Sourced, not run, by a script that has set
-# repo (the repository) and, before using the set-up functions, raw (its result directory).
+# Shared by the scripts that drive the reference cluster's two VMs (../shared/vm): fullstack/'s
+# and packaging/vm/systemd-check.sh. Output helpers, guest commands with host-side bounds,
+# background helpers the caller can always end, and the test bed's sagent, DRBD and Samba set-up.
+# Sourced, not run, by a script that has set repo (the repository) and, before it calls
+# apply_drbd_res, install_sagent_config, wait_serving or sagent_status_both, raw (its result
+# directory, where those keep what they wrote or saw).
 
 # cluster.sh (CLUSTER_SH names another copy) and its work directory (VMWORK, cluster.sh's default)
 C=${CLUSTER_SH:-$repo/../shared/vm/cluster.sh}
@@ -27,6 +29,15 @@ g() { "$C" exec "$@"; }
 gt() { local t=$1; shift; timeout "$t" "$C" exec "$@"; }  # a guest command with a host-side bound
 now_ms() { date +%s%3N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) / 1000 }'; }  # ms -> s
+# gap_ms FILE FROM TO: the longest silence (ms) in FILE's times (ms, first field) within
+# [FROM, TO], the ends counting.
+gap_ms() {
+    awk -v from="$2" -v to="$3" '$1 >= from && $1 <= to { t[n++] = $1 }
+        END { p = from; m = 0; for (i = 0; i < n; i++) { if (t[i] - p > m) m = t[i] - p; p = t[i] }
+              if (to - p > m) m = to - p; print m }' "$1"
+}
+# ping_answers FILE: the times (ms) of the answers in FILE, the output of `ping -D`.
+ping_answers() { sed -n 's/^\[\([0-9]*\)\.\([0-9]\{3\}\)[0-9]*\] .*bytes from.*/\1\2/p' "$1"; }
 
 # wait_for NODE WHAT LINE [LIMIT]: waits (at most LIMIT s) until the shell line succeeds on NODE.
 wait_for() {
@@ -46,6 +57,21 @@ cleanup() {
     local p
     for p in "${bgpids[@]}"; do kill -- "-$p" 2>/dev/null; done
     bgpids=()
+}
+
+# need_root_and_cluster NAME: exits 2, saying why, unless run as root with cluster.sh at $C; NAME
+# (the calling script's) begins the message.
+need_root_and_cluster() {
+    [ "$(id -u)" = 0 ] || { echo "$1: run as root (the VMs need namespaces and qemu)" >&2; exit 2; }
+    [ -x "$C" ] || { echo "$1: no cluster.sh at $C (set CLUSTER_SH)" >&2; exit 2; }
+}
+# cluster_up NAME FRESH: `cluster.sh up` when FRESH is 1 or `cluster.sh status` finds the cluster
+# not healthy; exits 2 when that fails, NAME (the calling script's) beginning the message.
+cluster_up() {
+    say "the cluster"
+    if [ "$2" = 1 ] || ! "$C" status; then
+        "$C" up || { echo "$1: cluster.sh up failed" >&2; exit 2; }
+    fi
 }
 
 # newest_deb REPO: the newest packaging/target/sagent_*_all.deb, or exit 2 saying how to build it.
@@ -88,11 +114,13 @@ write_drbd_res() {
         fi
         printf '\tstartup {\n\t\tbecome-primary-on both;\n\t}\n'
         printf '\tnet {\n\t\tallow-two-primaries;\n'
-        [ "$fencing" = 1 ] && printf '\t\tafter-sb-0pri discard-zero-changes;\n\t\tafter-sb-1pri discard-secondary;\n\t\tafter-sb-2pri disconnect;\n'
+        [ "$fencing" = 1 ] && printf '\t\t%s;\n' 'after-sb-0pri discard-zero-changes' \
+            'after-sb-1pri discard-secondary' 'after-sb-2pri disconnect'
         [ -n "$net" ] && printf '%s\n' "$net" | tr ';' '\n' | sed 's/^ *//; /^$/d; s/.*/\t\t&;/'
         printf '\t}\n'
         for n in 0 1; do
-            printf '\ton s%d {\n\t\tdevice /dev/drbd0;\n\t\tdisk /dev/vdb;\n\t\taddress 192.0.2.1%d:7789;\n\t\tmeta-disk internal;\n\t}\n' $n $n
+            printf '\ton s%d {\n\t\tdevice /dev/drbd0;\n\t\tdisk /dev/vdb;\n' $n
+            printf '\t\taddress 192.0.2.1%d:7789;\n\t\tmeta-disk internal;\n\t}\n' $n
         done
         echo "}"
     } > "$file"
@@ -107,7 +135,10 @@ apply_drbd_res() {
     for n in s0 s1; do
         "$C" put $n "$res" /etc/drbd.d/sstorage.res >/dev/null || { rm -f "$res"; return 1; }
         out=$(g $n 'drbdadm adjust sstorage 2>&1; echo "exit $?"')
-        case $out in *"exit 0") ok "$n: drbdadm adjust sstorage" ;; *) bad "$n: drbdadm adjust sstorage: $out"; rm -f "$res"; return 1 ;; esac
+        case $out in
+            *"exit 0") ok "$n: drbdadm adjust sstorage" ;;
+            *) bad "$n: drbdadm adjust sstorage: $out"; rm -f "$res"; return 1 ;;
+        esac
     done
     rm -f "$res"
     g s0 'drbdsetup show sstorage' > "$raw/drbdsetup-show-s0.txt" 2>&1
@@ -116,7 +147,7 @@ apply_drbd_res() {
 # add_durable_share: the [durable] share (strict sync, sync always: an acknowledged write is on
 # stable storage) on /srv/scluster/durable, on both.
 add_durable_share() {
-    local share n
+    local share n append
     share=$(mktemp)
     cat > "$share" <<'EOF'
 
@@ -132,20 +163,24 @@ add_durable_share() {
 	sync always = yes
 EOF
     g s0 'mkdir -p /srv/scluster/durable && chmod 0777 /srv/scluster/durable' || { rm -f "$share"; return 1; }
+    append="grep -q '^\[durable\]' /etc/samba/smb.conf || cat /root/durable-share.conf >> /etc/samba/smb.conf"
     for n in s0 s1; do
         "$C" put $n "$share" /root/durable-share.conf >/dev/null || { rm -f "$share"; return 1; }
-        g $n "grep -q '^\[durable\]' /etc/samba/smb.conf || cat /root/durable-share.conf >> /etc/samba/smb.conf; testparm -s >/dev/null 2>&1 && systemctl reload smbd" \
+        g $n "$append; testparm -s >/dev/null 2>&1 && systemctl reload smbd" \
             && ok "$n: [durable] in smb.conf, smbd reloaded" || { bad "$n: smb.conf or smbd reload"; rm -f "$share"; return 1; }
     done
     rm -f "$share"
 }
 
-# write_sagent_config FILE ISOLATION: the test bed's /etc/sagent/sagent.yaml; ISOLATION=1 adds the
-# isolation: section (the client namespace as witness).
+# write_sagent_config FILE ISOLATION [NAME [TIMINGS]]: the test bed's /etc/sagent/sagent.yaml, for
+# the cluster NAME (default scluster); ISOLATION=1 adds the isolation: section (the client
+# namespace as witness). TIMINGS emulated (the default) sets failover's failure-timeout and the ARP
+# probe for loaded emulated guests; defaults leaves both at sagent's (packaging/vm/systemd-check.sh).
 write_sagent_config() {
+    local name=${3:-scluster} timings=${4:-emulated}
     cat > "$1" <<YAML
 cluster:
-  name: scluster
+  name: $name
   port: 7800
   secret-file: /etc/sagent/secret
 nodes:
@@ -157,12 +192,18 @@ public-addresses:
 failover:
   failback: auto
   failback-delay: 5s
+YAML
+    if [ "$timings" != defaults ]; then
+        cat >> "$1" <<YAML
   # The VMs are emulated (TCG) and the agents pause for a second or two under load: the default
   # 1 s would take a busy peer for dead.
   failure-timeout: 3s
 # An emulated guest under load answers ARP in hundreds of ms: with the default 60 ms wait a probe of
 # an address the peer still holds can come back clear (seen in F14: a 5 s duplicate while both froze).
 probe: { count: 3, interval: 100ms, wait: 1s }
+YAML
+    fi
+    cat >> "$1" <<YAML
 health:
   # The VMs are emulated (TCG): forking systemctl or a JVM takes seconds there, not milliseconds.
   interval: 10s
@@ -207,8 +248,9 @@ o2net_iface() {
 # block_o2net_tc NODE IFACE add|del: drops tcp/7777 (o2net) both ways on IFACE with tc filters
 # (iproute2: the guest image has neither nft nor iptables); gone by itself at a reboot.
 block_o2net_tc() {
+    local filter="tc filter add dev $2 \$d protocol ip u32 match ip protocol 6 0xff match ip \$m 7777 0xffff action drop"
     if [ "$3" = add ]; then
-        g "$1" "tc qdisc add dev $2 clsact && for d in ingress egress; do for m in dport sport; do tc filter add dev $2 \$d protocol ip u32 match ip protocol 6 0xff match ip \$m 7777 0xffff action drop || exit 1; done; done"
+        g "$1" "tc qdisc add dev $2 clsact && for d in ingress egress; do for m in dport sport; do $filter || exit 1; done; done"
     else g "$1" "tc qdisc del dev $2 clsact"; fi
 }
 
@@ -225,7 +267,8 @@ wait_serving() {
     local limit=$1 t0=$SECONDS
     why=
     while [ $((SECONDS - t0)) -lt "$limit" ]; do
-        if ! timeout 60 "$C" status > "$raw/last-status.txt" 2>&1; then why="cluster.sh status: $(grep -v '^cluster.sh' "$raw/last-status.txt" | paste -sd';' -)"
+        if ! timeout 60 "$C" status > "$raw/last-status.txt" 2>&1; then
+            why="cluster.sh status: $(grep -v '^cluster.sh' "$raw/last-status.txt" | paste -sd';' -)"
         elif ! addresses_home; then why="a public address is not (only) on its home node"
         else why=; return 0; fi
         sleep 2

@@ -59,13 +59,13 @@ while [ $# -gt 0 ]; do
         --fresh) fresh=1 ;;
         --tuned) tuned=1 ;;
         -h|--help) sed -n '2,/^set -uo/p' "$self" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-        *) echo "suite.sh: unknown argument '$1' (cold-start, power-loss, unhealthy, lan-cut, o2net-loss, stop-upgrade, all, smoke, --tuned, --fresh)" >&2; exit 2 ;;
+        *) echo "suite.sh: unknown argument '$1' (cold-start, power-loss, unhealthy, lan-cut, o2net-loss," \
+                "stop-upgrade, all, smoke, --tuned, --fresh)" >&2; exit 2 ;;
     esac
     shift
 done
 [ ${#scenarios[@]} -gt 0 ] || scenarios=(cold-start power-loss unhealthy lan-cut o2net-loss stop-upgrade)
-[ "$(id -u)" = 0 ] || { echo "suite.sh: run as root (the VMs need namespaces and qemu)" >&2; exit 2; }
-[ -x "$C" ] || { echo "suite.sh: no cluster.sh at $C (set CLUSTER_SH)" >&2; exit 2; }
+need_root_and_cluster suite.sh
 deb=$(newest_deb "$repo") || exit 2
 missing=()
 for tool in arping:iputils-arping tcpdump:tcpdump curl:curl smbclient:smbclient dpkg-deb:dpkg; do
@@ -73,7 +73,8 @@ for tool in arping:iputils-arping tcpdump:tcpdump curl:curl smbclient:smbclient 
 done
 if [ ${#missing[@]} -gt 0 ]; then
     echo "suite.sh: installing ${missing[*]} for the client's probes"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null || { echo "suite.sh: apt-get install ${missing[*]} failed" >&2; exit 2; }
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null ||
+        { echo "suite.sh: apt-get install ${missing[*]} failed" >&2; exit 2; }
 fi
 
 stamp=$(date +%Y%m%d-%H%M%S)
@@ -88,10 +89,7 @@ trap 'cleanup; undo' EXIT
 trap 'cleanup; undo; exit 130' INT TERM
 
 # --- set-up -----------------------------------------------------------------------------------
-say "the cluster"
-if [ $fresh = 1 ] || ! "$C" status; then
-    "$C" up || { echo "suite.sh: cluster.sh up failed" >&2; exit 2; }
-fi
+cluster_up suite.sh $fresh
 say "install $(basename "$deb") on both"
 install_deb_if_needed "$deb"
 version=$(dpkg-deb -f "$deb" Version)
@@ -102,10 +100,12 @@ apply_drbd_res 1 "$net" || exit 2
 threshold=$(gt 30 s0 'cat /sys/kernel/config/cluster/scluster/heartbeat/dead_threshold' 2>/dev/null)
 if [ $tuned = 1 ] && [ "$threshold" != "$TUNED_THRESHOLD" ]; then
     say "o2cb: README's tuning (o2net on the LAN, heartbeat threshold $TUNED_THRESHOLD)"
-    bash "$repo/fullstack/o2cb-tuning.sh" tuned "$TUNED_THRESHOLD" > "$raw/o2cb-tuning.log" 2>&1 || { echo "suite.sh: o2cb tuning failed (see $raw/o2cb-tuning.log)" >&2; exit 2; }
+    bash "$repo/fullstack/o2cb-tuning.sh" tuned "$TUNED_THRESHOLD" > "$raw/o2cb-tuning.log" 2>&1 ||
+        { echo "suite.sh: o2cb tuning failed (see $raw/o2cb-tuning.log)" >&2; exit 2; }
 elif [ $tuned = 0 ] && [ "$threshold" != 31 ]; then
     say "o2cb: back to the test bed's defaults (threshold $threshold found)"
-    bash "$repo/fullstack/o2cb-tuning.sh" default > "$raw/o2cb-default.log" 2>&1 || { echo "suite.sh: o2cb default failed (see $raw/o2cb-default.log)" >&2; exit 2; }
+    bash "$repo/fullstack/o2cb-tuning.sh" default > "$raw/o2cb-default.log" 2>&1 ||
+        { echo "suite.sh: o2cb default failed (see $raw/o2cb-default.log)" >&2; exit 2; }
 fi
 install_sagent_config 1 || exit 2
 # Emulated guests stall for tens of seconds while a JVM starts next to DRBD and o2cb (a fork of
@@ -115,7 +115,8 @@ install_sagent_config 1 || exit 2
 dropin=$(mktemp)
 printf '# fullstack/suite.sh: emulated guests stall for tens of seconds\n[Service]\nWatchdogSec=60s\n' > "$dropin"
 for n in s0 s1; do
-    g $n 'mkdir -p /etc/systemd/system/sagent.service.d' && "$C" put $n "$dropin" /etc/systemd/system/sagent.service.d/50-emulated-guest.conf >/dev/null &&
+    g $n 'mkdir -p /etc/systemd/system/sagent.service.d' &&
+        "$C" put $n "$dropin" /etc/systemd/system/sagent.service.d/50-emulated-guest.conf >/dev/null &&
         g $n 'chmod 644 /etc/systemd/system/sagent.service.d/50-emulated-guest.conf' &&
         g $n 'systemctl daemon-reload' || exit 2
 done
@@ -173,13 +174,6 @@ probes_start() {
     bg "$C" client "exec timeout --foreground $2 tcpdump -l -n -e -tt -i eth0 arp > '$dir/arp.txt' 2>/dev/null"
     bg "$C" client "exec bash '$repo/fullstack/copy-loop.sh' $PUB0 '$dir' $until copies suite-copy"
 }
-# The longest silence (ms) in FILE's times (ms, first field) within [FROM, TO], the ends counting.
-gap_ms() {
-    awk -v from="$2" -v to="$3" '$1 >= from && $1 <= to { t[n++] = $1 }
-        END { p = from; m = 0; for (i = 0; i < n; i++) { if (t[i] - p > m) m = t[i] - p; p = t[i] }
-              if (to - p > m) m = to - p; print m }' "$1"
-}
-ping_answers() { sed -n 's/^\[\([0-9]*\)\.\([0-9]\{3\}\)[0-9]*\] .*bytes from.*/\1\2/p' "$1"; }
 # ARP requests from the client answered by two different MACs (each answer counts for the latest
 # request for that address): "ADDR TIME-OF-REQUEST MAC MAC", one line per such request.
 duplicates() {
@@ -193,10 +187,18 @@ duplicates() {
 # (an agent that has just started on a loaded emulated guest answers in tens of seconds)
 scrape() { timeout 70 "$C" client "curl -s -m 60 http://$2:9775/metrics" > "$1" 2>/dev/null; }
 # failovers FILE ADDR: sagent_failovers_total for ADDR, all reasons, as an integer.
-failovers() { awk -v a="$2" '/^sagent_failovers_total\{/ && index($0, "address=\"" a "\"") { s += $NF } END { printf "%d", s }' "$1" 2>/dev/null; }
+failovers() {
+    awk -v a="$2" '/^sagent_failovers_total\{/ && index($0, "address=\"" a "\"") { s += $NF } END { printf "%d", s }' "$1" 2>/dev/null
+}
 # The number of failover durations for ADDR, and the longest quantile of them (seconds).
-durations() { awk -v a="$2" '/^sagent_failover_duration_seconds_count\{/ && index($0, "address=\"" a "\"") { s += $NF } END { printf "%d", s }' "$1" 2>/dev/null; }
-longest() { awk -v a="$2" '/^sagent_failover_duration_seconds\{/ && index($0, "address=\"" a "\"") { if ($NF + 0 > m) m = $NF + 0 } END { printf "%.3f", m }' "$1" 2>/dev/null; }
+durations() {
+    awk -v a="$2" '/^sagent_failover_duration_seconds_count\{/ && index($0, "address=\"" a "\"") { s += $NF } END { printf "%d", s }' \
+        "$1" 2>/dev/null
+}
+longest() {
+    awk -v a="$2" '/^sagent_failover_duration_seconds\{/ && index($0, "address=\"" a "\"") { if ($NF + 0 > m) m = $NF + 0 }
+        END { printf "%.3f", m }' "$1" 2>/dev/null
+}
 # Samples from NODE's sampler log between guest times FROM and TO (ms) into FILE.
 samples() { gt 60 "$1" "awk -v f=$2 -v t=$3 '\$1 >= f && \$1 <= t' /var/log/suite-sampler.log" > "$4" 2>/dev/null; }
 # Samples where the node held a public address while not UpToDate or not mounted.
@@ -210,7 +212,9 @@ round_begin() {  # NAME -> $dir, $t_fault unset
     sc=$1 sfail=0 dir=$raw/$1
     mkdir -p "$dir"
     say "$sc"
-    if ! wait_serving "$HEAL_WAIT"; then bad "$sc: not healthy and home before the scenario: $why"; rows+=("| $sc | not run: cluster not healthy before | | | | |"); return 1; fi
+    if ! wait_serving "$HEAL_WAIT"; then
+        bad "$sc: not healthy and home before the scenario: $why"; rows+=("| $sc | not run: cluster not healthy before | | | | |"); return 1
+    fi
     scrape "$dir/metrics-s0-before.txt" 198.51.100.20
     scrape "$dir/metrics-s1-before.txt" 198.51.100.21
     # the longest scenario (o2net loss: a reset, resync and failback) must not outlive its probes
@@ -219,7 +223,8 @@ round_begin() {  # NAME -> $dir, $t_fault unset
     sleep 5
     # a copy takes seconds on the emulated guests: wait (bounded) for the first one
     while [ $((SECONDS - t0)) -lt 40 ] && ! grep -q ' ack ' "$dir/copies" 2>/dev/null; do sleep 2; done
-    grep -q ' ack ' "$dir/copies" 2>/dev/null || note "$sc: the copy loop has no acknowledged copy before the fault (see $dir/smbclient.log)"
+    grep -q ' ack ' "$dir/copies" 2>/dev/null ||
+        note "$sc: the copy loop has no acknowledged copy before the fault (see $dir/smbclient.log)"
     for n in s0 s1; do restarts[$n]=$(gt 20 $n 'systemctl show -p NRestarts --value sagent' 2>/dev/null); done
     return 0
 }
@@ -273,9 +278,13 @@ round_end() {  # FROM-MS [BOUND-MS]: judges everything since FROM; no ping silen
     awk '$2 == "ack" { print $1 }' "$dir/copies" > "$dir/acks.txt"
     smb=$(gap_ms "$dir/acks.txt" "$from" "$to")
     duplicates "$dir/arp.txt" > "$dir/duplicates.txt"
-    if [ -s "$dir/duplicates.txt" ]; then bad "$sc: two MACs answered one ARP request: $(head -3 "$dir/duplicates.txt" | paste -sd';' -)"
-    elif grep -q 'Reply' "$dir/arp.txt"; then ok "$sc: no ARP request answered by two MACs ($(grep -c 'Request who-has' "$dir/arp.txt") requests)"
-    else bad "$sc: tcpdump saw no ARP reply at all: the duplicate watch did not work"; fi
+    if [ -s "$dir/duplicates.txt" ]; then
+        bad "$sc: two MACs answered one ARP request: $(head -3 "$dir/duplicates.txt" | paste -sd';' -)"
+    elif grep -q 'Reply' "$dir/arp.txt"; then
+        ok "$sc: no ARP request answered by two MACs ($(grep -c 'Request who-has' "$dir/arp.txt") requests)"
+    else
+        bad "$sc: tcpdump saw no ARP reply at all: the duplicate watch did not work"
+    fi
     echo "IP outage: $PUB0 ${out0} ms, $PUB1 ${out1} ms; SMB copy loop longest gap ${smb} ms"
     if [ -n "$bound" ]; then
         [ "$out0" -le "$bound" ] && [ "$out1" -le "$bound" ] && ok "$sc: no ping silence over ${bound} ms" ||
@@ -284,12 +293,13 @@ round_end() {  # FROM-MS [BOUND-MS]: judges everything since FROM; no ping silen
 }
 # round_row: the scenario's line in the table, once every check of it ran.
 round_row() {
-    local d n now
+    local d n now cause
     # systemd restarting an agent (its watchdog, a crash) during a scenario is a failure of its own
     for n in s0 s1; do
         now=$(gt 20 $n 'systemctl show -p NRestarts --value sagent' 2>/dev/null)
         if [ -n "$now" ] && [ -n "${restarts[$n]:-}" ] && [ "$now" -gt "${restarts[$n]}" ]; then
-            bad "$sc: systemd restarted sagent on $n $((now - restarts[$n])) time(s) ($(gt 20 $n 'journalctl -u sagent -b --no-pager | grep -E "Watchdog timeout|Failed with result" | tail -1' 2>/dev/null))"
+            cause=$(gt 20 $n 'journalctl -u sagent -b --no-pager | grep -E "Watchdog timeout|Failed with result" | tail -1' 2>/dev/null)
+            bad "$sc: systemd restarted sagent on $n $((now - restarts[$n])) time(s) ($cause)"
         fi
     done
     [ "$sfail" = 0 ] && d=pass || d="FAIL ($sfail)"
@@ -319,7 +329,9 @@ counted() {
     before=$(failovers "$dir/metrics-$n-before.txt" "$a"); after=$(failovers "$dir/metrics-$n-after.txt" "$a")
     [ "${5:-}" = rebooted ] && before=0
     # a failed first scrape reads as 0 and would let any earlier failover pass for this round's
-    if [ ! -s "$dir/metrics-$n-before.txt" ] && [ "${5:-}" != rebooted ]; then bad "$what: no scrape of $n ($ip:9775) before the round"; return 0; fi
+    if [ ! -s "$dir/metrics-$n-before.txt" ] && [ "${5:-}" != rebooted ]; then
+        bad "$what: no scrape of $n ($ip:9775) before the round"; return 0
+    fi
     if [ ! -s "$dir/metrics-$n-after.txt" ]; then bad "$what: no scrape of $n ($ip:9775) after the round"
     elif [ $((after - before)) -ge "$want" ]; then ok "$what: sagent_failovers_total{address=\"$a\"} on $n went $before -> $after"
     else bad "$what: sagent_failovers_total{address=\"$a\"} on $n went $before -> $after, expected +$want"; fi
@@ -327,24 +339,31 @@ counted() {
     # every counted failover has a duration, and one that raised the agent's longest is not longer
     # than what the client saw (the summary keeps earlier failovers, some before the probes ran)
     local db da l lb w
-    db=$(durations "$dir/metrics-$n-before.txt" "$a") da=$(durations "$dir/metrics-$n-after.txt" "$a") l=$(longest "$dir/metrics-$n-after.txt" "$a")
+    db=$(durations "$dir/metrics-$n-before.txt" "$a") da=$(durations "$dir/metrics-$n-after.txt" "$a") \
+        l=$(longest "$dir/metrics-$n-after.txt" "$a")
     lb=$(longest "$dir/metrics-$n-before.txt" "$a")
     [ "${5:-}" = rebooted ] && db=0 lb=0
     [ $((da - db)) = $((after - before)) ] && ok "$what: $((da - db)) failover duration(s) recorded, as many as counted" ||
         bad "$what: $((da - db)) failover duration(s) recorded for $((after - before)) counted"
     [ "$a" = "$PUB0" ] && w=$out0 || w=$out1
-    if awk -v l="$l" -v lb="$lb" 'BEGIN { exit !(l <= lb) }'; then ok "$what: no failover of $a longer than the agent's earlier longest ($lb s)"
-    elif awk -v l="$l" -v w="$w" 'BEGIN { exit !(l * 1000 <= w + 1000) }'; then ok "$what: the agent's new longest failover of $a ($l s) is within the outage the client saw on it ($w ms)"
-    else bad "$what: the agent reports a failover of $a of $l s in this round, longer than the outage the client saw on it ($w ms)"; fi
+    if awk -v l="$l" -v lb="$lb" 'BEGIN { exit !(l <= lb) }'; then
+        ok "$what: no failover of $a longer than the agent's earlier longest ($lb s)"
+    elif awk -v l="$l" -v w="$w" 'BEGIN { exit !(l * 1000 <= w + 1000) }'; then
+        ok "$what: the agent's new longest failover of $a ($l s) is within the outage the client saw on it ($w ms)"
+    else
+        bad "$what: the agent reports a failover of $a of $l s in this round, longer than the outage the client saw on it ($w ms)"
+    fi
 }
 
 # --- the scenarios ------------------------------------------------------------------------------
 cold_start() {
     local n st t_fault g0 g1
+    local stack_down="systemctl stop sagent smbd; umount /srv/scluster 2>/dev/null; systemctl stop ocfs2 o2cb drbd"
+    local addrs_gone="ip addr del $PUB0/24 dev eth1 2>/dev/null; ip addr del $PUB1/24 dev eth1 2>/dev/null"
     round_begin cold-start || return
     t_fault=$(now_ms)
     for n in s0 s1; do
-        gt 180 $n "systemctl stop sagent smbd; umount /srv/scluster 2>/dev/null; systemctl stop ocfs2 o2cb drbd; ip addr del $PUB0/24 dev eth1 2>/dev/null; ip addr del $PUB1/24 dev eth1 2>/dev/null; true"
+        gt 180 $n "$stack_down; $addrs_gone; true"
     done
     g0=$(guest_ms s0) g1=$(guest_ms s1)
     for n in s0 s1; do g $n 'systemctl start --no-block sagent'; done
@@ -361,14 +380,19 @@ cold_start() {
         echo "$n STATUS=$st"
         case $st in "STARTING: waiting for "*drbd:sstorage*ocfs2*) ok "cold-start: $n's STATUS= says what it waits for" ;;
             *) bad "cold-start: $n's STATUS= does not say what it waits for: '$st'" ;; esac
-        if holds $n $PUB0 || holds $n $PUB1; then bad "cold-start: $n holds an address before its stack is up"; else ok "cold-start: $n holds nothing"; fi
+        if holds $n $PUB0 || holds $n $PUB1; then bad "cold-start: $n holds an address before its stack is up"
+        else ok "cold-start: $n holds nothing"; fi
     done
     # a JVM start under the emulated guest's start-up load: minutes, not seconds
     gt 300 s0 'sagent status --timeout 30' > "$dir/status-gated-s0.txt" 2>&1
-    grep -q 'STARTING' "$dir/status-gated-s0.txt" && ok "cold-start: sagent status on s0 shows STARTING" || bad "cold-start: sagent status on s0 shows no STARTING (see $dir/status-gated-s0.txt)"
+    grep -q 'STARTING' "$dir/status-gated-s0.txt" && ok "cold-start: sagent status on s0 shows STARTING" ||
+        bad "cold-start: sagent status on s0 shows no STARTING (see $dir/status-gated-s0.txt)"
     say "cold-start: now DRBD, o2cb, OCFS2 and smbd on both"
-    for n in s0 s1; do bg "$C" exec $n 'systemctl start drbd o2cb ocfs2; mountpoint -q /srv/scluster || mount /srv/scluster; systemctl start smbd'; done
-    if wait_serving "$HEAL_WAIT"; then ok "cold-start: both healthy, each address home, $(secs "$t_fault" "$(now_ms)") s after the stop"; else bad "cold-start: not serving within ${HEAL_WAIT}s: $why"; fi
+    for n in s0 s1; do
+        bg "$C" exec $n 'systemctl start drbd o2cb ocfs2; mountpoint -q /srv/scluster || mount /srv/scluster; systemctl start smbd'
+    done
+    if wait_serving "$HEAL_WAIT"; then ok "cold-start: both healthy, each address home, $(secs "$t_fault" "$(now_ms)") s after the stop"
+    else bad "cold-start: not serving within ${HEAL_WAIT}s: $why"; fi
     fit_check s0 "$g0" cold-start
     fit_check s1 "$g1" cold-start
     if sagent_status_both; then
@@ -412,8 +436,9 @@ unhealthy() {
     for name in drbd-detached ocfs2-unmounted smbd-stopped; do
         case $name in
             drbd-detached) fault='drbdadm detach sstorage' repair='drbdadm attach sstorage' ;;
-            ocfs2-unmounted) fault='for i in 1 2 3 4 5 6 7 8 9 10; do umount /srv/scluster 2>/dev/null && exit 0; sleep 1; done; umount -l /srv/scluster'
-                             repair='mountpoint -q /srv/scluster || mount /srv/scluster' ;;
+            ocfs2-unmounted)
+                fault='for i in 1 2 3 4 5 6 7 8 9 10; do umount /srv/scluster 2>/dev/null && exit 0; sleep 1; done; umount -l /srv/scluster'
+                repair='mountpoint -q /srv/scluster || mount /srv/scluster' ;;
             smbd-stopped) fault='systemctl stop smbd' repair='systemctl start smbd' ;;
         esac
         round_begin "unhealthy-$name" || continue
@@ -511,9 +536,11 @@ o2net_loss() {
     if [ -n "$b" ] && [ "$b" != "$boot1" ] && [ -n "${up:-}" ]; then
         local booted_ms=$(( $(now_ms) - ${up%.*} * 1000 ))
         if [ $((booted_ms - t_done)) -le 400000 ]; then
-            ok "o2net-loss: o2cb reset s1 (booted again $(secs "$t_done" "$booted_ms") s after the block; s1 answered only later)"; undo_faults=()
+            ok "o2net-loss: o2cb reset s1 (booted again $(secs "$t_done" "$booted_ms") s after the block; s1 answered only later)"
+            undo_faults=()
         else bad "o2net-loss: s1 was reset only $(secs "$t_done" "$booted_ms") s after the block"; undo_faults=(); fi
-    elif [ -n "$b" ] && [ "$b" != "$boot1" ]; then ok "o2net-loss: o2cb reset s1 (seen back $((SECONDS - t0)) s after the block)"; undo_faults=()
+    elif [ -n "$b" ] && [ "$b" != "$boot1" ]; then
+        ok "o2net-loss: o2cb reset s1 (seen back $((SECONDS - t0)) s after the block)"; undo_faults=()
     else bad "o2net-loss: s1 was not reset within 400 s"; undo; b=; fi
     wait_holder s0 $PUB1 "$MOVE_WAIT" "o2net-loss: s0 serves s1's address" || true
     wait_resumed "$t_done" || true
@@ -561,21 +588,26 @@ stop_upgrade() {
     work=$(mktemp -d)
     newer="$version.1"
     dpkg-deb -R "$deb" "$work/pkg" && sed -i "s/^Version: .*/Version: $newer/" "$work/pkg/DEBIAN/control" &&
-        dpkg-deb -Zxz -b "$work/pkg" "$work/sagent_${newer}_all.deb" >/dev/null || { bad "upgrade: could not build a newer .deb"; rm -rf "$work"; cleanup; return; }
+        dpkg-deb -Zxz -b "$work/pkg" "$work/sagent_${newer}_all.deb" >/dev/null ||
+        { bad "upgrade: could not build a newer .deb"; rm -rf "$work"; cleanup; return; }
     newdeb=$work/sagent_${newer}_all.deb
     pid0=$(g s0 'systemctl show -p MainPID --value sagent') pid1=$(g s1 'systemctl show -p MainPID --value sagent')
     g0=$(guest_ms s0) g1=$(guest_ms s1)
     t_fault=$(now_ms)
-    install_over_running "$newdeb" > "$dir/install-deb.txt" 2>&1 || bad "upgrade: installing $newer over the running one failed (see $dir/install-deb.txt)"
+    install_over_running "$newdeb" > "$dir/install-deb.txt" 2>&1 ||
+        bad "upgrade: installing $newer over the running one failed (see $dir/install-deb.txt)"
     sleep 20
     for n in s0 s1; do
-        [ "$(g $n "dpkg-query -W -f '\${Version}' sagent")" = "$newer" ] && ok "upgrade: $n has $newer" || bad "upgrade: $n does not have $newer"
+        [ "$(g $n "dpkg-query -W -f '\${Version}' sagent")" = "$newer" ] && ok "upgrade: $n has $newer" ||
+            bad "upgrade: $n does not have $newer"
     done
-    [ "$(g s0 'systemctl show -p MainPID --value sagent')" != "$pid0" ] && [ "$(g s1 'systemctl show -p MainPID --value sagent')" != "$pid1" ] &&
+    [ "$(g s0 'systemctl show -p MainPID --value sagent')" != "$pid0" ] &&
+        [ "$(g s1 'systemctl show -p MainPID --value sagent')" != "$pid1" ] &&
         ok "upgrade: the agents were restarted by the upgrade" || bad "upgrade: an agent was not restarted (MainPID unchanged)"
     samples s0 "$g0" 99999999999999 "$dir/samples-s0.txt"; samples s1 "$g1" 99999999999999 "$dir/samples-s1.txt"
     f=$(( $(grep -vc "addrs=$PUB0 " "$dir/samples-s0.txt") + $(grep -vc "addrs=$PUB1 " "$dir/samples-s1.txt") ))
-    if [ "$f" = 0 ] && [ -s "$dir/samples-s0.txt" ] && [ -s "$dir/samples-s1.txt" ]; then ok "upgrade: each node held its address, and only it, in every sample"
+    if [ "$f" = 0 ] && [ -s "$dir/samples-s0.txt" ] && [ -s "$dir/samples-s1.txt" ]; then
+        ok "upgrade: each node held its address, and only it, in every sample"
     else bad "upgrade: an address moved or was dropped during the upgrade (see $dir/samples-s?.txt)"; fi
     extra="upgrade to $newer"
     # no failover: at most the pause of a restarted agent's first probes
@@ -609,14 +641,16 @@ done
 if [ $tuned = 1 ]; then
     say "back to the test bed's defaults"
     apply_drbd_res 1 "" || note "could not put DRBD's default timings back"
-    bash "$repo/fullstack/o2cb-tuning.sh" default > "$raw/o2cb-default.log" 2>&1 || note "could not put o2cb's defaults back (see $raw/o2cb-default.log)"
+    bash "$repo/fullstack/o2cb-tuning.sh" default > "$raw/o2cb-default.log" 2>&1 ||
+        note "could not put o2cb's defaults back (see $raw/o2cb-default.log)"
 fi
 
 table=$results/suite-$stamp.md
 mode=default
 [ $tuned = 1 ] && mode=tuned
 {
-    echo "Command: \`fullstack/suite.sh ${scenarios[*]}$([ $tuned = 1 ] && echo ' --tuned')\` ($(date '+%Y-%m-%d %H:%M %Z'), sagent $version, $((SECONDS - t_start)) s)"
+    echo "Command: \`fullstack/suite.sh ${scenarios[*]}$([ $tuned = 1 ] && echo ' --tuned')\`" \
+        "($(date '+%Y-%m-%d %H:%M %Z'), sagent $version, $((SECONDS - t_start)) s)"
     echo
     echo "| Scenario | Checks | IP outage $PUB0 ms | IP outage $PUB1 ms | SMB copy loop gap ms | |"
     echo "|---|---|---:|---:|---:|---|"

@@ -11,28 +11,13 @@
 # ../shared/vm/cluster.sh next to the repository). Exit 0 when every check passed.
 set -uo pipefail
 repo=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
-C=${CLUSTER_SH:-$repo/../shared/vm/cluster.sh}
-PUB0=198.51.100.120
-PUB1=198.51.100.121
+# the VM scripts' helpers (say, ok, bad, g, wait_for, need_root_and_cluster), cluster.sh as C,
+# PUB0 and PUB1, the configuration writer
+# shellcheck source=fullstack/lib.sh
+. "$repo/fullstack/lib.sh"
 failures=0
 
-say() { printf '\n=== %s\n' "$*"; }
-ok() { printf 'PASS: %s\n' "$*"; }
-bad() { printf 'FAIL: %s\n' "$*"; failures=$((failures + 1)); }
-g() { "$C" exec "$@"; }
-# Waits (bounded) until a shell line succeeds on a node.
-wait_for() {
-    local node=$1 what=$2 line=$3 limit=${4:-60} i
-    for ((i = 0; i < limit; i++)); do
-        if g "$node" "$line" >/dev/null 2>&1; then ok "$what (after ${i}s)"; return 0; fi
-        sleep 1
-    done
-    bad "$what (not within ${limit}s)"
-    return 1
-}
-
-[ "$(id -u)" = 0 ] || { echo "systemd-check.sh: run as root (the VMs need namespaces and qemu)" >&2; exit 2; }
-[ -x "$C" ] || { echo "systemd-check.sh: no cluster.sh at $C (set CLUSTER_SH)" >&2; exit 2; }
+need_root_and_cluster systemd-check.sh
 deb=$(ls -t "$repo"/packaging/target/sagent_*_all.deb 2>/dev/null | head -1)
 if [ -z "$deb" ]; then
     (cd "$repo" && mvn -q package -DskipTests) || exit 1
@@ -58,23 +43,8 @@ g s0 "systemctl status sagent --no-pager | head -8"
 
 say "a test configuration (public addresses from 198.51.100.0/24) and a shared secret"
 cfg=$(mktemp)
-cat > "$cfg" <<YAML
-cluster: { name: vmcheck, secret-file: /etc/sagent/secret }
-nodes:
-  - { name: s0, replication-address: 192.0.2.10, lan-address: 198.51.100.20 }
-  - { name: s1, replication-address: 192.0.2.11, lan-address: 198.51.100.21 }
-public-addresses:
-  - { address: $PUB0/24, interface: eth1, home: s0 }
-  - { address: $PUB1/24, interface: eth1, home: s1 }
-failover: { failback: auto, failback-delay: 5s }
-health:
-  # The VMs are emulated (TCG): forking systemctl or a JVM takes seconds there, not milliseconds.
-  interval: 10s
-  timeout: 8s
-  drbd: { resources: [sstorage] }
-  ocfs2: { mount: /srv/scluster, cluster: scluster }
-  samba: { unit: smbd.service }
-YAML
+# the test bed's configuration without isolation, with sagent's own failure timeout and ARP probe
+write_sagent_config "$cfg" 0 vmcheck defaults
 secret=$(head -c 32 /dev/urandom | base64)
 for n in s0 s1; do
     "$C" put $n "$cfg" /etc/sagent/sagent.yaml >/dev/null
@@ -85,7 +55,9 @@ rm -f "$cfg"
 
 say "start: active only after READY"
 for n in s0 s1; do g $n systemctl start --no-block sagent; done
-states=$(g s0 "for i in \$(seq 1 1500); do s=\$(systemctl is-active sagent); echo \$s; [ \$s = active ] && break; sleep 0.2; done" | uniq | paste -sd' ')
+# s0's is-active every 0.2 s until it says active (5 minutes at most)
+poll="for i in \$(seq 1 1500); do s=\$(systemctl is-active sagent); echo \$s; [ \$s = active ] && break; sleep 0.2; done"
+states=$(g s0 "$poll" | uniq | paste -sd' ')
 echo "s0 is-active while starting: $states"
 case "$states" in
     *deactivating*|*failed*) bad "s0: the start failed or was retried: '$states'" ;;
@@ -93,7 +65,8 @@ case "$states" in
     *) bad "s0: states were '$states'" ;;
 esac
 g s0 "journalctl -u sagent --since '$since' -o short-precise --no-pager | grep -m1 -E 'running as s0'"
-g s0 "journalctl -u systemd -u init.scope --since '$since' -o short-precise --no-pager 2>/dev/null | grep -m1 'Started sagent' || journalctl --since '$since' -o short-precise --no-pager | grep -m1 'Started sagent'"
+started="journalctl -u systemd -u init.scope --since '$since' -o short-precise --no-pager 2>/dev/null | grep -m1 'Started sagent'"
+g s0 "$started || journalctl --since '$since' -o short-precise --no-pager | grep -m1 'Started sagent'"
 wait_for s0 "s0 holds $PUB0" "ip -o addr show dev eth1 | grep -q ' $PUB0/'" 120
 wait_for s1 "s1 holds $PUB1" "ip -o addr show dev eth1 | grep -q ' $PUB1/'" 120
 

@@ -25,7 +25,8 @@ case "$version" in
 esac
 
 rm -rf "$stage"
-mkdir -p "$root/usr/bin" "$root/usr/share/sagent/prometheus" "$root/usr/share/sagent/drbd" "$root/usr/share/sagent/tuning" "$root/etc/sagent" \
+mkdir -p "$root/usr/bin" "$root/usr/share/sagent/prometheus" "$root/usr/share/sagent/drbd" \
+    "$root/usr/share/sagent/tuning" "$root/etc/sagent" \
     "$root/lib/systemd/system" "$root/usr/share/man/man8" "$root/usr/share/bash-completion/completions" \
     "$root/usr/share/doc/sagent" "$stage/control"
 
