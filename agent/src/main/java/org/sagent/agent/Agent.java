@@ -275,14 +275,30 @@ public final class Agent {
                         return isolation.acknowledgedByPeer();
                     }
                 }, events);
-        isolation = new IsolationCoordinator(config, self, clock, stateDirectory,
-                controller::ok, (winner, reason) -> standDowns.launch(winner, reason, isolation.resource()),
-                controller::publishNow, metrics::fenceDecision, metrics::ioFrozen,
-                on -> {
-                    if (witnessWatch != null) {
-                        witnessWatch.urgent(on);
+        isolation = new IsolationCoordinator(settings, config.nodes(), self, config.file(), clock, stateDirectory,
+                new IsolationCoordinator.NodeActions() {
+                    @Override
+                    public boolean ok() {
+                        return controller.ok();
                     }
-                });
+
+                    @Override
+                    public void standDown(String winner, String reason) {
+                        standDowns.launch(winner, reason, isolation.resource());
+                    }
+
+                    @Override
+                    public void publishNow() {
+                        controller.publishNow();
+                    }
+
+                    @Override
+                    public void urgentRounds(boolean on) {
+                        if (witnessWatch != null) {
+                            witnessWatch.urgent(on);
+                        }
+                    }
+                }, metrics);
         controller.isolationClaims(isolation::claim);
         controller.onFenceCleared(isolation::fenceCleared);
         isolation.ownRecord().ifPresent(record -> {

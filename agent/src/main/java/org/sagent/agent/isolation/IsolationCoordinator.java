@@ -1,21 +1,18 @@
 package org.sagent.agent.isolation;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalTime;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import org.sagent.agent.config.IsolationSettings;
 import org.sagent.agent.config.NodeSpec;
-import org.sagent.agent.config.SagentConfig;
 import org.sagent.agent.control.StatusReport;
 import org.sagent.agent.core.Arbitration;
 import org.sagent.agent.core.IsolationClaim;
@@ -43,7 +40,6 @@ public final class IsolationCoordinator {
      * peer's word, a win its acknowledgement or its silence).
      */
     static final Duration CLAIM_FRESH = Duration.ofSeconds(30);
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
     /** What the handler is told. */
     public enum Outcome { WON, WAITING, LOST, NOT_CONFIGURED }
@@ -55,40 +51,31 @@ public final class IsolationCoordinator {
     private record Claim(IsolationClaim claim, Instant at) {
     }
 
-    private static final class Episode {
-        final Instant startedAt;
-        final boolean healthyAtCut;
-        final String why;
-        Instant drbdLostAt;
-        String resource = "";
-        Arbitration.Decision decision;
-        String decisionWhy = "";
-        boolean standingDown;
-        String stoodDownAt;
-        String standDownReason;
-        Instant wonAt;
-        String wonHow;
-        boolean undecidedCounted;
-        final Set<String> acknowledged = new LinkedHashSet<>();
+    /**
+     * What the coordinator asks of the rest of the agent. Called on the loop; none may block.
+     */
+    public interface NodeActions {
+        /** This node is OK now: its checks pass, it is not disabled, stopping or fenced. */
+        boolean ok();
 
-        Episode(Instant startedAt, boolean healthyAtCut, String why) {
-            this.startedAt = startedAt;
-            this.healthyAtCut = healthyAtCut;
-            this.why = why;
-        }
+        /** Starts the stand-down sequence (off the loop) in favour of {@code winner}. */
+        void standDown(String winner, String reason);
+
+        /** Publishes this node's state (with its claim) now. */
+        void publishNow();
+
+        /** Turns the witness watch's fast rounds (and peer ARP) on or off. */
+        void urgentRounds(boolean on);
     }
 
-    private final SagentConfig config;
     private final IsolationSettings settings;
+    private final List<NodeSpec> nodes;
     private final NodeSpec self;
+    private final String configFile;
     private final Clock clock;
-    private final BooleanSupplier selfOk;
-    private final java.util.function.BiConsumer<String, String> standDown;
-    private final Runnable publish;
-    private final Consumer<String> outcomes;
-    private final Consumer<Duration> freezes;
-    private final Consumer<Boolean> urgent;
-    private final java.nio.file.Path stateDirectory;
+    private final NodeActions node;
+    private final IsolationEvents events;
+    private final Path stateDirectory;
     private final Map<String, Claim> claims = new HashMap<>();
     private Set<String> lanView = Set.of();
     private Set<String> replicationView = Set.of();
@@ -101,27 +88,20 @@ public final class IsolationCoordinator {
     private Optional<FenceRecord> ownRecord;
 
     /**
-     * @param selfOk    this node is OK now (its checks pass, it is not disabled)
-     * @param standDown starts the stand-down sequence (off the loop) for the winner, with the reason
-     * @param publish   publishes this node's state (with its claim) now
-     * @param outcomes  counts a decision: won, lost or undecided
-     * @param freezes   records how long I/O stayed frozen before a win
-     * @param urgent    turns the witness watch's fast rounds (and peer ARP) on or off
+     * @param nodes          every configured node (isolation works with exactly two)
+     * @param configFile     the configuration file, named in what the handler is told
+     * @param stateDirectory where the fence records live
      */
-    public IsolationCoordinator(SagentConfig config, NodeSpec self, Clock clock, java.nio.file.Path stateDirectory,
-                                BooleanSupplier selfOk, java.util.function.BiConsumer<String, String> standDown, Runnable publish,
-                                Consumer<String> outcomes, Consumer<Duration> freezes, Consumer<Boolean> urgent) {
-        this.config = config;
-        this.settings = config.isolation();
+    public IsolationCoordinator(IsolationSettings settings, List<NodeSpec> nodes, NodeSpec self, String configFile,
+                                Clock clock, Path stateDirectory, NodeActions node, IsolationEvents events) {
+        this.settings = settings;
+        this.nodes = List.copyOf(nodes);
         this.self = self;
+        this.configFile = configFile;
         this.clock = clock;
         this.stateDirectory = stateDirectory;
-        this.selfOk = selfOk;
-        this.standDown = standDown;
-        this.publish = publish;
-        this.outcomes = outcomes;
-        this.freezes = freezes;
-        this.urgent = urgent;
+        this.node = node;
+        this.events = events;
         this.ownRecord = FenceRecord.read(stateDirectory.resolve(FenceRecord.OWN));
     }
 
@@ -133,13 +113,13 @@ public final class IsolationCoordinator {
     /** The fence was cleared (resynced and healthy): removes the record. */
     public void fenceCleared() {
         try {
-            java.nio.file.Files.deleteIfExists(stateDirectory.resolve(FenceRecord.OWN));
+            Files.deleteIfExists(stateDirectory.resolve(FenceRecord.OWN));
             ownRecord = Optional.empty();
             log.info("isolation: fence record {} removed", stateDirectory.resolve(FenceRecord.OWN));
             if (episode != null && episode.wonAt == null) {
                 end("this node is resynced and healthy again");
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             log.warn("isolation: could not remove the fence record {}: {}; remove it by hand",
                     stateDirectory.resolve(FenceRecord.OWN), e.getMessage());
         }
@@ -196,7 +176,7 @@ public final class IsolationCoordinator {
             }
         });
         if (changed && episode != null) {
-            publish.run();
+            node.publishNow();
         }
         turn();
     }
@@ -208,7 +188,7 @@ public final class IsolationCoordinator {
     public Answer fencePeer(String resource, boolean gaveUp) {
         if (!settings.enabled()) {
             return new Answer(Outcome.NOT_CONFIGURED, 1, "isolation is not configured (no isolation: section in "
-                    + config.file() + "): this node's I/O stays frozen; add the section (see README, Isolation) or "
+                    + configFile + "): this node's I/O stays frozen; add the section (see README, Isolation) or "
                     + "resume by hand with drbdadm resume-io " + resource);
         }
         if (ownRecord.isPresent()) {
@@ -226,13 +206,13 @@ public final class IsolationCoordinator {
             e.resource = resource;
             log.info("isolation: DRBD {} lost its peer and froze I/O on this node; fence-peer asks who keeps writing",
                     resource);
-            publish.run();
+            node.publishNow();
         }
         turn();
         Answer answer = answer(e);
         if (gaveUp && answer.outcome() != Outcome.WON && !e.undecidedCounted) {
             e.undecidedCounted = true;
-            outcomes.accept("undecided");
+            events.fenceDecision("undecided");
             log.warn("isolation: the fence-peer handler for {} gave up after {}: I/O stays frozen on this node ({}); "
                     + "o2hb resets the node if it stays frozen, or resume by hand once the other node is known to "
                     + "be stopped: drbdadm resume-io {}", resource, settings.handlerDeadline(), answer.message(),
@@ -243,10 +223,10 @@ public final class IsolationCoordinator {
 
     /** The unfence-peer or after-resync-target handler ran: the peer is resynced. */
     public void unfence(String handler, String resource) {
-        boolean had = java.nio.file.Files.exists(stateDirectory.resolve(FenceRecord.PEER));
+        boolean had = Files.exists(stateDirectory.resolve(FenceRecord.PEER));
         try {
-            java.nio.file.Files.deleteIfExists(stateDirectory.resolve(FenceRecord.PEER));
-        } catch (java.io.IOException e) {
+            Files.deleteIfExists(stateDirectory.resolve(FenceRecord.PEER));
+        } catch (IOException e) {
             log.warn("isolation: could not remove {}: {}", stateDirectory.resolve(FenceRecord.PEER), e.getMessage());
         }
         log.info("isolation: DRBD ran {} for {}: resynchronisation done{}", handler, resource,
@@ -258,7 +238,7 @@ public final class IsolationCoordinator {
 
     private Answer answer(Episode e) {
         if (e.wonAt != null) {
-            return new Answer(Outcome.WON, 7, "this node won at " + time(e.wonAt) + " (" + e.wonHow + ")");
+            return new Answer(Outcome.WON, 7, "this node won at " + ArbitrationText.time(e.wonAt) + " (" + e.wonHow + ")");
         }
         if (e.standingDown || e.decision == Arbitration.Decision.LOSE) {
             return new Answer(Outcome.LOST, 1, "this node lost (" + e.decisionWhy + "): it stands down; I/O stays frozen");
@@ -274,12 +254,12 @@ public final class IsolationCoordinator {
         if (!settings.enabled() || episode != null) {
             return;
         }
-        boolean healthy = selfOk.getAsBoolean();
+        boolean healthy = node.ok();
         episode = new Episode(clock.instant(), healthy, why);
-        urgent.accept(true);
+        node.urgentRounds(true);
         log.warn("isolation: {}: arbitration begins (this node {} at the cut; witness {})", why,
                 healthy ? "healthy" : "not healthy", witnessReachable ? "reachable" : "not reachable");
-        publish.run();
+        node.publishNow();
     }
 
     /**
@@ -296,17 +276,17 @@ public final class IsolationCoordinator {
         episode.standingDown = true;
         episode.stoodDownAt = clock.instant().toString();
         episode.standDownReason = "still fenced from " + ownRecord.get().at() + ", not resynced";
-        urgent.accept(true);
+        node.urgentRounds(true);
         log.warn("isolation: {}: this node is still fenced ({}): it cannot win; telling the peer it stood down",
                 why, ownRecord.get().describe());
-        publish.run();
+        node.publishNow();
     }
 
     private void end(String why) {
         log.info("isolation: arbitration over: {}", why);
         episode = null;
-        urgent.accept(false);
-        publish.run();
+        node.urgentRounds(false);
+        node.publishNow();
     }
 
     /** Re-decides from what is known now; on the loop after every input. */
@@ -352,7 +332,7 @@ public final class IsolationCoordinator {
                     peerName, peer.get().number(), false, peerOnLan, peerOnLan && peerClaim.claim().healthyAtCut(),
                     peerOnLan && peerClaim.claim().reachesWitness(), tieBreak());
             decision = Arbitration.decide(view);
-            why = explain(decision, view);
+            why = ArbitrationText.explain(decision, view);
         }
         if (decision != e.decision) {
             e.decision = decision;
@@ -375,8 +355,8 @@ public final class IsolationCoordinator {
             case LOSE -> {
                 if (drbdLost) {
                     e.standingDown = true;
-                    outcomes.accept("lost");
-                    standDown.accept(peerName, peerName + " keeps writing: " + why);
+                    events.fenceDecision("lost");
+                    node.standDown(peerName, peerName + " keeps writing: " + why);
                 }
             }
             default -> {
@@ -389,7 +369,7 @@ public final class IsolationCoordinator {
         if (peerClaim != null && peerClaim.claim().stoodDown() && e.acknowledged.add(peerName)) {
             log.info("isolation: {} stood down at {} ({}): acknowledged", peerName, peerClaim.claim().stoodDownAt(),
                     peerClaim.claim().standDownReason());
-            publish.run();
+            node.publishNow();
         }
     }
 
@@ -399,18 +379,18 @@ public final class IsolationCoordinator {
         // Writes stall from the loss of the link (protocol C waits for the peer), not only from
         // DRBD's freeze: the freeze clients see runs from the start of the arbitration.
         Duration frozen = Duration.between(e.startedAt, e.wonAt);
-        outcomes.accept("won");
-        freezes.accept(frozen);
+        events.fenceDecision("won");
+        events.ioFrozen(frozen);
         log.warn("isolation: this node won: {}; DRBD {} resumes I/O here, {} ms after the replication link was "
                 + "lost ({} ms after DRBD asked)", how, e.resource, frozen.toMillis(),
                 Duration.between(e.drbdLostAt, e.wonAt).toMillis());
         try {
             new FenceRecord(e.wonAt.toString(), peerName, how, e.resource).write(stateDirectory.resolve(FenceRecord.PEER));
-        } catch (java.io.IOException ex) {
+        } catch (IOException ex) {
             log.warn("isolation: could not record the peer's fence in {}: {}", stateDirectory, ex.getMessage());
         }
         acknowledge(e, peerName);
-        publish.run();
+        node.publishNow();
     }
 
     /** The stand-down sequence finished its record: publish it, the winner's acknowledgement to resume. */
@@ -421,7 +401,7 @@ public final class IsolationCoordinator {
         }
         e.stoodDownAt = clock.instant().toString();
         e.standDownReason = reason;
-        publish.run();
+        node.publishNow();
     }
 
     /** The DRBD resource whose handler asked in this arbitration ("" when none has yet). */
@@ -440,70 +420,18 @@ public final class IsolationCoordinator {
                 .orElseGet(Arbitration.TieBreak.LowestNumber::new);
     }
 
-    private String explain(Arbitration.Decision decision, Arbitration.View v) {
-        String peer = v.peer();
-        return switch (decision) {
-            case NOT_NEEDED -> "the replication link is up";
-            case WIN_NOW -> peer + " is silent on the LAN and a witness answers: it is dead or cut off from everything";
-            case WAIT -> v.selfReachesWitness() ? "waiting" : "no witness answers here and " + peer
-                    + (v.peerOnLan() ? " reaches none either" : " is not seen on the LAN") + ": nobody can win safely";
-            case LOSE -> !v.selfReachesWitness() ? "no witness answers here; " + peer + " reaches one"
-                    : v.selfHealthy() != v.peerHealthy() ? peer + " is healthy, this node was not"
-                    : tieBreakWhy(v, false);
-            case WIN_AFTER_PEER_STANDS_DOWN -> (!v.peerReachesWitness() ? peer + " reaches no witness"
-                    : v.selfHealthy() != v.peerHealthy() ? "this node is healthy, " + peer + " was not"
-                    : tieBreakWhy(v, true)) + "; resuming once " + peer + " has stood down";
-        };
-    }
-
-    private String tieBreakWhy(Arbitration.View v, boolean won) {
-        String winner = won ? v.self() : v.peer();
-        return v.tieBreak() instanceof Arbitration.TieBreak.Prefer p && (p.node().equals(v.self())
-                || p.node().equals(v.peer())) ? "both healthy, tie-break prefers " + winner
-                : "both healthy, the lower node number wins (" + winner + ", as o2cb keeps it)";
-    }
-
     /** The DRBD peer: the only other node (DRBD 8.4 dual-primary has exactly one). */
     private Optional<NodeSpec> peer() {
-        var others = config.nodes().stream().filter(n -> !n.equals(self)).toList();
+        var others = nodes.stream().filter(n -> !n.equals(self)).toList();
         return others.size() == 1 ? Optional.of(others.get(0)) : Optional.empty();
     }
 
     /** For status; on the loop. */
     public StatusReport.Isolation report() {
-        Episode e = episode;
-        boolean fenced = ownRecord.isPresent() || (e != null && e.standingDown);
-        Optional<FenceRecord> peerRecord = FenceRecord.read(stateDirectory.resolve(FenceRecord.PEER));
-        if (e == null) {
-            String note = ownRecord.map(r -> "this node " + r.describe() + "; it serves again once resynced and healthy")
-                    .orElse(peerRecord.map(r -> r.peer() + " stood down (" + r.describe() + "); waiting for it to "
-                            + "resync").orElse(""));
-            return new StatusReport.Isolation(ownRecord.isPresent() ? "fenced" : "idle", note, witnessReachable, fenced);
-        }
-        String peerName = peer().map(NodeSpec::name).orElse("the peer");
-        StringBuilder note = new StringBuilder(replicationCarrier ? "replication link lost" : "replication link down");
-        note.append("; ").append(peerName).append(lanView.contains(peerName) ? " alive on LAN" : " not seen on LAN");
-        Claim peerClaim = claims.get(peerName);
-        if (peerClaim != null && peerClaim.claim().stoodDown()) {
-            note.append("; ").append(peerName).append(" stood down at ")
-                    .append(time(Instant.parse(peerClaim.claim().stoodDownAt()))).append(" (")
-                    .append(peerClaim.claim().standDownReason()).append(")");
-        }
-        if (e.stoodDownAt != null) {
-            note.append("; this node stood down at ").append(time(Instant.parse(e.stoodDownAt))).append(" (")
-                    .append(e.standDownReason).append(")");
-        } else if (!e.decisionWhy.isEmpty() && e.wonAt == null) {
-            note.append("; ").append(e.decisionWhy);
-        }
-        if (e.wonAt != null) {
-            note.append("; this node won at ").append(time(e.wonAt));
-        }
-        String state = e.wonAt != null ? "won" : e.stoodDownAt != null ? "stood-down" : e.standingDown
-                ? "standing-down" : "deciding";
-        return new StatusReport.Isolation(state, note.toString(), witnessReachable, fenced);
-    }
-
-    private static String time(Instant at) {
-        return LocalTime.ofInstant(at, ZoneId.systemDefault()).format(TIME);
+        Map<String, IsolationClaim> peerClaims = new HashMap<>();
+        claims.forEach((node, claim) -> peerClaims.put(node, claim.claim()));
+        return ArbitrationText.report(episode, ownRecord, FenceRecord.read(stateDirectory.resolve(FenceRecord.PEER)),
+                peer().map(NodeSpec::name).orElse("the peer"), lanView, peerClaims, replicationCarrier,
+                witnessReachable);
     }
 }

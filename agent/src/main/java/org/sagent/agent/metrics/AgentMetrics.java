@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 import org.sagent.agent.config.SagentConfig;
 import org.sagent.agent.cluster.FailoverEvents;
 import org.sagent.agent.control.StatusReport;
+import org.sagent.agent.isolation.IsolationEvents;
 
 /**
  * The agent's metrics: a Dropwizard registry (counters and timers updated as things happen,
@@ -21,7 +22,7 @@ import org.sagent.agent.control.StatusReport;
  * by the Prometheus client's HTTP server. Names follow Prometheus conventions: base units,
  * {@code _total} on counters, labels rather than name suffixes.
  */
-public final class AgentMetrics implements FailoverEvents, AutoCloseable {
+public final class AgentMetrics implements FailoverEvents, IsolationEvents, AutoCloseable {
 
     static final MetricFamily FAILOVERS = new MetricFamily("sagent_failovers",
             "Public addresses this node took over, by address and reason (released: handed over by its holder; "
@@ -130,11 +131,13 @@ public final class AgentMetrics implements FailoverEvents, AutoCloseable {
     }
 
     /** An arbitration ended for this node: won, lost or undecided. */
+    @Override
     public void fenceDecision(String outcome) {
         registry.counter(bridge.name(FENCE_DECISIONS, "outcome", outcome)).inc();
     }
 
     /** How long DRBD kept this node's I/O frozen before it won. */
+    @Override
     public void ioFrozen(Duration frozen) {
         registry.timer(bridge.name(IO_FREEZE)).update(frozen);
     }

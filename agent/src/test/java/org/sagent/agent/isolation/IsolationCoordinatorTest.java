@@ -37,9 +37,43 @@ class IsolationCoordinatorTest {
 
     private IsolationCoordinator coordinator(String self, String section) throws Exception {
         SagentConfig config = IsolationFixtures.config(section);
-        return new IsolationCoordinator(config, config.node(self).orElseThrow(), Clock.fixed(T0, ZoneOffset.UTC), dir,
-                () -> true, (winner, reason) -> standDowns.add(winner + ": " + reason), () -> { }, outcomes::add,
-                freezes::add, on -> { });
+        return coordinator(config, self, Clock.fixed(T0, ZoneOffset.UTC));
+    }
+
+    /** A healthy node whose stand-downs, decisions and freezes the test records. */
+    private IsolationCoordinator coordinator(SagentConfig config, String self, Clock clock) {
+        IsolationCoordinator.NodeActions node = new IsolationCoordinator.NodeActions() {
+            @Override
+            public boolean ok() {
+                return true;
+            }
+
+            @Override
+            public void standDown(String winner, String reason) {
+                standDowns.add(winner + ": " + reason);
+            }
+
+            @Override
+            public void publishNow() {
+            }
+
+            @Override
+            public void urgentRounds(boolean on) {
+            }
+        };
+        IsolationEvents events = new IsolationEvents() {
+            @Override
+            public void fenceDecision(String outcome) {
+                outcomes.add(outcome);
+            }
+
+            @Override
+            public void ioFrozen(Duration frozen) {
+                freezes.add(frozen);
+            }
+        };
+        return new IsolationCoordinator(config.isolation(), config.nodes(), config.node(self).orElseThrow(),
+                config.file(), clock, dir, node, events);
     }
 
     private static final String SECTION = "isolation:\n  witnesses: [198.51.100.1]\n";
@@ -187,9 +221,7 @@ class IsolationCoordinatorTest {
     void aPeerIsTakenForSilentOnlyAfterPeerSilenceWithoutAnyAnswer() throws Exception {
         SagentConfig config = IsolationFixtures.config(SECTION);
         SteppedClock clock = new SteppedClock();
-        IsolationCoordinator s1 = new IsolationCoordinator(config, config.node("s1").orElseThrow(), clock, dir,
-                () -> true, (winner, reason) -> standDowns.add(winner + ": " + reason), () -> { }, outcomes::add,
-                freezes::add, on -> { });
+        IsolationCoordinator s1 = coordinator(config, "s1", clock);
         s1.onMembership(new MembershipEvent.ViewChanged(MembershipEvent.Path.LAN, Set.of("s1"), false));
         s1.witnessRound(new WitnessWatch.Round(true, "198.51.100.1", Map.of("s0", true)));
         clock.advance(Duration.ofMillis(2500));
