@@ -125,7 +125,7 @@ public final class Agent {
         metrics = new AgentMetrics(config, BuildVersion.version(),
                 () -> loop.tryAsk(() -> router.report(), Duration.ofSeconds(1)));
         OwnInterfaces.awaitAddresses(self, config.cluster().lanPath());
-        addresses = new AddressReconciler(config, clock);
+        addresses = new AddressReconciler(config.publicAddresses(), config.announce(), config.probe(), clock);
         addresses.onAnnounced((address, frames) -> metrics.announced(address, frames));
         membership = MembershipChannel.replication(config, self, e -> post(new AgentEvent.Membership(e)), clock);
         if (config.cluster().lanPath()) {

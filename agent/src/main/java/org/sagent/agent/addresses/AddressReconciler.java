@@ -24,7 +24,6 @@ import org.sagent.agent.config.AnnounceSettings;
 import org.sagent.agent.config.ConnectionsSettings;
 import org.sagent.agent.config.ProbeSettings;
 import org.sagent.agent.config.PublicAddressSpec;
-import org.sagent.agent.config.SagentConfig;
 import org.sagent.agent.core.ReconcilePlan;
 import org.sagent.netlink.Errno;
 import org.sagent.netlink.NetlinkException;
@@ -60,7 +59,8 @@ public final class AddressReconciler implements AddressPort, AutoCloseable {
     private final AnnounceSettings announce;
     private final ProbeSettings probe;
     private final Clock clock;
-    private final RtNetlink rtnetlink = RtNetlink.open();
+    private final RtNetlink rtnetlink;
+    private final LanFrames frames;
     private final Map<String, Instant> released = new HashMap<>();
     private final Map<String, Instant> probeBlockedUntil = new HashMap<>();
     private final Map<String, String> conflicts = new HashMap<>();
@@ -70,22 +70,54 @@ public final class AddressReconciler implements AddressPort, AutoCloseable {
         return thread;
     });
 
-    private SockDiag sockDiag;
+    private final ConnectionResets resets = new ConnectionResets();
     /** Told how many announcement frames went out for an address (on the announcer thread). */
     private volatile ObjIntConsumer<String> announced = (address, frames) -> { };
-    private boolean connectionsUnsupportedLogged;
 
     /** How long a passively seen claim stays in status. */
     private static final Duration CLAIM_MEMORY = Duration.ofMinutes(1);
     private final Map<String, Claim> claimedWhileHeld = new ConcurrentHashMap<>();
 
-    public AddressReconciler(SagentConfig config, Clock clock) {
-        for (PublicAddressSpec spec : config.publicAddresses()) {
+    /** The frames on the LAN: the duplicate-address probe and the announcement of a takeover. */
+    interface LanFrames {
+        /**
+         * Asks whether a host answers for {@code ip} (RFC 5227 probe, or its IPv6 counterpart).
+         *
+         * @param othersProbingConflict another host probing for it at the same time counts as an answer
+         */
+        ProbeResult probe(Link link, InetAddress ip, boolean othersProbingConflict);
+
+        /** Gratuitous ARP (both forms) or unsolicited neighbour advertisements; returns the frames sent. */
+        int announce(Link link, InetAddress ip);
+    }
+
+    /** Over a netlink socket of its own, probing with real ARP and neighbour discovery frames. */
+    public AddressReconciler(List<PublicAddressSpec> publicAddresses, AnnounceSettings announce, ProbeSettings probe,
+                             Clock clock) {
+        this(publicAddresses, announce, probe, clock, RtNetlink.open(), null);
+    }
+
+    /** @param frames null for the real ones, on packet sockets */
+    AddressReconciler(List<PublicAddressSpec> publicAddresses, AnnounceSettings announce, ProbeSettings probe,
+                      Clock clock, RtNetlink rtnetlink, LanFrames frames) {
+        for (PublicAddressSpec spec : publicAddresses) {
             addresses.put(key(spec.address().address()), spec);
         }
-        this.announce = config.announce();
-        this.probe = config.probe();
+        this.announce = announce;
+        this.probe = probe;
         this.clock = clock;
+        this.rtnetlink = rtnetlink;
+        this.frames = frames != null ? frames : new LanFrames() {
+            @Override
+            public ProbeResult probe(Link link, InetAddress ip, boolean othersProbingConflict) {
+                return probeOnTheLan(link, ip, othersProbingConflict);
+            }
+
+            @Override
+            public int announce(Link link, InetAddress ip) {
+                return announceOnTheLan(link, ip);
+            }
+        };
         Set<String> interfaces = new LinkedHashSet<>();
         addresses.values().forEach(a -> interfaces.add(a.interfaceName()));
         for (String name : interfaces) {
@@ -168,100 +200,23 @@ public final class AddressReconciler implements AddressPort, AutoCloseable {
     }
 
     /**
-     * Resets the established TCP connections on {@code address} (sock_diag SOCK_DESTROY) while it
-     * is still ours, so the kernel's resets reach the clients and they reconnect to the new
-     * holder at once. Returns the ones reset, as "CLIENT-IP CLIENT-PORT SERVER-PORT"; none when
-     * the kernel cannot (logged once).
+     * Resets the established TCP connections on {@code address} while it is still ours, so the
+     * kernel's resets reach the clients and they reconnect to the new holder at once.
      */
     @Override
     public List<String> killConnections(String address) {
-        InetAddress ip = addresses.get(address).address().address();
-        List<String> killed = new ArrayList<>();
-        try {
-            destroyEstablished(ip, (connection, destroyed) -> {
-                if (destroyed) {
-                    killed.add(clientOf(connection));
-                }
-            }, (connection, e) -> {
-                if (e.errno() == Errno.EOPNOTSUPP || e.errno() == Errno.EPERM) {
-                    throw e; // no connection can be reset: said once, below
-                }
-                log.info("could not reset {}: {}", connection, e.getMessage()); // this one only; go on
-            });
-            return killed;
-        } catch (NetlinkException e) {
-            if (!connectionsUnsupportedLogged) {
-                connectionsUnsupportedLogged = true;
-                log.warn("cannot reset the client connections on {}: {}; clients reconnect after their TCP "
-                        + "timeouts instead", ip.getHostAddress(), e.getMessage());
-            }
-            return List.of();
-        }
-    }
-
-    private SockDiag sockDiag() {
-        if (sockDiag == null) {
-            sockDiag = SockDiag.open();
-        }
-        return sockDiag;
+        return resets.kill(addresses.get(address).address().address());
     }
 
     /** A connection as the nodes publish it for tickles: "CLIENT-IP CLIENT-PORT SERVER-PORT". */
     public static String clientOf(TcpConnection connection) {
-        return connection.remote().getHostAddress() + " " + connection.remotePort() + " " + connection.localPort();
+        return ConnectionResets.clientOf(connection);
     }
 
-    /**
-     * After {@link #release}: the connections still established on {@code address}, accepted
-     * after {@link #killConnections} and before the address was gone. Their resets can no longer
-     * leave this node (no route from an address it does not have), so a client that is waiting
-     * for the server's first answer would wait for its own timeout; the new holder tickles them
-     * instead. Each is destroyed here too, so the server process holding it is told at once.
-     * Returns at most {@code max}, as "CLIENT-IP CLIENT-PORT SERVER-PORT"; empty when the kernel
-     * cannot list them.
-     */
+    /** After {@link #release}: the connections that reached {@code address} while it was being released. */
     @Override
     public List<String> strandedClients(String address, int max) {
-        InetAddress ip = addresses.get(address).address().address();
-        List<String> stranded = new ArrayList<>();
-        try {
-            destroyEstablished(ip, (connection, destroyed) -> {
-                if (stranded.size() < max) {
-                    stranded.add(clientOf(connection));
-                }
-            }, (connection, e) -> log.debug("could not close the stranded {}: {}", connection, e.getMessage()));
-        } catch (NetlinkException e) {
-            log.debug("could not list the connections left on {}: {}", ip.getHostAddress(), e.getMessage());
-        }
-        return stranded;
-    }
-
-    /** What to do with one connection after asking the kernel to destroy it. */
-    private interface Destroyed {
-        void accept(TcpConnection connection, boolean destroyed);
-    }
-
-    /** What to do when one connection could not be destroyed; throwing stops the sweep. */
-    private interface NotDestroyed {
-        void accept(TcpConnection connection, NetlinkException e);
-    }
-
-    /**
-     * Destroys (sock_diag SOCK_DESTROY) every TCP connection established on {@code ip}: the one
-     * sweep behind {@link #killConnections} and {@link #strandedClients}, which differ only in
-     * what they keep and how loudly they report a failure.
-     */
-    private void destroyEstablished(InetAddress ip, Destroyed then, NotDestroyed failed) {
-        for (TcpConnection connection : sockDiag().establishedOn(ip)) {
-            boolean destroyed;
-            try {
-                destroyed = sockDiag.destroy(connection);
-            } catch (NetlinkException e) {
-                failed.accept(connection, e);
-                continue;
-            }
-            then.accept(connection, destroyed);
-        }
+        return resets.stranded(addresses.get(address).address().address(), max);
     }
 
     /**
@@ -316,7 +271,7 @@ public final class AddressReconciler implements AddressPort, AutoCloseable {
         Link link = rtnetlink.requireLink(spec.interfaceName());
         InetAddress ip = spec.address().address();
         if (take.probe()) {
-            ProbeResult result = probe(link, ip, true);
+            ProbeResult result = frames.probe(link, ip, true);
             if (result instanceof ProbeResult.InUse inUse) {
                 probeBlockedUntil.put(address, now.plus(PROBE_BACKOFF));
                 String previous = conflicts.put(address, inUse.by().toString());
@@ -342,11 +297,11 @@ public final class AddressReconciler implements AddressPort, AutoCloseable {
         PublicAddressSpec spec = addresses.get(address);
         // Only a host that uses the address counts here: a peer probing for it (it found our
         // kernel answering while we were frozen) is no reason to let go.
-        ProbeResult result = probe(rtnetlink.requireLink(spec.interfaceName()), spec.address().address(), false);
+        ProbeResult result = frames.probe(rtnetlink.requireLink(spec.interfaceName()), spec.address().address(), false);
         return result instanceof ProbeResult.InUse inUse ? Optional.of(inUse.by().toString()) : Optional.empty();
     }
 
-    private ProbeResult probe(Link link, InetAddress ip, boolean othersProbingConflict) {
+    private ProbeResult probeOnTheLan(Link link, InetAddress ip, boolean othersProbingConflict) {
         if (ip instanceof Inet4Address v4) {
             try (ArpChannel arp = ArpChannel.open(link)) {
                 return arp.probe(v4, probe.count(), probe.interval(), probe.answerWait(), othersProbingConflict);
@@ -355,6 +310,18 @@ public final class AddressReconciler implements AddressPort, AutoCloseable {
         try (NeighbourDiscoveryChannel nd = NeighbourDiscoveryChannel.open(link)) {
             return nd.probe((Inet6Address) ip, probe.count(), probe.interval(), probe.answerWait(),
                     othersProbingConflict);
+        }
+    }
+
+    private int announceOnTheLan(Link link, InetAddress ip) {
+        if (ip instanceof Inet4Address v4) {
+            try (ArpChannel arp = ArpChannel.open(link)) {
+                return arp.announce(v4, announce.count(), announce.interval(), AnnounceForm.REQUEST,
+                        AnnounceForm.REPLY);
+            }
+        }
+        try (NeighbourDiscoveryChannel nd = NeighbourDiscoveryChannel.open(link)) {
+            return nd.advertise((Inet6Address) ip, announce.count(), announce.interval());
         }
     }
 
@@ -386,17 +353,7 @@ public final class AddressReconciler implements AddressPort, AutoCloseable {
         announcer.execute(() -> {
             try {
                 Link link = rtnetlink.requireLink(spec.interfaceName());
-                if (spec.address().address() instanceof Inet4Address v4) {
-                    try (ArpChannel arp = ArpChannel.open(link)) {
-                        announced.accept(address, arp.announce(v4, announce.count(), announce.interval(),
-                                AnnounceForm.REQUEST, AnnounceForm.REPLY));
-                    }
-                } else {
-                    try (NeighbourDiscoveryChannel nd = NeighbourDiscoveryChannel.open(link)) {
-                        announced.accept(address, nd.advertise((Inet6Address) spec.address().address(),
-                                announce.count(), announce.interval()));
-                    }
-                }
+                announced.accept(address, frames.announce(link, spec.address().address()));
             } catch (NetlinkException e) {
                 log.warn("could not announce {}: {}", spec.address(), e.getMessage());
             }
@@ -409,9 +366,7 @@ public final class AddressReconciler implements AddressPort, AutoCloseable {
 
     @Override
     public void close() {
-        if (sockDiag != null) {
-            sockDiag.close();
-        }
+        resets.close();
         announcer.shutdown();
         rtnetlink.close();
     }
