@@ -127,9 +127,10 @@ public final class Agent {
         OwnInterfaces.awaitAddresses(self, config.cluster().lanPath());
         addresses = new AddressReconciler(config.publicAddresses(), config.announce(), config.probe(), clock);
         addresses.onAnnounced((address, frames) -> metrics.announced(address, frames));
-        membership = MembershipChannel.replication(config, self, e -> post(new AgentEvent.Membership(e)), clock);
+        membership = MembershipChannel.replication(config.cluster(), config.failover(), config.nodes(), self,
+                e -> post(new AgentEvent.Membership(e)), clock);
         if (config.cluster().lanPath()) {
-            lanMembership = MembershipChannel.lan(config, self,
+            lanMembership = MembershipChannel.lan(config.cluster(), config.failover(), config.nodes(), self,
                     MessageSigner.fromFile(config.cluster().secretFile().orElseThrow()),
                     e -> post(new AgentEvent.Membership(e)), clock);
         } else {
@@ -144,7 +145,9 @@ public final class Agent {
                     }
                 }), metrics);
         startIsolation(events);
-        checks = new HealthChecks(config, self, new CommandRunner(), name -> {
+        checks = new HealthChecks(config.health(), config.publicAddresses().stream()
+                .map(PublicAddressSpec::interfaceName).collect(Collectors.toCollection(java.util.LinkedHashSet::new)),
+                self.name(), new CommandRunner(), name -> {
             HealthMonitor monitor = health;
             if (monitor != null) {
                 monitor.runNow(name);

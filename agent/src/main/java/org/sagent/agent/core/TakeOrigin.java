@@ -59,7 +59,7 @@ public sealed interface TakeOrigin {
         }
         List<String> vanished = picture.states().values().stream()
                 .filter(s -> s.held().contains(address) && !picture.view().contains(s.node()))
-                .map(NodeState::node).toList();
+                .map(NodeState::node).sorted().toList();
         return vanished.isEmpty() ? new Unheld() : new HolderLost(vanished);
     }
 }

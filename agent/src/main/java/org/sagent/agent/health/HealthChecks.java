@@ -7,9 +7,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.sagent.agent.config.HealthSettings;
-import org.sagent.agent.config.NodeSpec;
-import org.sagent.agent.config.PublicAddressSpec;
-import org.sagent.agent.config.SagentConfig;
 import org.sagent.agent.health.drbd.DrbdCheck;
 import org.sagent.agent.health.drbd.DrbdEventStream;
 import org.sagent.agent.health.ocfs2.Ocfs2Check;
@@ -26,11 +23,13 @@ public final class HealthChecks implements AutoCloseable {
     private LinkCarrierWatcher carrier;
 
     /**
-     * @param changed told the name of a check whose input just changed (an event), so it can
-     *                run at once rather than at its next interval
+     * @param lanInterfaces the interfaces carrying public addresses: each gets a carrier check
+     * @param node          this node's name, in the OCFS2 write check's file name
+     * @param changed       told the name of a check whose input just changed (an event), so it can
+     *                      run at once rather than at its next interval
      */
-    public HealthChecks(SagentConfig config, NodeSpec self, CommandRunner runner, Consumer<String> changed) {
-        HealthSettings health = config.health();
+    public HealthChecks(HealthSettings health, Set<String> lanInterfaces, String node, CommandRunner runner,
+                        Consumer<String> changed) {
         health.drbd().ifPresent(d -> {
             drbd = new DrbdEventStream("drbdsetup", resource -> {
                 for (String r : d.resources()) {
@@ -43,7 +42,7 @@ public final class HealthChecks implements AutoCloseable {
             d.resources().forEach(r -> checks.add(new DrbdCheck(r, drbd)));
         });
         health.ocfs2().ifPresent(o -> checks.add(new Ocfs2Check(o.mount(), o.cluster(), Path.of("/proc/self/mountinfo"),
-                Path.of("/sys/kernel/config/cluster"), ".sagent-probe-" + self.name())));
+                Path.of("/sys/kernel/config/cluster"), ".sagent-probe-" + node)));
         health.samba().ifPresent(s -> checks.add(s.unit().isPresent()
                 ? SambaCheck.unit(s.unit().get(), UnitCgroup.of(s.unit().get(), Path.of("/proc/self/mountinfo")),
                         health.timeout(), runner)
@@ -51,8 +50,7 @@ public final class HealthChecks implements AutoCloseable {
         for (HealthSettings.Script script : health.scripts()) {
             checks.add(new ScriptCheck(script.name(), script.command(), script.timeout(), runner));
         }
-        Set<String> interfaces = new LinkedHashSet<>();
-        config.publicAddresses().stream().map(PublicAddressSpec::interfaceName).forEach(interfaces::add);
+        Set<String> interfaces = new LinkedHashSet<>(lanInterfaces);
         carrier = LinkCarrierWatcher.start(interfaces, name -> changed.accept("carrier:" + name));
         sources.add(carrier);
         interfaces.forEach(i -> checks.add(new CarrierCheck(i, carrier)));

@@ -22,9 +22,9 @@ import org.jgroups.MergeView;
 import org.jgroups.Message;
 import org.jgroups.Receiver;
 import org.jgroups.View;
+import org.sagent.agent.config.ClusterSettings;
 import org.sagent.agent.config.FailoverSettings;
 import org.sagent.agent.config.NodeSpec;
-import org.sagent.agent.config.SagentConfig;
 import org.sagent.agent.core.NodeState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,18 +88,20 @@ public final class MembershipChannel implements AutoCloseable {
     }
 
     /** The channel on the replication link. */
-    public static MembershipChannel replication(SagentConfig config, NodeSpec self, Consumer<MembershipEvent> events,
-                                                Clock clock) throws Exception {
-        return new MembershipChannel(MembershipEvent.Path.REPLICATION, stack(config, self.replicationAddress(),
-                config.cluster().port(), config.nodes().stream().map(NodeSpec::replicationAddress).toList()),
+    public static MembershipChannel replication(ClusterSettings cluster, FailoverSettings failover, List<NodeSpec> nodes,
+                                                NodeSpec self, Consumer<MembershipEvent> events, Clock clock)
+            throws Exception {
+        return new MembershipChannel(MembershipEvent.Path.REPLICATION, stack(failover, self.replicationAddress(),
+                cluster.port(), nodes.stream().map(NodeSpec::replicationAddress).toList()),
                 self, Optional.empty(), events, clock);
     }
 
     /** The second path, on the LAN addresses, authenticated with the cluster secret. */
-    public static MembershipChannel lan(SagentConfig config, NodeSpec self, MessageSigner signer,
-                                        Consumer<MembershipEvent> events, Clock clock) throws Exception {
-        return new MembershipChannel(MembershipEvent.Path.LAN, stack(config, self.lanAddress(),
-                config.cluster().lanPort(), config.nodes().stream().map(NodeSpec::lanAddress).toList()),
+    public static MembershipChannel lan(ClusterSettings cluster, FailoverSettings failover, List<NodeSpec> nodes,
+                                        NodeSpec self, MessageSigner signer, Consumer<MembershipEvent> events,
+                                        Clock clock) throws Exception {
+        return new MembershipChannel(MembershipEvent.Path.LAN, stack(failover, self.lanAddress(),
+                cluster.lanPort(), nodes.stream().map(NodeSpec::lanAddress).toList()),
                 self, Optional.of(signer), events, clock);
     }
 
@@ -112,12 +114,12 @@ public final class MembershipChannel implements AutoCloseable {
     }
 
     /** The stack XML with this path's addresses and the configured timings filled in. */
-    static String stack(SagentConfig config, InetAddress bind, int port, List<InetAddress> hosts) throws IOException {
+    static String stack(FailoverSettings failover, InetAddress bind, int port, List<InetAddress> hosts)
+            throws IOException {
         String template;
         try (InputStream in = MembershipChannel.class.getResourceAsStream("membership-stack.xml")) {
             template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        FailoverSettings failover = config.failover();
         String initialHosts = hosts.stream().map(h -> hostPort(h.getHostAddress(), port)).collect(Collectors.joining(","));
         Duration heartbeat = failover.heartbeatInterval();
         return template

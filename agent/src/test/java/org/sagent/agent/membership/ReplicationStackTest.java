@@ -16,7 +16,7 @@ class ReplicationStackTest {
     @Test
     void buildsAChannelFromTheShippedStack() throws Exception {
         SagentConfig config = ConfigParserTest.valid(ConfigParserTest.MINIMAL);
-        String stack = MembershipChannel.stack(config, config.nodes().get(1).replicationAddress(), 7800,
+        String stack = MembershipChannel.stack(config.failover(), config.nodes().get(1).replicationAddress(), 7800,
                 config.nodes().stream().map(org.sagent.agent.config.NodeSpec::replicationAddress).toList());
         assertFalse(stack.matches("(?s).*\\{\\{[a-z_]+}}.*"), "every placeholder filled: " + stack);
         assertTrue(stack.contains("initial_hosts=\"192.0.2.1[7800],192.0.2.2[7800],192.0.2.3[7800]\""), stack);
