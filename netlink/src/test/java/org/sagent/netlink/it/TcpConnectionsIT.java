@@ -9,9 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sagent.netlink.lab.LabProcess;
-import org.sagent.netlink.lab.NetnsLab;
 import org.sagent.netlink.lab.TcpHold;
 
 /**
@@ -21,27 +19,11 @@ import org.sagent.netlink.lab.TcpHold;
  * address, reset its connection now. The tickle
  * frame is captured on the client and its TCP checksum verified by our decoder and by tcpdump.
  */
-class TcpConnectionsIT {
+class TcpConnectionsIT extends TwoServersAndAClient {
 
-    @RegisterExtension
-    final NetnsLab lab = new NetnsLab();
-
-    private NetnsLab.Netns a;
-    private NetnsLab.Netns b;
-    private NetnsLab.Netns client;
-
+    /** The public address a holds when each test starts. */
     @BeforeEach
-    void network() {
-        NetnsLab.Netns lan = lab.bridge("lan");
-        a = lab.namespace("a");
-        b = lab.namespace("b");
-        client = lab.namespace("c");
-        for (NetnsLab.Netns ns : List.of(a, b, client)) {
-            lab.plug(ns, "eth1", lan);
-        }
-        lab.address(a, "eth1", "198.51.100.1/24");
-        lab.address(b, "eth1", "198.51.100.2/24");
-        lab.address(client, "eth1", "198.51.100.100/24");
+    void publicAddressOnA() {
         lab.address(a, "eth1", "198.51.100.120/24");
     }
 
