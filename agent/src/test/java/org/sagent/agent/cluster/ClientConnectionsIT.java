@@ -29,7 +29,7 @@ import org.sagent.netlink.lab.NetnsLab;
  */
 class ClientConnectionsIT {
 
-    private static final Duration START = Duration.ofSeconds(40);
+    private static final Duration START = ClusterLab.START;
     private static final Map<String, Long> RECOVERY = new ConcurrentHashMap<>();
 
     @RegisterExtension
@@ -104,11 +104,7 @@ class ClientConnectionsIT {
             Files.writeString(config, Files.readString(config) + "connections: " + connections + "\n");
             smbd(cluster, node);
         }
-        cluster.start("s0");
-        cluster.start("s1");
-        cluster.await(() -> cluster.held("s0").equals(Set.of(ClusterLab.PUBLIC_0))
-                && cluster.held("s1").equals(Set.of(ClusterLab.PUBLIC_1)), START, "homes held");
-        return cluster;
+        return cluster.twoNodesHome();
     }
 
     private LabProcess client(ClusterLab cluster, int seconds) throws Exception {
@@ -157,10 +153,9 @@ class ClientConnectionsIT {
 
         // F8: a graceful stop resets the sessions on the address before releasing it.
         long drain = System.currentTimeMillis();
-        cluster.stopped.add(cluster.agents.get("s0"));
-        cluster.agents.get("s0").signal("TERM");
+        LabProcess stopping = cluster.terminate("s0");
         recovery(client, drain, "F8 drain (sessions reset)");
-        cluster.agents.get("s0").awaitExit(Duration.ofSeconds(20));
+        stopping.awaitExit(Duration.ofSeconds(20));
         assertFalse(cluster.logLines("s0", "client connections so they reconnect to the new holder").isEmpty(),
                 "s0 reset the client's session when it released its address: " + cluster.logLines("s0", "released"));
         // and s1 tickles what the release left behind, in case the reset did not reach the client

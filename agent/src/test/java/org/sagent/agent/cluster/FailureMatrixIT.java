@@ -21,11 +21,11 @@ import org.sagent.netlink.lab.NetnsLab;
  */
 class FailureMatrixIT {
 
-    private static final Duration START = Duration.ofSeconds(30);
+    private static final Duration START = ClusterLab.START;
     private static final Duration MOVE = Duration.ofSeconds(10);
-    private static final Set<String> BOTH = Set.of(ClusterLab.PUBLIC_0, ClusterLab.PUBLIC_1);
-    private static final Set<String> FIRST = Set.of(ClusterLab.PUBLIC_0);
-    private static final Set<String> SECOND = Set.of(ClusterLab.PUBLIC_1);
+    private static final Set<String> BOTH = ClusterLab.BOTH;
+    private static final Set<String> FIRST = ClusterLab.FIRST;
+    private static final Set<String> SECOND = ClusterLab.SECOND;
 
     @RegisterExtension
     final NetnsLab lab = new NetnsLab();
@@ -44,15 +44,7 @@ class FailureMatrixIT {
     }
 
     private ClusterLab twoNodesRunning() throws Exception {
-        cluster = new ClusterLab(lab, dir, 2, "auto");
-        cluster.start("s0");
-        cluster.start("s1");
-        cluster.awaitView("s0", "s0, s1", START);
-        cluster.awaitView("s1", "s0, s1", START);
-        cluster.await(() -> !cluster.logLines("s0", "running as s0").isEmpty()
-                && !cluster.logLines("s1", "running as s1").isEmpty(), START, "both agents fully started");
-        cluster.await(() -> cluster.held("s0").equals(FIRST) && cluster.held("s1").equals(SECOND), START,
-                "each node holding its home address");
+        cluster = new ClusterLab(lab, dir, 2, "auto").twoNodesHome();
         sampler = new HolderSampler(cluster);
         return cluster;
     }
@@ -76,32 +68,21 @@ class FailureMatrixIT {
         assertEquals(Duration.ZERO, sampler.duplicateTime(), "two nodes held one address");
     }
 
-    /** Holds for {@code span}: nothing may move meanwhile. */
-    private void assertStable(Duration span, Set<String> s0, Set<String> s1) throws InterruptedException {
-        long deadline = System.nanoTime() + span.toNanos();
-        while (System.nanoTime() < deadline) {
-            assertEquals(s0, cluster.held("s0"), () -> "s0 changed while nothing should move" + cluster.logTails());
-            assertEquals(s1, cluster.held("s1"), () -> "s1 changed while nothing should move" + cluster.logTails());
-            Thread.sleep(100);
-        }
-    }
-
     @Test
     void f1AKilledAgentLeavesItsAddressServedAndTheRestartedAgentAdoptsIt() throws Exception {
         twoNodesRunning();
         try (ClientProbe probe = probe(ClusterLab.PUBLIC_0)) {
             long fault = ClientProbe.nowMicros();
-            cluster.stopped.add(cluster.agents.get("s0"));
-            cluster.agents.get("s0").kill();
+            cluster.kill("s0");
             // s1 sees s0 leave, probes .120, s0's kernel answers: s1 must not take it.
             cluster.await(() -> !cluster.logLines("s1", "not taking 198.51.100.120/24").isEmpty(), MOVE,
                     "s1 finding .120 still answered");
-            assertStable(Duration.ofSeconds(2), FIRST, SECOND);
+            cluster.assertStable(Duration.ofSeconds(2), FIRST, SECOND);
             cluster.start("s0");
             cluster.await(() -> !cluster.logLines("s0", "adopting 198.51.100.120/24 on eth1").isEmpty(), START,
                     "the new agent adopting .120");
             cluster.awaitView("s0", "s0, s1", START);
-            assertStable(Duration.ofSeconds(2), FIRST, SECOND);
+            cluster.assertStable(Duration.ofSeconds(2), FIRST, SECOND);
             report("F1 agent SIGKILL", probe, fault);
             assertTrue(probe.longestGapAfter(fault).compareTo(Duration.ofMillis(500)) < 0, "the client lost .120");
             assertEquals(1, sampler.changes(ClusterLab.PUBLIC_0).size(), "adopted, never removed and re-added: "
@@ -116,10 +97,10 @@ class FailureMatrixIT {
         try (ClientProbe probe = probe(ClusterLab.PUBLIC_0)) {
             long fault = ClientProbe.nowMicros();
             cluster.agents.get("s0").signal("STOP");
-            assertStable(Duration.ofSeconds(4), FIRST, SECOND);
+            cluster.assertStable(Duration.ofSeconds(4), FIRST, SECOND);
             cluster.agents.get("s0").signal("CONT");
             cluster.awaitView("s0", "s0, s1", START);
-            assertStable(Duration.ofSeconds(2), FIRST, SECOND);
+            cluster.assertStable(Duration.ofSeconds(2), FIRST, SECOND);
             report("F2 agent SIGSTOP/SIGCONT", probe, fault);
             assertTrue(probe.longestGapAfter(fault).compareTo(Duration.ofMillis(500)) < 0);
             assertNoDuplicate();
@@ -189,7 +170,7 @@ class FailureMatrixIT {
         lab.ip(cluster.servers.get("s0"), "link", "set", "eth0", "down");
         cluster.await(() -> !cluster.logLines("s1", "replication link down; s0 alive on LAN").isEmpty(), MOVE,
                 "s1 saying the peer is alive on the LAN");
-        assertStable(Duration.ofSeconds(5), FIRST, SECOND);
+        cluster.assertStable(Duration.ofSeconds(5), FIRST, SECOND);
         // The replication view lost s0; the LAN path still has it.
         List<String> views = cluster.logLines("s1", "NodeController: membership: ");
         assertTrue(views.get(views.size() - 1).contains("membership: s1; left s0"), views.toString());
@@ -197,7 +178,7 @@ class FailureMatrixIT {
         assertTrue(lanViews.get(lanViews.size() - 1).endsWith("LAN path: s0, s1"), lanViews.toString());
         lab.ip(cluster.servers.get("s0"), "link", "set", "eth0", "up");
         cluster.awaitView("s1", "s0, s1", START);
-        assertStable(Duration.ofSeconds(2), FIRST, SECOND);
+        cluster.assertStable(Duration.ofSeconds(2), FIRST, SECOND);
         assertNoDuplicate();
     }
 
@@ -214,7 +195,7 @@ class FailureMatrixIT {
             // Both unhealthy: nothing moves.
             cluster.setHealthy("s1", false);
             cluster.await(() -> !cluster.logLines("s1", "UNHEALTHY").isEmpty(), MOVE, "s1 unhealthy");
-            assertStable(Duration.ofSeconds(2), Set.of(), BOTH);
+            cluster.assertStable(Duration.ofSeconds(2), Set.of(), BOTH);
             cluster.setHealthy("s1", true);
             cluster.setHealthy("s0", true);
             cluster.await(() -> cluster.held("s0").equals(FIRST) && cluster.held("s1").equals(SECOND), START,
@@ -228,9 +209,7 @@ class FailureMatrixIT {
         twoNodesRunning();
         try (ClientProbe probe = probe(ClusterLab.PUBLIC_0)) {
             long fault = ClientProbe.nowMicros();
-            cluster.stopped.add(cluster.agents.get("s0"));
-            cluster.agents.get("s0").signal("TERM");
-            assertEquals(0, cluster.agents.get("s0").awaitExit(Duration.ofSeconds(20)), "exit status on SIGTERM");
+            assertEquals(0, cluster.terminate("s0").awaitExit(Duration.ofSeconds(20)), "exit status on SIGTERM");
             // s0 waited for s1 to take over before it exited.
             assertEquals(BOTH, cluster.held("s1"));
             assertEquals(Set.of(), cluster.held("s0"));
@@ -258,7 +237,7 @@ class FailureMatrixIT {
         cluster.start("s1");
         cluster.await(() -> cluster.held("s0").equals(FIRST) && cluster.held("s1").equals(SECOND), START,
                 "each node holding its home address");
-        assertStable(Duration.ofSeconds(3), FIRST, SECOND);
+        cluster.assertStable(Duration.ofSeconds(3), FIRST, SECOND);
         assertEquals(1, sampler.changes(ClusterLab.PUBLIC_0).size(), "no flapping: " + sampler.changes(ClusterLab.PUBLIC_0));
         assertEquals(1, sampler.changes(ClusterLab.PUBLIC_1).size(), "no flapping: " + sampler.changes(ClusterLab.PUBLIC_1));
         assertNoDuplicate();

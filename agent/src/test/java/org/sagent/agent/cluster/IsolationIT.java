@@ -23,11 +23,11 @@ import org.sagent.netlink.lab.NetnsLab;
  */
 class IsolationIT {
 
-    private static final Duration START = Duration.ofSeconds(40);
+    private static final Duration START = ClusterLab.START;
     private static final Duration MOVE = Duration.ofSeconds(10);
-    private static final Set<String> FIRST = Set.of(ClusterLab.PUBLIC_0);
-    private static final Set<String> SECOND = Set.of(ClusterLab.PUBLIC_1);
-    private static final Set<String> BOTH = Set.of(ClusterLab.PUBLIC_0, ClusterLab.PUBLIC_1);
+    private static final Set<String> FIRST = ClusterLab.FIRST;
+    private static final Set<String> SECOND = ClusterLab.SECOND;
+    private static final Set<String> BOTH = ClusterLab.BOTH;
     private static final String ISOLATION = "isolation:\n  witnesses: [198.51.100.100]\n  witness-timeout: 100ms\n"
             + "  action: stay-frozen\n  handler-deadline: 8s\n";
 
@@ -40,11 +40,7 @@ class IsolationIT {
     private ClusterLab twoNodes() throws Exception {
         ClusterLab cluster = new ClusterLab(lab, dir, 2, "auto");
         cluster.appendConfig(ISOLATION);
-        cluster.start("s0");
-        cluster.start("s1");
-        cluster.awaitView("s0", "s0, s1", START);
-        cluster.await(() -> cluster.held("s0").equals(FIRST) && cluster.held("s1").equals(SECOND), START, "homes held");
-        return cluster;
+        return cluster.twoNodesHome();
     }
 
     /** The DRBD handler the package installs (the launcher runs it for sagent fence-peer). */
@@ -108,8 +104,7 @@ class IsolationIT {
 
         // The loser "reboots" (its agent restarts) with the cable back: the record keeps it
         // STARTING, holding nothing, until its checks pass (no DRBD here: at once), then it is cleared.
-        cluster.stopped.add(cluster.agents.get("s1"));
-        cluster.agents.get("s1").kill();
+        cluster.kill("s1");
         lab.ip(cluster.servers.get("s0"), "link", "set", "eth0", "up");
         cluster.start("s1");
         cluster.await(() -> !cluster.logLines("s1", "it stays STARTING and holds nothing").isEmpty(), START,
