@@ -170,7 +170,10 @@ class ClientConnectionsIT {
         assertFalse(cluster.logLines("s1", "client connections so they reconnect to the new holder").isEmpty(),
                 "s1 reset the session at failback: " + cluster.logLines("s1", "released") + "; client: "
                         + client.stdout());
-        Thread.sleep(2500); // s0 lists and publishes its client connections (every second)
+        // s0 lists its client connections every second and publishes them: s1 must know them to tickle.
+        cluster.await(() -> cluster.statusOf("s1", ClusterLab.PUBLIC_0)
+                        .map(a -> a.holders().equals(List.of("s0")) && a.clientConnections() > 0).orElse(false),
+                Duration.ofSeconds(10), "s1 knowing the client connections s0 has on .120");
 
         // F3: s0 loses power with the session open; s1 takes the address and tickles the client.
         int ticklesBefore = cluster.logLines("s1", "client connections of 198.51.100.120").size();
