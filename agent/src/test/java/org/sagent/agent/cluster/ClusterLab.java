@@ -336,6 +336,27 @@ final class ClusterLab {
         return status(node).flatMap(r -> r.nodes().stream().filter(n -> n.name().equals(other)).findFirst());
     }
 
+    /** {@code node}'s isolation state in its status (idle, deciding, won, standing-down, stood-down, fenced). */
+    Optional<String> isolationState(String node) {
+        return status(node).flatMap(r -> Optional.ofNullable(r.isolation())).map(StatusReport.Isolation::state);
+    }
+
+    /** The moves of {@code address} (as printed, e.g. 198.51.100.120) in {@code node}'s status, oldest first. */
+    List<StatusReport.Move> moves(String node, String address) {
+        return status(node).map(r -> r.failovers().stream().filter(m -> m.address().startsWith(address)).toList())
+                .orElse(List.of());
+    }
+
+    /**
+     * The value of one series in {@code node}'s scrape, e.g.
+     * {@code sagent_tickle_acks_total{address="198.51.100.120"}}; 0 when the series is absent (a
+     * counter that was never incremented).
+     */
+    double metric(String node, String series) {
+        return scrape(node).lines().filter(l -> l.startsWith(series + " ")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(series.length() + 1).strip())).orElse(0.0);
+    }
+
     /** {@code node}'s metrics, scraped with curl inside its namespace. */
     String scrape(String node) {
         NetnsLab.Result scrape = lab.exec(servers.get(node), "curl", "-sS", "--max-time", "5",

@@ -34,8 +34,8 @@ class DrainIT {
         // Disabled survives an agent restart.
         cluster.terminate("s0").awaitExit(Duration.ofSeconds(20));
         cluster.start("s0");
-        cluster.await(() -> !cluster.logLines("s0", "this node stays disabled").isEmpty(), ClusterLab.START,
-                "s0 still disabled");
+        cluster.await(() -> cluster.statusOfNode("s0", "s0").map(n -> n.state().equals("DISABLED")).orElse(false),
+                ClusterLab.START, "s0 reporting itself still DISABLED");
         cluster.awaitView("s0", "s0, s1", ClusterLab.START);
         // Past the 2 s failback delay: nothing may come back.
         cluster.assertStable(Duration.ofSeconds(3), Set.of(), ClusterLab.BOTH);
