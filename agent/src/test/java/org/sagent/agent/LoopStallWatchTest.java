@@ -81,10 +81,10 @@ class LoopStallWatchTest {
             loop.shutdown();
             assertTrue(loop.awaitTermination(10, TimeUnit.SECONDS));
         }
-        // Terminated, so the short task's end has been recorded; past the threshold it would
-        // be reported if it had not.
-        Thread.sleep(100);
-        assertEquals(Optional.empty(), watch.overdue(System.nanoTime()), "a loop with no task running is not overdue");
+        // Terminated, so the short task's end has been recorded; asked as of twice the threshold
+        // later, it would be reported if it had not.
+        assertEquals(Optional.empty(), watch.overdue(System.nanoTime() + Duration.ofMillis(100).toNanos()),
+                "a loop with no task running is not overdue");
     }
 
     private static void holdTheLoop(CountDownLatch inside, CountDownLatch release) {

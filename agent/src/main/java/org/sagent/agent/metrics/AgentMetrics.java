@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.sagent.agent.config.SagentConfig;
 import org.sagent.agent.cluster.FailoverEvents;
@@ -77,6 +78,7 @@ public final class AgentMetrics implements FailoverEvents, IsolationEvents, Auto
     private final DropwizardBridge bridge = new DropwizardBridge(registry);
     private final PrometheusRegistry prometheus = new PrometheusRegistry();
     private final Supplier<Optional<StatusReport>> reports;
+    private final LongSupplier nanoTime;
     private Optional<StatusReport> lastReport = Optional.empty();
     private long lastReportAt;
     private boolean asked;
@@ -87,7 +89,17 @@ public final class AgentMetrics implements FailoverEvents, IsolationEvents, Auto
      *                (its gauges are then left out of that scrape rather than made up)
      */
     public AgentMetrics(SagentConfig config, String version, Supplier<Optional<StatusReport>> reports) {
+        this(config, version, reports, System::nanoTime);
+    }
+
+    /**
+     * @param nanoTime the monotonic clock that decides when a report is too old to reuse
+     *                 ({@link System#nanoTime} in the agent; a test's clock in tests)
+     */
+    public AgentMetrics(SagentConfig config, String version, Supplier<Optional<StatusReport>> reports,
+                        LongSupplier nanoTime) {
         this.reports = reports;
+        this.nanoTime = nanoTime;
         prometheus.register(bridge);
         registry.register(bridge.name(BUILD, "version", version), (Gauge<Integer>) () -> 1);
         for (var spec : config.publicAddresses()) {
@@ -195,7 +207,7 @@ public final class AgentMetrics implements FailoverEvents, IsolationEvents, Auto
 
     /** One ask per scrape (within REPORT_REUSE), an unanswered one included: a busy agent is asked once, not per gauge. */
     private synchronized Optional<StatusReport> report() {
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         if (!asked || now - lastReportAt > REPORT_REUSE.toNanos()) {
             asked = true;
             lastReport = reports.get();

@@ -1,5 +1,7 @@
 package org.sagent.agent.cluster;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,10 +10,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
+import org.sagent.agent.Agent;
 import org.sagent.agent.cli.SagentCommand;
+import org.sagent.agent.control.ControlClient;
+import org.sagent.agent.control.StatusReport;
 import org.sagent.netlink.lab.LabProcess;
 import org.sagent.netlink.lab.NetnsLab;
 
@@ -25,6 +31,14 @@ final class ClusterLab {
 
     static final String PUBLIC_0 = "198.51.100.120";
     static final String PUBLIC_1 = "198.51.100.121";
+    static final Set<String> FIRST = Set.of(PUBLIC_0);
+    static final Set<String> SECOND = Set.of(PUBLIC_1);
+    static final Set<String> BOTH = Set.of(PUBLIC_0, PUBLIC_1);
+    /** How long agents may take to start, find each other and take their addresses. */
+    static final Duration START = Duration.ofSeconds(40);
+    private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(3);
+    private static final Duration STABLE_SAMPLING = Duration.ofMillis(100);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     final NetnsLab lab;
     final Path dir;
@@ -174,6 +188,34 @@ final class ClusterLab {
         return agent;
     }
 
+    /**
+     * Starts s0 and s1 and waits (bounded by {@link #START}) until each sees both in its
+     * membership view and each node's kernel holds its home address.
+     */
+    ClusterLab twoNodesHome() throws InterruptedException {
+        start("s0");
+        start("s1");
+        awaitView("s0", "s0, s1", START);
+        awaitView("s1", "s0, s1", START);
+        await(() -> held("s0").equals(FIRST) && held("s1").equals(SECOND), START, "each node holding its home address");
+        return this;
+    }
+
+    /** SIGKILL to the agent this lab started on {@code node}, by its pid: a crash, not a stop. */
+    void kill(String node) throws InterruptedException {
+        LabProcess agent = agents.get(node);
+        stopped.add(agent);
+        agent.kill();
+    }
+
+    /** SIGTERM to the agent this lab started on {@code node}, by its pid; returns at once (it hands over first). */
+    LabProcess terminate(String node) throws IOException, InterruptedException {
+        LabProcess agent = agents.get(node);
+        stopped.add(agent);
+        agent.signal("TERM");
+        return agent;
+    }
+
     /** The public addresses present on {@code node}'s eth1 now, read from its kernel. */
     Set<String> held(String node) {
         return held(node, false);
@@ -221,16 +263,108 @@ final class ClusterLab {
         }
     }
 
-    /** Waits until {@code node}'s last membership line lists exactly {@code members}. */
+    /**
+     * Samples what each node's kernel holds every 100 ms for {@code span} and fails at the first
+     * sample that differs from {@code expected} (node to addresses): nothing may move meanwhile.
+     */
+    void assertStable(Duration span, Map<String, Set<String>> expected) throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + span.toNanos();
+        while (true) {
+            for (Map.Entry<String, Set<String>> node : expected.entrySet()) {
+                Set<String> now = held(node.getKey());
+                if (!now.equals(node.getValue())) {
+                    throw new AssertionError(node.getKey() + " holds " + now + " instead of " + node.getValue() + ", "
+                            + (System.nanoTime() - start) / 1_000_000 + " ms into " + span.toMillis()
+                            + " ms in which nothing should move; held: " + heldEverywhere() + logTails());
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            // The sampling period: this wait lets time pass on purpose, to see that nothing happens.
+            Thread.sleep(Math.max(1, Math.min(STABLE_SAMPLING.toMillis(), left / 1_000_000)));
+        }
+    }
+
+    /** {@link #assertStable(Duration, Map)} for the two-node cluster. */
+    void assertStable(Duration span, Set<String> s0, Set<String> s1) throws InterruptedException {
+        assertStable(span, Map.of("s0", s0, "s1", s1));
+    }
+
+    /** Waits until {@code node}'s agent reports exactly {@code members} (", "-separated, sorted) in its view. */
     void awaitView(String node, String members, Duration timeout) throws InterruptedException {
         await(() -> seesView(node, members), timeout, node + " seeing the view " + members);
     }
 
-    /** True when {@code node}'s last membership line lists exactly {@code members}. */
+    /**
+     * True when {@code node}'s agent, asked for its status over its control socket, has exactly
+     * {@code members} in its replication membership view (itself included).
+     */
     boolean seesView(String node, String members) {
-        List<String> views = log(node).stream().filter(l -> l.contains("NodeController: membership: ")).toList();
-        return !views.isEmpty() && views.get(views.size() - 1).replaceAll(".*membership: ([^;(]*).*", "$1").strip()
-                .equals(members);
+        return status(node).map(r -> {
+            List<String> view = new ArrayList<>(r.replication().peersInView());
+            view.add(r.node());
+            return String.join(", ", view.stream().sorted().toList()).equals(members);
+        }).orElse(false);
+    }
+
+    /**
+     * {@code node}'s status as {@code sagent status --json} gives it, asked over the agent's
+     * control socket from this JVM (no JVM start per ask); empty when the agent does not answer.
+     */
+    Optional<StatusReport> status(String node) {
+        try {
+            JsonNode reply = ControlClient.ask(Agent.controlSocket(dir.resolve(node + "-run")),
+                    JSON.createObjectNode().put("command", "status"), STATUS_TIMEOUT);
+            JsonNode status = reply.get("status");
+            return status == null ? Optional.empty() : Optional.of(JSON.treeToValue(status, StatusReport.class));
+        } catch (ControlClient.Unreachable | IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** {@code node}'s view of {@code address} (as configured, e.g. 198.51.100.120/24) in its status. */
+    Optional<StatusReport.Address> statusOf(String node, String address) {
+        return status(node).flatMap(r -> r.addresses().stream().filter(a -> a.address().startsWith(address + "/"))
+                .findFirst());
+    }
+
+    /** {@code node}'s view of {@code other}'s state (OK, STARTING, DISABLED...) in its status. */
+    Optional<StatusReport.Node> statusOfNode(String node, String other) {
+        return status(node).flatMap(r -> r.nodes().stream().filter(n -> n.name().equals(other)).findFirst());
+    }
+
+    /** {@code node}'s isolation state in its status (idle, deciding, won, standing-down, stood-down, fenced). */
+    Optional<String> isolationState(String node) {
+        return status(node).flatMap(r -> Optional.ofNullable(r.isolation())).map(StatusReport.Isolation::state);
+    }
+
+    /** The moves of {@code address} (as printed, e.g. 198.51.100.120) in {@code node}'s status, oldest first. */
+    List<StatusReport.Move> moves(String node, String address) {
+        return status(node).map(r -> r.failovers().stream().filter(m -> m.address().startsWith(address)).toList())
+                .orElse(List.of());
+    }
+
+    /**
+     * The value of one series in {@code node}'s scrape, e.g.
+     * {@code sagent_tickle_acks_total{address="198.51.100.120"}}; 0 when the series is absent (a
+     * counter that was never incremented).
+     */
+    double metric(String node, String series) {
+        return scrape(node).lines().filter(l -> l.startsWith(series + " ")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(series.length() + 1).strip())).orElse(0.0);
+    }
+
+    /** {@code node}'s metrics, scraped with curl inside its namespace. */
+    String scrape(String node) {
+        NetnsLab.Result scrape = lab.exec(servers.get(node), "curl", "-sS", "--max-time", "5",
+                "http://127.0.0.1:9775/metrics");
+        if (scrape.exitCode() != 0) {
+            throw new AssertionError("scraping " + node + "'s metrics failed: " + scrape.stderr());
+        }
+        return scrape.stdout();
     }
 
     /** The last 40 log lines of every agent, for failure messages. */
@@ -256,13 +390,12 @@ final class ClusterLab {
         return all;
     }
 
-    /** Power loss: the agent dies at once and the node's links go down (its addresses stay configured). */
     /** Agents the test ended on purpose (their death is no failure). */
     final java.util.Set<LabProcess> stopped = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    /** Power loss: the agent dies at once and the node's links go down (its addresses stay configured). */
     void powerLoss(String node) throws InterruptedException {
-        stopped.add(agents.get(node));
-        agents.get(node).kill();
+        kill(node);
         linksDown(node);
     }
 

@@ -138,7 +138,7 @@ class FailoverBenchmark {
         ClusterLab cluster = contender.cluster();
         awaitHomes(cluster);
         cluster.await(contender::settled, END_STATE, contender.name() + " settled after the previous round");
-        Thread.sleep(1000);
+        Thread.sleep(1000); // a quiet second before the fault, so the round's samples start from calm
         try (Round round = new Round(contender, scenario, sampler)) {
             switch (scenario) {
                 case POWER_LOSS -> {

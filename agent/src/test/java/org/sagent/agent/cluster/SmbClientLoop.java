@@ -88,7 +88,7 @@ public final class SmbClientLoop {
                         say("S " + System.currentTimeMillis());
                     }
                     if (failure == null) {
-                        Thread.sleep(100);
+                        Thread.sleep(100); // paces the writes: one every 100 ms
                     }
                 }
             } catch (java.io.IOException e) {

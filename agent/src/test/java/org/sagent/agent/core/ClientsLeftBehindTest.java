@@ -24,7 +24,7 @@ class ClientsLeftBehindTest {
         for (NodeState s : states) {
             byNode.put(s.node(), s);
         }
-        return AllocationTest.picture(3, 2, view, byNode, FailbackMode.AUTO);
+        return Pictures.roundRobin(3, 2, view, byNode, FailbackMode.AUTO);
     }
 
     @Test

@@ -24,7 +24,7 @@ class ReconcilePlanTest {
         for (NodeState s : states) {
             map.put(s.node(), s);
         }
-        return AllocationTest.picture(2, 2, view, map, FailbackMode.AUTO);
+        return Pictures.roundRobin(2, 2, view, map, FailbackMode.AUTO);
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.sagent.agent.config.ConfigParserTest;
@@ -86,16 +87,20 @@ class AgentMetricsTest {
     void aScrapeWhileTheAgentCannotAnswerLeavesTheGaugesOutAndAsksAgainNextTime() throws Exception {
         AtomicReference<Optional<StatusReport>> next = new AtomicReference<>(Optional.empty());
         AtomicInteger asked = new AtomicInteger();
+        AtomicLong nanos = new AtomicLong(1_000_000_000L);
         AgentMetrics metrics = new AgentMetrics(ConfigParserTest.valid(ConfigParserTest.MINIMAL), "1.2.3", () -> {
             asked.incrementAndGet();
             return next.get();
-        });
+        }, nanos::get);
         String busy = scrape(metrics);
         assertFalse(busy.contains("sagent_address_held{"), busy);
         assertTrue(busy.contains("sagent_build_info{version=\"1.2.3\"} 1"), busy);
         assertEquals(1, asked.get(), "a busy agent is asked once per scrape, not once per gauge");
         next.set(Optional.of(report(List.of())));
-        Thread.sleep(AgentMetrics.REPORT_REUSE.toMillis() + 100);
+        nanos.addAndGet(AgentMetrics.REPORT_REUSE.toNanos());
+        assertFalse(scrape(metrics).contains("sagent_address_held{"), "within REPORT_REUSE the unanswered ask is reused");
+        assertEquals(1, asked.get(), "not asked again within REPORT_REUSE");
+        nanos.addAndGet(1);
         String answered = scrape(metrics);
         assertTrue(answered.contains("sagent_address_held{address=\"198.51.100.101\",interface=\"eth1\"} 0.0"), answered);
         assertEquals(2, asked.get(), "asked again at the next scrape");

@@ -9,37 +9,14 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sagent.netlink.lab.NetnsLab;
 
 /**
  * ARP and neighbour discovery on a real kernel: two servers and a client on a bridge. Frames
  * are captured with tcpdump in another namespace and decoded here byte by byte.
  */
-class PacketIT {
-
-    @RegisterExtension
-    final NetnsLab lab = new NetnsLab();
-
-    private NetnsLab.Netns a;
-    private NetnsLab.Netns b;
-    private NetnsLab.Netns client;
-
-    @BeforeEach
-    void network() {
-        NetnsLab.Netns lan = lab.bridge("lan");
-        a = lab.namespace("a");
-        b = lab.namespace("b");
-        client = lab.namespace("c");
-        for (NetnsLab.Netns ns : List.of(a, b, client)) {
-            lab.plug(ns, "eth1", lan);
-        }
-        lab.address(a, "eth1", "198.51.100.1/24");
-        lab.address(b, "eth1", "198.51.100.2/24");
-        lab.address(client, "eth1", "198.51.100.100/24");
-    }
+class PacketIT extends TwoServersAndAClient {
 
     private byte[] mac(NetnsLab.Netns ns) {
         String line = lab.ip(ns, "-o", "link", "show", "eth1").stdout();

@@ -9,9 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sagent.netlink.lab.LabProcess;
-import org.sagent.netlink.lab.NetnsLab;
 import org.sagent.netlink.lab.TcpHold;
 
 /**
@@ -21,27 +19,11 @@ import org.sagent.netlink.lab.TcpHold;
  * address, reset its connection now. The tickle
  * frame is captured on the client and its TCP checksum verified by our decoder and by tcpdump.
  */
-class TcpConnectionsIT {
+class TcpConnectionsIT extends TwoServersAndAClient {
 
-    @RegisterExtension
-    final NetnsLab lab = new NetnsLab();
-
-    private NetnsLab.Netns a;
-    private NetnsLab.Netns b;
-    private NetnsLab.Netns client;
-
+    /** The public address a holds when each test starts. */
     @BeforeEach
-    void network() {
-        NetnsLab.Netns lan = lab.bridge("lan");
-        a = lab.namespace("a");
-        b = lab.namespace("b");
-        client = lab.namespace("c");
-        for (NetnsLab.Netns ns : List.of(a, b, client)) {
-            lab.plug(ns, "eth1", lan);
-        }
-        lab.address(a, "eth1", "198.51.100.1/24");
-        lab.address(b, "eth1", "198.51.100.2/24");
-        lab.address(client, "eth1", "198.51.100.100/24");
+    void publicAddressOnA() {
         lab.address(a, "eth1", "198.51.100.120/24");
     }
 
@@ -82,7 +64,7 @@ class TcpConnectionsIT {
         lab.address(b, "eth1", "198.51.100.120/24");
         DriverClient driver = DriverClient.start(lab, b);
         driver.one("announce eth1 198.51.100.120 1 10 request");
-        Thread.sleep(300);
+        Thread.sleep(300); // time for a reset to reach the client, had anything sent one: nothing may have
         assertTrue(holder.stdout().stream().noneMatch(l -> l.equals("reset")), "nothing reset the client yet");
 
         try (Capture capture = Capture.start(lab, client, "eth1", "tcp and src host 198.51.100.120")) {
@@ -131,14 +113,14 @@ class TcpConnectionsIT {
         assertEquals("conns 1 4450>198.51.100.100:" + port, old.one("conns 198.51.100.120"),
                 "the connection outlives the address");
         assertEquals("destroyed 1", old.one("destroy 198.51.100.120"));
-        Thread.sleep(1000);
+        Thread.sleep(1000); // time for the reset to reach the client, were it able to: it must not
         assertTrue(holder.stdout().stream().noneMatch(l -> l.equals("reset")),
                 "a reset from an address the node no longer has does not reach the client: " + holder.stdout());
 
         lab.address(b, "eth1", "198.51.100.120/24");
         DriverClient taker = DriverClient.start(lab, b);
         taker.one("announce eth1 198.51.100.120 1 10 request");
-        Thread.sleep(300);
+        Thread.sleep(300); // the announcement alone must not end the connection
         assertTrue(holder.stdout().stream().noneMatch(l -> l.equals("reset")), "the client has nothing to send yet");
         long start = System.nanoTime();
         assertEquals("sent 1", taker.one("tickle 198.51.100.120 4450 198.51.100.100 " + port + " 1"));

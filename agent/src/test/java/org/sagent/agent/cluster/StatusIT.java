@@ -1,0 +1,47 @@
+package org.sagent.agent.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.sagent.netlink.lab.NetnsLab;
+
+/** {@code sagent status}, as an administrator runs it against real agents: running, and stopped. */
+class StatusIT {
+
+    @RegisterExtension
+    final NetnsLab lab = new NetnsLab();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void statusShowsEveryNodeAddressAndCheckAndSaysWhenTheAgentIsNotRunning() throws Exception {
+        ClusterLab cluster = new ClusterLab(lab, dir, 2, "auto").twoNodesHome();
+        cluster.await(() -> cluster.sagent("s0", "status").exitCode() == 0, Duration.ofSeconds(20), "status exit 0");
+
+        NetnsLab.Result status = cluster.sagent("s0", "status");
+        assertTrue(status.stdout().contains("0   s0           192.0.2.10       OK            this node"), status.stdout());
+        assertTrue(status.stdout().contains("1   s1           192.0.2.11       OK            reachable"), status.stdout());
+        assertTrue(status.stdout().contains("198.51.100.120/24      eth1       s0           s0"), status.stdout());
+        assertTrue(status.stdout().contains("198.51.100.121/24      eth1       s1           s1"), status.stdout());
+        assertTrue(status.stdout().contains("script:test-input"), status.stdout());
+
+        JsonNode json = new ObjectMapper().readTree(cluster.sagent("s1", "status", "--json").stdout());
+        assertEquals("s1", json.path("node").asText());
+        assertEquals("s1", json.path("addresses").get(1).path("holders").get(0).asText());
+
+        // With the agent stopped, status says so and shows what the interfaces still carry.
+        cluster.terminate("s1").awaitExit(Duration.ofSeconds(20));
+        NetnsLab.Result down = cluster.sagent("s1", "status", "--config", cluster.configOf("s1").toString());
+        assertEquals(2, down.exitCode());
+        assertTrue(down.stderr().contains("the agent is not running"), down.stderr());
+        assertTrue(down.stdout().contains("198.51.100.121/24      eth1       absent"), down.stdout());
+    }
+}
