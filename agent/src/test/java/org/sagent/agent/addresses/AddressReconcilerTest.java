@@ -12,11 +12,8 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import java.net.InetAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.sagent.agent.ManualClock;
 import org.sagent.agent.config.AnnounceSettings;
 import org.sagent.agent.config.IpPrefix;
 import org.sagent.agent.config.ProbeSettings;
@@ -52,7 +50,7 @@ class AddressReconcilerTest {
             Link.IFF_UP | Link.IFF_RUNNING, OperState.UP, true, 1500);
     private static final Link ETH2 = new Link(3, "eth2", Optional.empty(), Link.IFF_UP, OperState.UP, true, 1500);
 
-    private final MutableClock clock = new MutableClock();
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-01-05T08:00:00Z"));
     private final RtNetlink rtnetlink = mock(RtNetlink.class);
     private final FakeFrames frames = new FakeFrames();
     private final List<InterfaceAddress> kernel = new ArrayList<>();
@@ -175,29 +173,6 @@ class AddressReconcilerTest {
         @Override
         public int announce(Link link, InetAddress ip) {
             return 6;
-        }
-    }
-
-    private static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2026-01-05T08:00:00Z");
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }

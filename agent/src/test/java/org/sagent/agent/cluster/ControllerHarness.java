@@ -4,16 +4,14 @@ import static org.mockito.Mockito.mock;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.sagent.agent.ManualClock;
 import org.sagent.agent.config.ConnectionsSettings;
 import org.sagent.agent.config.FailbackMode;
 import org.sagent.agent.config.IpPrefix;
@@ -40,7 +38,7 @@ final class ControllerHarness {
 
     final String self;
     final String peer;
-    final MutableClock clock = new MutableClock(START);
+    final ManualClock clock = new ManualClock(START);
     final FakeAddresses kernel;
     final FailoverEvents events = mock(FailoverEvents.class);
     final List<NodeState> published = new ArrayList<>();
@@ -160,34 +158,6 @@ final class ControllerHarness {
 
     private static PublicAddressSpec publicAddress(String address, String home) {
         return new PublicAddressSpec(IpPrefix.parse(address + "/24").orElseThrow(), "eth1", home);
-    }
-
-    /** A clock the test moves by hand. */
-    static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 
     Optional<String> moveIp(String address, String node) {

@@ -21,14 +21,20 @@ class StatusIT {
     @TempDir
     Path dir;
 
+    private static final String S1_REACHABLE = "1   s1           192.0.2.11       OK            reachable";
+
     @Test
     void statusShowsEveryNodeAddressAndCheckAndSaysWhenTheAgentIsNotRunning() throws Exception {
         ClusterLab cluster = new ClusterLab(lab, dir, 2, "auto").twoNodesHome();
-        cluster.await(() -> cluster.sagent("s0", "status").exitCode() == 0, Duration.ofSeconds(20), "status exit 0");
+        // The LAN path's view comes on its own, after the replication view twoNodesHome waits for.
+        cluster.await(() -> {
+            NetnsLab.Result r = cluster.sagent("s0", "status");
+            return r.exitCode() == 0 && r.stdout().contains(S1_REACHABLE);
+        }, Duration.ofSeconds(20), "status exit 0 with s1 reachable on the LAN");
 
         NetnsLab.Result status = cluster.sagent("s0", "status");
         assertTrue(status.stdout().contains("0   s0           192.0.2.10       OK            this node"), status.stdout());
-        assertTrue(status.stdout().contains("1   s1           192.0.2.11       OK            reachable"), status.stdout());
+        assertTrue(status.stdout().contains(S1_REACHABLE), status.stdout());
         assertTrue(status.stdout().contains("198.51.100.120/24      eth1       s0           s0"), status.stdout());
         assertTrue(status.stdout().contains("198.51.100.121/24      eth1       s1           s1"), status.stdout());
         assertTrue(status.stdout().contains("script:test-input"), status.stdout());

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sagent.agent.ManualClock;
 import org.sagent.agent.config.SagentConfig;
 import org.sagent.agent.core.IsolationClaim;
 import org.sagent.agent.core.NodeState;
@@ -194,33 +195,10 @@ class IsolationCoordinatorTest {
     }
 
     /** A clock the test moves. */
-    private static final class SteppedClock extends Clock {
-        private Instant now = T0;
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
-
     @Test
     void aPeerIsTakenForSilentOnlyAfterPeerSilenceWithoutAnyAnswer() throws Exception {
         SagentConfig config = IsolationFixtures.config(SECTION);
-        SteppedClock clock = new SteppedClock();
+        ManualClock clock = new ManualClock(T0);
         IsolationCoordinator s1 = coordinator(config, "s1", clock);
         s1.onMembership(new MembershipEvent.ViewChanged(MembershipEvent.Path.LAN, Set.of("s1"), false));
         s1.witnessRound(new WitnessWatch.Round(true, "198.51.100.1", Map.of("s0", true)));
