@@ -40,6 +40,7 @@ import org.sagent.agent.isolation.WitnessWatch;
 import org.sagent.agent.membership.MembershipChannel;
 import org.sagent.agent.membership.MessageSigner;
 import org.sagent.agent.metrics.AgentMetrics;
+import org.sagent.agent.metrics.MetricsScope;
 import org.sagent.agent.systemd.SystemdNotifier;
 import org.sagent.agent.systemd.WatchdogPinger;
 import org.sagent.netlink.route.DeleteResult;
@@ -122,7 +123,7 @@ public final class Agent {
     public void start() throws Exception {
         logConfiguration();
         Consumer<AgentEvent> events = this::post;
-        metrics = new AgentMetrics(config, BuildVersion.version(),
+        metrics = new AgentMetrics(MetricsScope.of(config), BuildVersion.version(),
                 () -> loop.tryAsk(() -> router.report(), Duration.ofSeconds(1)));
         OwnInterfaces.awaitAddresses(self, config.cluster().lanPath());
         addresses = new AddressReconciler(config.publicAddresses(), config.announce(), config.probe(), clock);

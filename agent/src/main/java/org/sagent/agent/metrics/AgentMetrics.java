@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-import org.sagent.agent.config.SagentConfig;
 import org.sagent.agent.cluster.FailoverEvents;
 import org.sagent.agent.control.StatusReport;
 import org.sagent.agent.isolation.IsolationEvents;
@@ -88,21 +87,21 @@ public final class AgentMetrics implements FailoverEvents, IsolationEvents, Auto
      * @param reports the current status report, or empty when the agent could not give one in time
      *                (its gauges are then left out of that scrape rather than made up)
      */
-    public AgentMetrics(SagentConfig config, String version, Supplier<Optional<StatusReport>> reports) {
-        this(config, version, reports, System::nanoTime);
+    public AgentMetrics(MetricsScope scope, String version, Supplier<Optional<StatusReport>> reports) {
+        this(scope, version, reports, System::nanoTime);
     }
 
     /**
      * @param nanoTime the monotonic clock that decides when a report is too old to reuse
      *                 ({@link System#nanoTime} in the agent; a test's clock in tests)
      */
-    public AgentMetrics(SagentConfig config, String version, Supplier<Optional<StatusReport>> reports,
+    public AgentMetrics(MetricsScope scope, String version, Supplier<Optional<StatusReport>> reports,
                         LongSupplier nanoTime) {
         this.reports = reports;
         this.nanoTime = nanoTime;
         prometheus.register(bridge);
         registry.register(bridge.name(BUILD, "version", version), (Gauge<Integer>) () -> 1);
-        for (var spec : config.publicAddresses()) {
+        for (var spec : scope.publicAddresses()) {
             String address = spec.address().address().getHostAddress();
             String printed = spec.address().toString();
             gauge(HELD, r -> address(r, printed).map(a -> a.holders().contains(r.node()) ? 1.0 : 0.0),
@@ -112,7 +111,7 @@ public final class AgentMetrics implements FailoverEvents, IsolationEvents, Auto
             gauge(CLIENTS, r -> address(r, printed).map(a -> (double) a.clientConnections()), "address", address);
         }
         gauge(MEMBERS, r -> Optional.of(r.replication().peersInView().size() + 1.0));
-        if (config.isolation().enabled()) {
+        if (scope.isolation()) {
             gauge(WITNESS, r -> Optional.ofNullable(r.isolation()).map(i -> i.witnessReachable() ? 1.0 : 0.0));
             gauge(FENCED, r -> Optional.ofNullable(r.isolation()).map(i -> i.fenced() ? 1.0 : 0.0));
             for (String outcome : List.of("won", "lost", "undecided")) {
@@ -120,12 +119,12 @@ public final class AgentMetrics implements FailoverEvents, IsolationEvents, Auto
             }
         }
         gauge(REPLICATION_UP, r -> Optional.of(r.replication().up() ? 1.0 : 0.0));
-        for (var node : config.nodes()) {
+        for (var node : scope.nodes()) {
             for (String state : STATES) {
                 gauge(NODE_STATE, r -> r.nodes().stream().filter(n -> n.name().equals(node.name())).findFirst()
                         .map(n -> n.state().equals(state) ? 1.0 : 0.0), "node", node.name(), "state", state);
             }
-            if (config.cluster().lanPath()) {
+            if (scope.lanPath()) {
                 gauge(LAN_PEER, r -> r.nodes().stream().filter(n -> n.name().equals(node.name()) && !n.thisNode()
                         && n.lanReachable() != null).findFirst().map(n -> n.lanReachable() ? 1.0 : 0.0),
                         "peer", node.name());

@@ -41,7 +41,7 @@ class AgentMetricsTest {
 
     @Test
     void gaugesComeFromTheStatusReportAndEachFamilyIsOneFamily() throws Exception {
-        AgentMetrics metrics = new AgentMetrics(ConfigParserTest.valid(ConfigParserTest.MINIMAL), "1.2.3",
+        AgentMetrics metrics = new AgentMetrics(MetricsScope.of(ConfigParserTest.valid(ConfigParserTest.MINIMAL)), "1.2.3",
                 () -> Optional.of(report(List.of("a"))));
         metrics.healthChecks(List.of("samba"));
         String text = scrape(metrics);
@@ -65,7 +65,7 @@ class AgentMetricsTest {
 
     @Test
     void failoversAnnouncementsAndConflictsAreCountedPerAddressAndReason() throws Exception {
-        AgentMetrics metrics = new AgentMetrics(ConfigParserTest.valid(ConfigParserTest.MINIMAL), "1.2.3",
+        AgentMetrics metrics = new AgentMetrics(MetricsScope.of(ConfigParserTest.valid(ConfigParserTest.MINIMAL)), "1.2.3",
                 () -> Optional.of(report(List.of("a"))));
         metrics.tookOver("198.51.100.101", "holder_lost", Optional.of(Duration.ofMillis(250)));
         metrics.tookOver("198.51.100.101", "holder_lost", Optional.of(Duration.ofMillis(350)));
@@ -88,7 +88,7 @@ class AgentMetricsTest {
         AtomicReference<Optional<StatusReport>> next = new AtomicReference<>(Optional.empty());
         AtomicInteger asked = new AtomicInteger();
         AtomicLong nanos = new AtomicLong(1_000_000_000L);
-        AgentMetrics metrics = new AgentMetrics(ConfigParserTest.valid(ConfigParserTest.MINIMAL), "1.2.3", () -> {
+        AgentMetrics metrics = new AgentMetrics(MetricsScope.of(ConfigParserTest.valid(ConfigParserTest.MINIMAL)), "1.2.3", () -> {
             asked.incrementAndGet();
             return next.get();
         }, nanos::get);
