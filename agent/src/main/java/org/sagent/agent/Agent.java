@@ -171,7 +171,7 @@ public final class Agent {
         if (Files.exists(stateDirectory.resolve(DISABLED_FLAG))) {
             log.info("this node stays disabled ({} exists): sagent enable lets it hold addresses again",
                     stateDirectory.resolve(DISABLED_FLAG));
-            loop.ask(() -> {
+            loop.await(() -> {
                 controller.setDisabled(true);
                 return null;
             }, STOP_ASK_WAIT);
@@ -378,14 +378,15 @@ public final class Agent {
                 : "; handing the addresses over");
         notifier.stopping("stopping: " + why);
         boolean released = keep || controller == null || handOver();
+        // The watchers stop before the loop does: nothing they would post is wanted any more.
+        closeQuietly(pauseDetector);
+        closeQuietly(carrierWatch);
         boolean loopEnded = loop.stop(Duration.ofSeconds(2));
         if (!released && loopEnded) {
             controller.releaseRemaining(); // the loop has stopped: nothing else touches the controller now
         } else if (!released) {
             removePublicAddressesDirectly(); // the loop is stuck in a call: leave its objects alone
         }
-        closeQuietly(pauseDetector);
-        closeQuietly(carrierWatch);
         closeQuietly(connectionTracker);
         publisher.shutdown();
         publisher.awaitTermination(1, TimeUnit.SECONDS);
@@ -405,15 +406,15 @@ public final class Agent {
     /** Drains this node and waits (bounded) until the others hold its addresses; false if the loop did not answer. */
     private boolean handOver() throws Exception {
         try {
-            loop.ask(() -> {
+            loop.await(() -> {
                 controller.startDraining();
                 return null;
             }, STOP_ASK_WAIT);
             long deadline = System.nanoTime() + HANDOVER_WAIT.toNanos();
-            while (System.nanoTime() < deadline && !loop.ask(controller::handedOver, STOP_ASK_WAIT)) {
+            while (System.nanoTime() < deadline && !loop.await(controller::handedOver, STOP_ASK_WAIT)) {
                 Thread.sleep(20);
             }
-            loop.ask(() -> {
+            loop.await(() -> {
                 controller.releaseRemaining();
                 return null;
             }, STOP_ASK_WAIT);

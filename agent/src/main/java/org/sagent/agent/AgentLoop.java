@@ -48,32 +48,51 @@ final class AgentLoop {
     }
 
     /**
-     * Asks the loop and waits for the answer at most {@code wait}.
+     * Asks the loop and waits for the answer at most {@code wait}; a question not answered by
+     * then is withdrawn (a control-socket client or a scrape has given up on it).
      *
-     * @throws TimeoutException the loop is busy or stuck; the question is withdrawn
+     * @throws TimeoutException the loop is busy or stuck
      */
     <T> T ask(Callable<T> question, Duration wait) throws Exception {
-        Future<T> future = executor.submit(question);
+        return answer(executor.submit(question), wait, true);
+    }
+
+    /**
+     * Like {@link #ask}, but a task not done within {@code wait} stays queued and still runs once
+     * the loop is free (the stop's drain: late is better than never).
+     */
+    <T> T await(Callable<T> task, Duration wait) throws Exception {
+        return answer(executor.submit(task), wait, false);
+    }
+
+    private static <T> T answer(Future<T> future, Duration wait, boolean withdrawOnTimeout) throws Exception {
         try {
             return future.get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            future.cancel(false); // not left queued on a loop that is already behind
+            if (withdrawOnTimeout) {
+                future.cancel(false); // not left queued on a loop that is already behind
+            }
             throw e;
         } catch (java.util.concurrent.ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         }
     }
 
-    /** Like {@link #ask}, empty when the loop did not answer in time or failed. */
+    /** Like {@link #ask}, empty when the loop did not answer in time or failed; the question is withdrawn. */
     <T> Optional<T> tryAsk(Callable<T> question, Duration wait) {
+        Future<T> future = null;
         try {
-            return Optional.ofNullable(ask(question, wait));
+            future = executor.submit(question);
+            return Optional.ofNullable(answer(future, wait, true));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Optional.empty();
         } catch (Exception e) {
-            return Optional.empty();
+            // too late, failed, or stopping: nothing to say
         }
+        if (future != null) {
+            future.cancel(false);
+        }
+        return Optional.empty();
     }
 
     /** How long the current task has held the loop, once it is past the threshold, and where it is. */

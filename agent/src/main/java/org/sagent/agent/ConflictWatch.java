@@ -45,33 +45,41 @@ final class ConflictWatch implements AutoCloseable {
                 .map(PublicAddressSpec::interfaceName).collect(Collectors.toCollection(TreeSet::new));
         HeldCache held = new HeldCache(publicAddresses);
         try (RtNetlink rt = RtNetlink.open()) {
-            for (String name : interfaces) {
-                Optional<Link> found = rt.link(name);
-                if (found.isEmpty()) {
-                    log.warn("no interface {}: not watching it for address conflicts", name);
-                    continue;
-                }
-                watch.watchers.add(ArpConflictWatcher.start(found.get(), held::ipv4, (address, claimedBy, packet) -> {
-                    if (packet.senderIp().equals(ArpPacket.UNSPECIFIED)) {
-                        return; // a probe asks, it does not claim: a peer cut off on the replication link probes (F6)
-                    }
-                    if (clusterMacs.get().contains(claimedBy.toString())) {
-                        return; // a node of this cluster: a duplicate its agents resolve (F4), not a foreign host
-                    }
-                    String key = AddressReconciler.key(address);
-                    if (!held.fresh().contains(key)) {
-                        return; // released meanwhile: a peer taking it over is no conflict
-                    }
-                    if (addresses.claimedWhileHeld(key, claimedBy.toString())) {
-                        metrics.conflict(key);
-                        log.warn("conflict: {} ({}) claims {}, which this node holds on {}: not fighting it; "
-                                + "find that host (a hand-configured address?) and remove the address there",
-                                claimedBy, packet, address.getHostAddress(), name);
-                    }
-                }));
-            }
+            watch.watch(rt, interfaces, held, clusterMacs, addresses, metrics);
+        } catch (RuntimeException e) {
+            watch.close(); // the ones already listening: nobody else would close them
+            throw e;
         }
         return watch;
+    }
+
+    private void watch(RtNetlink rt, Set<String> interfaces, HeldCache held, Supplier<Set<String>> clusterMacs,
+                       AddressReconciler addresses, AgentMetrics metrics) {
+        for (String name : interfaces) {
+            Optional<Link> found = rt.link(name);
+            if (found.isEmpty()) {
+                log.warn("no interface {}: not watching it for address conflicts", name);
+                continue;
+            }
+            watchers.add(ArpConflictWatcher.start(found.get(), held::ipv4, (address, claimedBy, packet) -> {
+                if (packet.senderIp().equals(ArpPacket.UNSPECIFIED)) {
+                    return; // a probe asks, it does not claim: a peer cut off on the replication link probes (F6)
+                }
+                if (clusterMacs.get().contains(claimedBy.toString())) {
+                    return; // a node of this cluster: a duplicate its agents resolve (F4), not a foreign host
+                }
+                String key = AddressReconciler.key(address);
+                if (!held.fresh().contains(key)) {
+                    return; // released meanwhile: a peer taking it over is no conflict
+                }
+                if (addresses.claimedWhileHeld(key, claimedBy.toString())) {
+                    metrics.conflict(key);
+                    log.warn("conflict: {} ({}) claims {}, which this node holds on {}: not fighting it; "
+                            + "find that host (a hand-configured address?) and remove the address there",
+                            claimedBy, packet, address.getHostAddress(), name);
+                }
+            }));
+        }
     }
 
     @Override

@@ -53,9 +53,10 @@ final class EventRouter {
         } else if (event instanceof AgentEvent.AddressesChanged) {
             controller.turn();
         } else if (event instanceof AgentEvent.ReplicationCarrier c) {
-            isolation.replicationCarrier(c.up());
+            // Each on its own: a failure in the arbitration must not keep the controller from hearing it.
+            AgentLoop.safely(() -> isolation.replicationCarrier(c.up()));
             if (c.up()) {
-                controller.replicationCarrierBack();
+                AgentLoop.safely(controller::replicationCarrierBack);
             }
         } else if (event instanceof AgentEvent.PeerLiveness p) {
             controller.peerLiveness(p.peer(), p.alive(), p.detail());

@@ -360,10 +360,6 @@ public final class AddressReconciler implements AddressPort, AutoCloseable {
         });
     }
 
-    public PublicAddressSpec spec(String address) {
-        return addresses.get(address);
-    }
-
     @Override
     public void close() {
         resets.close();

@@ -23,7 +23,6 @@ final class ConnectionResets implements AutoCloseable {
     private boolean connectionsUnsupportedLogged;
 
     /**
-    /**
      * Resets the established TCP connections on {@code ip} (sock_diag SOCK_DESTROY) while it
      * is still ours, so the kernel's resets reach the clients and they reconnect to the new
      * holder at once. Returns the ones reset, as "CLIENT-IP CLIENT-PORT SERVER-PORT"; none when

@@ -2,7 +2,6 @@ package org.sagent.agent.cluster;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.sagent.agent.addresses.AddressReconciler;
 import org.sagent.agent.config.ConnectionsSettings;
 import org.sagent.agent.config.FailbackMode;
@@ -43,9 +42,5 @@ public record ControllerSettings(String clusterName, List<NodeSpec> nodes, List<
     public String where(String key) {
         PublicAddressSpec spec = publicAddress(key);
         return spec.address() + " on " + spec.interfaceName();
-    }
-
-    public Optional<NodeSpec> node(String name) {
-        return nodes.stream().filter(n -> n.name().equals(name)).findFirst();
     }
 }

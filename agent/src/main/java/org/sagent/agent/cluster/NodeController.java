@@ -159,11 +159,6 @@ public final class NodeController {
         turn();
     }
 
-    /** The members of the LAN path's view (the peers reachable over the LAN). */
-    public Set<String> lanView() {
-        return peers.lanView();
-    }
-
     /** A public address changed in the kernel (perhaps removed by hand: F12), or just time passed. */
     public void turn() {
         if (!peers.joined() && local.fenced().isEmpty()) {
@@ -372,10 +367,6 @@ public final class NodeController {
             lastPublishedAt = Instant.EPOCH;
             turn();
         }
-    }
-
-    public boolean disabled() {
-        return local.disabledByAdmin();
     }
 
     /** What {@code sagent status} shows, at this moment. */
