@@ -80,17 +80,12 @@ final class AgentLoop {
 
     /** Like {@link #ask}, empty when the loop did not answer in time or failed; the question is withdrawn. */
     <T> Optional<T> tryAsk(Callable<T> question, Duration wait) {
-        Future<T> future = null;
         try {
-            future = executor.submit(question);
-            return Optional.ofNullable(answer(future, wait, true));
+            return Optional.ofNullable(ask(question, wait));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            // too late, failed, or stopping: nothing to say
-        }
-        if (future != null) {
-            future.cancel(false);
+            // too late (withdrawn), failed, or stopping: nothing to say
         }
         return Optional.empty();
     }

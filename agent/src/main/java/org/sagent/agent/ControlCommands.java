@@ -64,7 +64,8 @@ final class ControlCommands {
                     } else {
                         Files.deleteIfExists(flag);
                     }
-                    loop.ask(() -> {
+                    // Recorded on disk already: a loop too busy to answer now still carries it out later.
+                    loop.await(() -> {
                         controller.setDisabled(disable);
                         return null;
                     }, wait);

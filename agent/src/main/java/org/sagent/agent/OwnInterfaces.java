@@ -30,8 +30,7 @@ record OwnInterfaces(Optional<String> replicationInterface, Optional<Link> lanLi
         String replication = null;
         Link lan = null;
         try (RtNetlink rt = RtNetlink.open()) {
-            Map<Integer, Link> links = new HashMap<>();
-            rt.links().forEach(l -> links.put(l.index(), l));
+            Map<Integer, Link> links = linksByIndex(rt);
             for (InterfaceAddress a : rt.addresses()) {
                 Link link = links.get(a.interfaceIndex());
                 if (link != null && a.address().equals(self.replicationAddress())) {
@@ -60,8 +59,7 @@ record OwnInterfaces(Optional<String> replicationInterface, Optional<Link> lanLi
         boolean logged = false;
         while (true) {
             try (RtNetlink rt = RtNetlink.open()) {
-                Map<Integer, Link> links = new HashMap<>();
-                rt.links().forEach(l -> links.put(l.index(), l));
+                Map<Integer, Link> links = linksByIndex(rt);
                 boolean replication = false;
                 boolean lan = false;
                 for (InterfaceAddress a : rt.addresses()) {
@@ -89,5 +87,11 @@ record OwnInterfaces(Optional<String> replicationInterface, Optional<Link> lanLi
             }
             Thread.sleep(200);
         }
+    }
+
+    private static Map<Integer, Link> linksByIndex(RtNetlink rt) {
+        Map<Integer, Link> links = new HashMap<>();
+        rt.links().forEach(l -> links.put(l.index(), l));
+        return links;
     }
 }

@@ -170,12 +170,7 @@ public final class NodeController {
             checkDuplicates = false;
             held = releaseDuplicates(held);
         }
-        NodeState own = ownState(held, now);
-        ClusterPicture picture = peers.picture(own, now);
-        if (dropEndedPins(picture)) {
-            own = ownState(held, now);
-            picture = peers.picture(own, now);
-        }
+        ClusterPicture picture = currentPicture(held, now);
         lastPicture = picture;
         Set<String> macs = new java.util.HashSet<>(ownMacs);
         picture.states().values().forEach(s -> macs.addAll(s.macs()));
@@ -184,18 +179,26 @@ public final class NodeController {
         Map<String, Optional<String>> allocation = Allocation.compute(picture);
         ReconcilePlan plan = PlanOverrides.apply(ReconcilePlan.of(self, allocation, held, picture), held,
                 local.fenced().isPresent(), peers.heardFromEveryMember(now, PUBLISH_EVERY));
-        ClusterPicture planned = picture;
-        if (executor.execute(plan, picture, allocation, address -> ReleaseReason.of(address, self,
-                settings.publicAddress(address).home(), local.fenced(), local.draining(), local.readiness(),
-                local.reasons(), planned), this::publishReleases, peers.memberStates())) {
+        if (executor.execute(plan, picture, allocation, address -> releaseReason(address, picture),
+                this::publishReleases, peers.memberStates())) {
             held = addresses.held();
-            own = ownState(held, now);
         }
         if (announceHeld) {
             announceHeld = false;
             held.forEach(addresses::announceInBackground);
         }
-        publishIfDue(own, now);
+        publishIfDue(ownState(held, now), now);
+    }
+
+    /** The cluster as this node sees it now, once the pins that no longer stand are dropped. */
+    private ClusterPicture currentPicture(Set<String> held, Instant now) {
+        ClusterPicture picture = peers.picture(ownState(held, now), now);
+        return dropEndedPins(picture) ? peers.picture(ownState(held, now), now) : picture;
+    }
+
+    private ReleaseReason releaseReason(String address, ClusterPicture picture) {
+        return ReleaseReason.of(address, self, settings.publicAddress(address).home(), local.fenced(),
+                local.draining(), local.readiness(), local.reasons(), picture);
     }
 
     /** After a freeze: lets go of every held address another host answers for (spec 2.1, F4). */
