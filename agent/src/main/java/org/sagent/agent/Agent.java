@@ -38,7 +38,8 @@ import org.sagent.agent.health.HealthMonitor;
 import org.sagent.agent.isolation.IsolationCoordinator;
 import org.sagent.agent.isolation.WitnessWatch;
 import org.sagent.agent.membership.MembershipChannel;
-import org.sagent.agent.membership.MessageSigner;
+import org.sagent.agent.membership.ClusterSecret;
+import org.sagent.agent.membership.Freshness;
 import org.sagent.agent.metrics.AgentMetrics;
 import org.sagent.agent.metrics.MetricsScope;
 import org.sagent.agent.systemd.SystemdNotifier;
@@ -125,25 +126,19 @@ public final class Agent {
         Consumer<AgentEvent> events = this::post;
         metrics = new AgentMetrics(MetricsScope.of(config), BuildVersion.version(),
                 () -> loop.tryAsk(() -> router.report(), Duration.ofSeconds(1)));
-        OwnInterfaces.awaitAddresses(self, config.cluster().lanPath());
+        OwnInterfaces.awaitAddresses(self);
         addresses = new AddressReconciler(config.publicAddresses(), config.announce(), config.probe(), clock);
         addresses.onAnnounced((address, frames) -> metrics.announced(address, frames));
-        membership = MembershipChannel.replication(config.cluster(), config.failover(), config.nodes(), self,
-                e -> post(new AgentEvent.Membership(e)), clock);
-        if (config.cluster().lanPath()) {
-            lanMembership = MembershipChannel.lan(config.cluster(), config.failover(), config.nodes(), self,
-                    MessageSigner.fromFile(config.cluster().secretFile().orElseThrow()),
-                    e -> post(new AgentEvent.Membership(e)), clock);
-        } else {
-            log.warn("no cluster.secret-file: the LAN path between the agents is off (the replication link is the "
-                    + "only one); see README, Configuration");
-        }
+        ClusterSecret secret = ClusterSecret.fromFile(config.cluster().secretFile());
+        Freshness freshness = Freshness.forThisRun();
+        membership = MembershipChannel.replication(config.cluster(), config.failover(), config.nodes(), self, secret,
+                freshness, e -> post(new AgentEvent.Membership(e)), clock);
+        lanMembership = MembershipChannel.lan(config.cluster(), config.failover(), config.nodes(), self, secret,
+                freshness, e -> post(new AgentEvent.Membership(e)), clock);
         controller = new NodeController(ControllerSettings.of(config), self.name(), clock, addresses,
                 state -> publisher.execute(() -> {
                     membership.publish(state);
-                    if (lanMembership != null) {
-                        lanMembership.publish(state);
-                    }
+                    lanMembership.publish(state);
                 }), metrics);
         startIsolation(events);
         checks = new HealthChecks(config.health(), config.publicAddresses().stream()
@@ -162,8 +157,7 @@ public final class Agent {
                 own.lanLink().orElseThrow(), (Inet4Address) self.lanAddress(), peersOnTheLan(),
                 config.failover().carrierPollInterval(), config.failover().peerCheckTimeout(), events)).orElse(null);
         router = new EventRouter(controller, isolation, config.isolation().enabled(), notifier,
-                own.replicationInterface().orElse(null), () -> carrierWatch == null || carrierWatch.up(),
-                lanMembership != null);
+                own.replicationInterface().orElse(null), () -> carrierWatch == null || carrierWatch.up());
         startWitnessWatch(own.lanLink(), events);
         addressEvents = NetlinkEventMonitor.start(publicAddressChanges());
         checks.start();
@@ -243,15 +237,13 @@ public final class Agent {
 
     /** Both groups join at once: each may wait its join timeout when the peer is down. */
     private void joinGroups() throws Exception {
-        CompletableFuture<Void> lanJoined = lanMembership == null
-                ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.runAsync(() -> {
-                    try {
-                        lanMembership.connect(config.cluster().name());
-                    } catch (Exception e) {
-                        throw new CompletionException(e);
-                    }
-                });
+        CompletableFuture<Void> lanJoined = CompletableFuture.runAsync(() -> {
+            try {
+                lanMembership.connect(config.cluster().name());
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
         membership.connect(config.cluster().name());
         try {
             lanJoined.get(30, TimeUnit.SECONDS);
@@ -279,8 +271,8 @@ public final class Agent {
                         return isolation.acknowledgedByPeer();
                     }
                 }, events);
-        isolation = new IsolationCoordinator(settings, config.nodes(), self, config.file(), clock, stateDirectory,
-                new IsolationCoordinator.NodeActions() {
+        isolation = new IsolationCoordinator(settings, config.nodes(), self, config.file(), clock, System::nanoTime,
+                stateDirectory, new IsolationCoordinator.NodeActions() {
                     @Override
                     public boolean ok() {
                         return controller.ok();

@@ -23,7 +23,6 @@ final class EventRouter {
     private final SystemdNotifier notifier;
     private final String replicationInterface;
     private final BooleanSupplier replicationUp;
-    private final boolean lanPathOn;
     private HealthView lastHealth;
     private String lastStatus = "";
     private boolean gateReported;
@@ -33,15 +32,13 @@ final class EventRouter {
      * @param replicationUp        whether it has carrier now
      */
     EventRouter(NodeController controller, IsolationCoordinator isolation, boolean isolationEnabled,
-                SystemdNotifier notifier, String replicationInterface, BooleanSupplier replicationUp,
-                boolean lanPathOn) {
+                SystemdNotifier notifier, String replicationInterface, BooleanSupplier replicationUp) {
         this.controller = controller;
         this.isolation = isolation;
         this.isolationEnabled = isolationEnabled;
         this.notifier = notifier;
         this.replicationInterface = replicationInterface;
         this.replicationUp = replicationUp;
-        this.lanPathOn = lanPathOn;
     }
 
     void handle(AgentEvent event) {
@@ -95,7 +92,7 @@ final class EventRouter {
 
     /** What {@code sagent status} shows. */
     StatusReport report() {
-        StatusReport r = controller.report(lastHealth, replicationInterface, replicationUp.getAsBoolean(), lanPathOn);
+        StatusReport r = controller.report(lastHealth, replicationInterface, replicationUp.getAsBoolean());
         return !isolationEnabled ? r : new StatusReport(r.node(), r.cluster(), r.nodes(), r.addresses(), r.checks(),
                 r.replication(), r.failovers(), isolation.report());
     }

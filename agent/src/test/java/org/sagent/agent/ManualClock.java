@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 public final class ManualClock extends Clock {
 
     private Instant now;
+    private long nanos;
 
     public ManualClock(Instant start) {
         this.now = start;
@@ -17,6 +18,17 @@ public final class ManualClock extends Clock {
 
     public void advance(Duration duration) {
         now = now.plus(duration);
+        nanos += duration.toNanos();
+    }
+
+    /** The monotonic time that goes with it (System.nanoTime's stand-in): moves only with advance. */
+    public long nanos() {
+        return nanos;
+    }
+
+    /** Steps the wall clock alone, as NTP or date -s does: the monotonic time does not move. */
+    public void stepWallClock(Duration step) {
+        now = now.plus(step);
     }
 
     @Override

@@ -373,13 +373,12 @@ public final class NodeController {
     }
 
     /** What {@code sagent status} shows, at this moment. */
-    public StatusReport report(HealthView health, String replicationInterface, boolean replicationUp,
-                               boolean lanPathOn) {
+    public StatusReport report(HealthView health, String replicationInterface, boolean replicationUp) {
         StatusAssembler.Own own = new StatusAssembler.Own(local.stateName(), local.reasons(), addresses.held(),
                 lastPicture == null ? Map.of() : lastPicture.pins(), addresses.conflicts(), clients::count,
                 moves.moves());
         return status.assemble(own, peers, health,
-                new StatusAssembler.Replication(replicationInterface, replicationUp, lanPathOn), clock.instant());
+                new StatusAssembler.Replication(replicationInterface, replicationUp), clock.instant());
     }
 
     /** Begins a graceful stop: this node gives up its addresses to the others (F8). */

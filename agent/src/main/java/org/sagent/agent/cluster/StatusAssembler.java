@@ -38,9 +38,8 @@ final class StatusAssembler {
      *
      * @param interfaceName the interface carrying the replication address, null when unknown
      * @param up            it has carrier
-     * @param lanPathOn     the LAN path between the agents is configured
      */
-    record Replication(String interfaceName, boolean up, boolean lanPathOn) {
+    record Replication(String interfaceName, boolean up) {
     }
 
     private final ControllerSettings settings;
@@ -52,11 +51,11 @@ final class StatusAssembler {
     }
 
     StatusReport assemble(Own own, PeerStates peers, HealthView health, Replication replication, Instant now) {
-        return new StatusReport(self, settings.clusterName(), nodes(own, peers, replication.lanPathOn()),
+        return new StatusReport(self, settings.clusterName(), nodes(own, peers),
                 addresses(own, peers), checks(health, now), link(peers, replication), own.moves());
     }
 
-    private List<StatusReport.Node> nodes(Own own, PeerStates peers, boolean lanPathOn) {
+    private List<StatusReport.Node> nodes(Own own, PeerStates peers) {
         List<StatusReport.Node> nodes = new ArrayList<>();
         for (NodeSpec node : settings.nodes().stream().sorted(Comparator.comparingInt(NodeSpec::number)).toList()) {
             String state;
@@ -74,7 +73,7 @@ final class StatusAssembler {
                 why = r.map(p -> p.state().reasons()).orElse(List.of("no state received yet"));
             }
             nodes.add(new StatusReport.Node(node.number(), node.name(), node.replicationAddress().getHostAddress(),
-                    node.name().equals(self), state, why, lanPathOn ? peers.lanView().contains(node.name()) : null));
+                    node.name().equals(self), state, why, peers.lanView().contains(node.name())));
         }
         return nodes;
     }

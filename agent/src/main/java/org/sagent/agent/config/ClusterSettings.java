@@ -1,7 +1,6 @@
 package org.sagent.agent.config;
 
 import java.nio.file.Path;
-import java.util.Optional;
 
 /**
  * Who the cluster is and where its agents talk.
@@ -11,15 +10,10 @@ import java.util.Optional;
  *                   clashes with neither DRBD (7789) nor o2net (7777); JGroups' failure detection
  *                   also listens on port + 100
  * @param lanPort    the agents' port on the LAN, for the second path (default port + 1)
- * @param secretFile the shared cluster secret that authenticates what agents say on the LAN;
- *                   without it the LAN path is off
+ * @param secretFile the shared cluster secret: JGroups encrypts every frame on both paths with a
+ *                   key made from it, and every node state is signed with another
  */
-public record ClusterSettings(String name, int port, int lanPort, Optional<Path> secretFile) {
+public record ClusterSettings(String name, int port, int lanPort, Path secretFile) {
 
     public static final int DEFAULT_PORT = 7800;
-
-    /** The LAN path (second channel between the agents) is on. */
-    public boolean lanPath() {
-        return secretFile.isPresent();
-    }
 }

@@ -51,9 +51,19 @@ public final class ConfigParser {
     /** Every node name written, valid or not, so one bad node does not make its addresses' homes "unknown" too. */
     private final Set<String> declaredNodeNames = new java.util.TreeSet<>();
 
-    private ConfigParser(String label) {
+    /** Check the files the configuration names (the secret), not only the text. */
+    private final boolean checkFiles;
+    /**
+     * Problems with those files: reported after every problem in the text itself, which an
+     * administrator fixes first (and which the tests of the text check without the files).
+     */
+    private final ProblemSink fileProblems;
+
+    private ConfigParser(String label, boolean checkFiles) {
         this.label = label;
         this.problems = new ProblemSink(label);
+        this.checkFiles = checkFiles;
+        this.fileProblems = new ProblemSink(label);
     }
 
     /** Reads the file; a missing or unreadable file is an error result, not an exception. */
@@ -79,15 +89,23 @@ public final class ConfigParser {
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes)).toString();
-            return parse(label, text);
+            return new ConfigParser(label, true).run(text);
         } catch (CharacterCodingException e) {
             return single(label, "is not UTF-8 text; save it as UTF-8");
         }
     }
 
-    /** Parses {@code text}; {@code label} names the file in every message. */
+    /**
+     * Parses {@code text}; {@code label} names the file in every message. Checks the text only,
+     * not the files it names (parseFile, which the agent and check-config use, does both).
+     */
     public static ConfigResult parse(String label, String text) {
-        return new ConfigParser(label).run(text);
+        return new ConfigParser(label, false).run(text);
+    }
+
+    /** Parses {@code text} and checks the files it names, as {@link #parseFile} does. */
+    public static ConfigResult parseAndCheckFiles(String label, String text) {
+        return new ConfigParser(label, true).run(text);
     }
 
     private static ConfigResult single(String label, String message) {
@@ -139,8 +157,10 @@ public final class ConfigParser {
                         + "start until this line is deleted; describe your cluster first");
             }
         }
-        return problems.hasErrors() ? new ConfigResult.Invalid(problems.sorted())
-                : new ConfigResult.Valid(config, problems.sorted());
+        List<ConfigProblem> all = new ArrayList<>(problems.sorted());
+        all.addAll(fileProblems.sorted());
+        return problems.hasErrors() || fileProblems.hasErrors() ? new ConfigResult.Invalid(all)
+                : new ConfigResult.Valid(config, all);
     }
 
     private SagentConfig read(Node rootNode) {
@@ -169,7 +189,8 @@ public final class ConfigParser {
 
     private ClusterSettings readCluster(YamlSection root) {
         if (!root.has("cluster")) {
-            problems.error(root.node(), "missing section 'cluster'; add cluster: { name: scluster }");
+            problems.error(root.node(), "missing section 'cluster'; add cluster: { name: scluster, secret-file: "
+                    + "/etc/sagent/secret }");
             return null;
         }
         Optional<YamlSection> found = root.section("cluster", "{ name: scluster, port: 7800 }");
@@ -196,10 +217,19 @@ public final class ConfigParser {
                     + TAKEN_PORTS.get(lanPort) + "; pick a free port, e.g. " + (port + 1));
         }
         Optional<Path> secret = section.text("secret-file").map(Path::of);
-        secret.ifPresent(file -> secretFileProblem(file).ifPresent(why -> problems.error(
-                section.value("secret-file").orElseThrow(), "cluster.secret-file: " + file + " " + why)));
+        if (secret.isEmpty()) {
+            // Without it nothing the agents tell each other is authenticated, and a host on the LAN
+            // could join either path as a node (the kernel accepts the replication address on eth1).
+            problems.error(section.node(), "cluster.secret-file is missing: the agents authenticate everything "
+                    + "they tell each other with a shared secret; create it on one node (head -c 32 /dev/urandom "
+                    + "| base64 > /etc/sagent/secret; chmod 600 /etc/sagent/secret), copy it to the others, and "
+                    + "add secret-file: /etc/sagent/secret under cluster:");
+        }
+        secret.filter(file -> checkFiles).ifPresent(file -> secretFileProblem(file).ifPresent(why ->
+                fileProblems.error(section.value("secret-file").orElseThrow(), "cluster.secret-file: " + file + " "
+                        + why)));
         section.finish();
-        return new ClusterSettings(name, port, lanPort, secret);
+        return new ClusterSettings(name, port, lanPort, secret.orElse(Path.of("/etc/sagent/secret")));
     }
 
     /** The secret must exist, hold enough bytes, and be readable by its owner (root) alone. */

@@ -17,12 +17,27 @@ import java.util.Set;
  * @param standDownReason why it stood down (null while it has not)
  * @param acknowledged   the peers whose stand-down this node has seen (the loser waits for this
  *                       before its action, so the winner need not wait for it to vanish)
+ * @param episode        this node's random id for this arbitration
+ * @param answers        the peer's arbitration id this claim answers (null until its claim has
+ *                       arrived): a stand-down or an acknowledgement counts only in the
+ *                       arbitration it answers, never in a later one
  */
 public record IsolationClaim(boolean healthyAtCut, boolean reachesWitness, boolean drbdLostPeer, String stoodDownAt,
-                             String standDownReason, Set<String> acknowledged) {
+                             String standDownReason, Set<String> acknowledged, String episode, String answers) {
 
     public IsolationClaim {
         acknowledged = acknowledged == null ? Set.of() : Set.copyOf(acknowledged);
+    }
+
+    /** A claim outside any identified arbitration (tests, states from agents before 0.2). */
+    public IsolationClaim(boolean healthyAtCut, boolean reachesWitness, boolean drbdLostPeer, String stoodDownAt,
+                          String standDownReason, Set<String> acknowledged) {
+        this(healthyAtCut, reachesWitness, drbdLostPeer, stoodDownAt, standDownReason, acknowledged, null, null);
+    }
+
+    /** It answers the arbitration {@code episode} (a non-null id). */
+    public boolean answers(String episode) {
+        return episode != null && episode.equals(answers);
     }
 
     public boolean stoodDown() {

@@ -11,10 +11,15 @@ import org.sagent.agent.core.Arbitration;
  * owned by the {@link IsolationCoordinator} on the agent's loop.
  */
 final class Episode {
+    /** Random: the peer's stand-down and acknowledgement must name it. */
+    final String id = randomId();
     final Instant startedAt;
+    /** System.nanoTime() at the start, for durations (a wall-clock step must not change them). */
+    final long startedNanos;
     final boolean healthyAtCut;
     final String why;
     Instant drbdLostAt;
+    long drbdLostNanos;
     String resource = "";
     Arbitration.Decision decision;
     String decisionWhy = "";
@@ -22,13 +27,21 @@ final class Episode {
     String stoodDownAt;
     String standDownReason;
     Instant wonAt;
+    long wonNanos;
     String wonHow;
     boolean undecidedCounted;
     final Set<String> acknowledged = new LinkedHashSet<>();
 
-    Episode(Instant startedAt, boolean healthyAtCut, String why) {
+    Episode(Instant startedAt, long startedNanos, boolean healthyAtCut, String why) {
         this.startedAt = startedAt;
+        this.startedNanos = startedNanos;
         this.healthyAtCut = healthyAtCut;
         this.why = why;
+    }
+
+    private static String randomId() {
+        byte[] id = new byte[8];
+        new java.security.SecureRandom().nextBytes(id);
+        return java.util.HexFormat.of().formatHex(id);
     }
 }

@@ -5,12 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import org.sagent.agent.config.IsolationSettings;
 import org.sagent.agent.config.NodeSpec;
 import org.sagent.agent.control.StatusReport;
@@ -48,7 +48,8 @@ public final class IsolationCoordinator {
     public record Answer(Outcome outcome, int exitCode, String message) {
     }
 
-    private record Claim(IsolationClaim claim, Instant at) {
+    /** @param atNanos System.nanoTime() when it arrived */
+    private record Claim(IsolationClaim claim, long atNanos) {
     }
 
     /**
@@ -73,14 +74,15 @@ public final class IsolationCoordinator {
     private final NodeSpec self;
     private final String configFile;
     private final Clock clock;
+    private final LongSupplier nanos;
     private final NodeActions node;
     private final IsolationEvents events;
     private final Path stateDirectory;
     private final Map<String, Claim> claims = new HashMap<>();
     private Set<String> lanView = Set.of();
     private Set<String> replicationView = Set.of();
-    /** When each peer last showed it is alive on the LAN: an ARP answer, or a state over the LAN path. */
-    private final Map<String, Instant> peerLastHeard = new HashMap<>();
+    /** When (System.nanoTime) each peer last showed it is alive on the LAN: an ARP answer, or a state over the LAN path. */
+    private final Map<String, Long> peerLastHeard = new HashMap<>();
     private boolean replicationCarrier = true;
     private boolean witnessReachable;
     private boolean witnessKnown;
@@ -90,15 +92,19 @@ public final class IsolationCoordinator {
     /**
      * @param nodes          every configured node (isolation works with exactly two)
      * @param configFile     the configuration file, named in what the handler is told
+     * @param clock          the wall clock, for times shown and recorded
+     * @param nanos          a monotonic clock (System::nanoTime), for every duration it measures
      * @param stateDirectory where the fence records live
      */
     public IsolationCoordinator(IsolationSettings settings, List<NodeSpec> nodes, NodeSpec self, String configFile,
-                                Clock clock, Path stateDirectory, NodeActions node, IsolationEvents events) {
+                                Clock clock, LongSupplier nanos, Path stateDirectory, NodeActions node,
+                                IsolationEvents events) {
         this.settings = settings;
         this.nodes = List.copyOf(nodes);
         this.self = self;
         this.configFile = configFile;
         this.clock = clock;
+        this.nanos = nanos;
         this.stateDirectory = stateDirectory;
         this.node = node;
         this.events = events;
@@ -131,8 +137,9 @@ public final class IsolationCoordinator {
         if (e == null) {
             return null;
         }
+        String answers = peer().map(p -> claims.get(p.name())).map(c -> c.claim().episode()).orElse(null);
         return new IsolationClaim(e.healthyAtCut, witnessReachable, e.drbdLostAt != null, e.stoodDownAt,
-                e.standDownReason, e.acknowledged);
+                e.standDownReason, e.acknowledged, e.id, answers);
     }
 
     public void onMembership(MembershipEvent event) {
@@ -146,10 +153,15 @@ public final class IsolationCoordinator {
             }
         } else if (event instanceof MembershipEvent.StateReceived received
                 && received.path() == MembershipEvent.Path.LAN) {
-            peerLastHeard.put(received.state().node(), received.receivedAt());
+            peerLastHeard.put(received.state().node(), received.receivedNanos());
         }
         if (event instanceof MembershipEvent.StateReceived received && received.state().isolation() != null) {
-            claims.put(received.state().node(), new Claim(received.state().isolation(), received.receivedAt()));
+            IsolationClaim claim = received.state().isolation();
+            Claim before = claims.put(received.state().node(), new Claim(claim, received.receivedNanos()));
+            if (episode != null && (before == null || !java.util.Objects.equals(before.claim().episode(),
+                    claim.episode()))) {
+                node.publishNow(); // our claim now answers the peer's arbitration: say so at once
+            }
         } else if (event instanceof MembershipEvent.StateReceived received) {
             claims.remove(received.state().node());
         }
@@ -172,7 +184,7 @@ public final class IsolationCoordinator {
         witnessReachable = round.witnessReachable();
         round.peersAlive().forEach((peer, alive) -> {
             if (alive) {
-                peerLastHeard.put(peer, clock.instant());
+                peerLastHeard.put(peer, nanos.getAsLong());
             }
         });
         if (changed && episode != null) {
@@ -203,6 +215,7 @@ public final class IsolationCoordinator {
         Episode e = episode;
         if (e.drbdLostAt == null) {
             e.drbdLostAt = clock.instant();
+            e.drbdLostNanos = nanos.getAsLong();
             e.resource = resource;
             log.info("isolation: DRBD {} lost its peer and froze I/O on this node; fence-peer asks who keeps writing",
                     resource);
@@ -255,7 +268,7 @@ public final class IsolationCoordinator {
             return;
         }
         boolean healthy = node.ok();
-        episode = new Episode(clock.instant(), healthy, why);
+        episode = new Episode(clock.instant(), nanos.getAsLong(), healthy, why);
         node.urgentRounds(true);
         log.warn("isolation: {}: arbitration begins (this node {} at the cut; witness {})", why,
                 healthy ? "healthy" : "not healthy", witnessReachable ? "reachable" : "not reachable");
@@ -272,7 +285,7 @@ public final class IsolationCoordinator {
         if (!settings.enabled() || episode != null) {
             return;
         }
-        episode = new Episode(clock.instant(), false, why);
+        episode = new Episode(clock.instant(), nanos.getAsLong(), false, why);
         episode.standingDown = true;
         episode.stoodDownAt = clock.instant().toString();
         episode.standDownReason = "still fenced from " + ownRecord.get().at() + ", not resynced";
@@ -315,13 +328,13 @@ public final class IsolationCoordinator {
             return;
         }
         Claim peerClaim = claims.get(peerName);
-        boolean peerClaimFresh = peerClaim != null
-                && Duration.between(peerClaim.at(), clock.instant()).compareTo(CLAIM_FRESH) <= 0;
+        long now = nanos.getAsLong();
+        boolean peerClaimFresh = peerClaim != null && now - peerClaim.atNanos() <= CLAIM_FRESH.toNanos();
         // Silent means silent for a while: out of the LAN view, no ARP answer, no state message. A
         // peer that is only slow (a loaded machine) must never look dead: it may be about to win.
-        Instant heard = peerLastHeard.get(peerName);
+        Long heard = peerLastHeard.get(peerName);
         boolean peerOnLan = lanView.contains(peerName) || (heard != null
-                && Duration.between(heard, clock.instant()).compareTo(settings.peerSilence()) < 0);
+                && now - heard < settings.peerSilence().toNanos());
         Arbitration.Decision decision;
         String why;
         if (peerOnLan && !peerClaimFresh) {
@@ -347,7 +360,7 @@ public final class IsolationCoordinator {
                 }
             }
             case WIN_AFTER_PEER_STANDS_DOWN -> {
-                if (e.drbdLostAt != null && peerClaimFresh && peerClaim.claim().stoodDown()) {
+                if (e.drbdLostAt != null && peerClaimFresh && stoodDownInThisArbitration(peerClaim.claim(), e)) {
                     win(e, peerName, peerName + " stood down at " + peerClaim.claim().stoodDownAt() + " ("
                             + peerClaim.claim().standDownReason() + ")");
                 }
@@ -364,9 +377,17 @@ public final class IsolationCoordinator {
         }
     }
 
+    /**
+     * The peer stood down in answer to this arbitration: a stand-down it claimed in an earlier one
+     * (replayed, or still in its state) must not let this node resume.
+     */
+    private static boolean stoodDownInThisArbitration(IsolationClaim claim, Episode e) {
+        return claim.stoodDown() && claim.answers(e.id);
+    }
+
     private void acknowledge(Episode e, String peerName) {
         Claim peerClaim = claims.get(peerName);
-        if (peerClaim != null && peerClaim.claim().stoodDown() && e.acknowledged.add(peerName)) {
+        if (peerClaim != null && stoodDownInThisArbitration(peerClaim.claim(), e) && e.acknowledged.add(peerName)) {
             log.info("isolation: {} stood down at {} ({}): acknowledged", peerName, peerClaim.claim().stoodDownAt(),
                     peerClaim.claim().standDownReason());
             node.publishNow();
@@ -375,15 +396,16 @@ public final class IsolationCoordinator {
 
     private void win(Episode e, String peerName, String how) {
         e.wonAt = clock.instant();
+        e.wonNanos = nanos.getAsLong();
         e.wonHow = how;
         // Writes stall from the loss of the link (protocol C waits for the peer), not only from
         // DRBD's freeze: the freeze clients see runs from the start of the arbitration.
-        Duration frozen = Duration.between(e.startedAt, e.wonAt);
+        Duration frozen = Duration.ofNanos(e.wonNanos - e.startedNanos);
         events.fenceDecision("won");
         events.ioFrozen(frozen);
         log.warn("isolation: this node won: {}; DRBD {} resumes I/O here, {} ms after the replication link was "
                 + "lost ({} ms after DRBD asked)", how, e.resource, frozen.toMillis(),
-                Duration.between(e.drbdLostAt, e.wonAt).toMillis());
+                Duration.ofNanos(e.wonNanos - e.drbdLostNanos).toMillis());
         try {
             new FenceRecord(e.wonAt.toString(), peerName, how, e.resource).write(stateDirectory.resolve(FenceRecord.PEER));
         } catch (IOException ex) {
@@ -409,10 +431,11 @@ public final class IsolationCoordinator {
         return episode == null ? "" : episode.resource;
     }
 
-    /** The winner's acknowledgement of this node's stand-down has arrived. */
+    /** The winner's acknowledgement of this node's stand-down, in this arbitration, has arrived. */
     public boolean acknowledgedByPeer() {
-        return peer().map(p -> claims.get(p.name())).map(c -> c.claim().acknowledged().contains(self.name()))
-                .orElse(false);
+        Episode e = episode;
+        return e != null && peer().map(p -> claims.get(p.name())).map(c -> c.claim().acknowledged()
+                .contains(self.name()) && c.claim().answers(e.id)).orElse(false);
     }
 
     private Arbitration.TieBreak tieBreak() {

@@ -60,7 +60,10 @@ public final class StandDown {
         this.record = record;
     }
 
-    /** Runs the whole sequence; returns only with stay-frozen (or when the reboot failed). */
+    /**
+     * Runs the whole sequence; returns only with stay-frozen, when the fence record could not be
+     * written (then nothing is claimed), or when the reboot failed.
+     */
     public void run(String winner, String reason, String resource) throws InterruptedException {
         long start = System.nanoTime();
         log.warn("isolation: standing down (1/5): {}", reason);
@@ -83,9 +86,14 @@ public final class StandDown {
             log.warn("isolation: standing down (4/5): fence recorded in {}: this node will not serve until resynced",
                     record);
         } catch (java.io.IOException e) {
-            log.error("isolation: standing down (4/5): could not write the fence record {}: {}; this node still "
-                    + "stands down, but after a reboot only DRBD's own state keeps it from serving", record,
-                    e.getMessage());
+            // Without the record this node could come back after a reboot, find its disk looking fine
+            // and win a later cut alone on stale data. So it claims nothing and stays frozen: the
+            // winner keeps waiting for the stand-down (its I/O frozen too), which is safe, not split.
+            log.error("isolation: standing down (4/5): could not write the fence record {}: {}; this node does NOT "
+                    + "tell {} it stood down and does not reboot: it stays frozen with its addresses released. Fix "
+                    + "the state directory (disk full, read-only?), then reboot this node: {} resumes once it is "
+                    + "gone from the LAN", record, e.getMessage(), winner, winner);
+            return;
         }
         steps.stoodDown(reason);
         long asked = System.nanoTime();

@@ -10,9 +10,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.jgroups.Address;
@@ -22,6 +22,10 @@ import org.jgroups.MergeView;
 import org.jgroups.Message;
 import org.jgroups.Receiver;
 import org.jgroups.View;
+import org.jgroups.protocols.SERIALIZE;
+import org.jgroups.protocols.SYM_ENCRYPT;
+import org.jgroups.protocols.TCP;
+import org.jgroups.stack.ProtocolStack;
 import org.sagent.agent.config.ClusterSettings;
 import org.sagent.agent.config.FailoverSettings;
 import org.sagent.agent.config.NodeSpec;
@@ -30,9 +34,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One JGroups channel between the agents, on one path: the replication link, or the LAN (the
- * second path, whose messages are signed with the cluster secret). Views in, node states both
- * ways. Members are named after their nodes. The stack is the XML resource next to this class.
+ * One JGroups channel between the agents, on one path: the replication link, or the LAN. Views in,
+ * node states both ways. Members are named after their nodes. The stack is the XML resource next
+ * to this class, with JGroups' own SYM_ENCRYPT (and SERIALIZE, so headers too) inserted right above
+ * the transport, keyed from the cluster secret: a host without the secret cannot discover, join,
+ * heartbeat or speak in the group. Each state is also signed and stamped ({@link StateEnvelope},
+ * {@link Freshness}): only a configured node's fresh state, sent under its own name, is passed on.
  */
 public final class MembershipChannel implements AutoCloseable {
 
@@ -40,77 +47,102 @@ public final class MembershipChannel implements AutoCloseable {
     /** Newer agents add fields to their state: an older one ignores what it does not know (rolling upgrades). */
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-    private static final long REJECTION_LOG_EVERY_MILLIS = 60_000;
 
     private final JChannel channel;
     private final MembershipEvent.Path path;
-    private final Optional<MessageSigner> signer;
-    private final AtomicLong lastRejectionLog = new AtomicLong();
+    private final String self;
+    private final MessageSigner signer;
+    private final Freshness freshness;
+    private final IncomingStates incoming;
+    private volatile NodeState lastPublished;
 
-    private MembershipChannel(MembershipEvent.Path path, String stack, NodeSpec self, Optional<MessageSigner> signer,
-                              Consumer<MembershipEvent> events, Clock clock) throws Exception {
+    private MembershipChannel(MembershipEvent.Path path, String stack, NodeSpec self, List<NodeSpec> nodes,
+                              ClusterSecret secret, Freshness freshness, Consumer<MembershipEvent> events,
+                              Clock clock) throws Exception {
         this.path = path;
-        this.signer = signer;
+        this.self = self.name();
+        this.signer = secret.stateSigner();
+        this.freshness = freshness;
+        Set<String> configured = nodes.stream().map(NodeSpec::name).collect(Collectors.toUnmodifiableSet());
+        this.incoming = new IncomingStates(path, self.name(), configured, signer, freshness, () -> {
+            NodeState own = lastPublished;
+            if (own != null) {
+                publish(own); // a new run of the peer: answer at once, so it hears our echo
+            }
+        });
         try (InputStream in = new ByteArrayInputStream(stack.getBytes(StandardCharsets.UTF_8))) {
             channel = new JChannel(in);
         }
+        encryptEveryFrame(channel, secret);
         channel.name(self.name());
         channel.setDiscardOwnMessages(true);
         channel.setReceiver(new Receiver() {
             @Override
             public void viewAccepted(View view) {
-                Set<String> members = view.getMembers().stream().map(Address::toString)
-                        .collect(Collectors.toCollection(LinkedHashSet::new));
+                Set<String> members = new LinkedHashSet<>();
+                for (Address member : view.getMembers()) {
+                    String name = String.valueOf(member);
+                    if (configured.contains(name)) {
+                        members.add(name);
+                    } else {
+                        incoming.rejected("member", "a member named " + name + ", which is no configured node, in "
+                                + "the view (it holds the cluster secret: check which hosts have it)");
+                    }
+                }
                 events.accept(new MembershipEvent.ViewChanged(path, members, view instanceof MergeView));
             }
 
             @Override
             public void receive(Message message) {
-                try {
-                    Optional<NodeState> decoded = decode(message.getArray(), message.getOffset(), message.getLength(),
-                            signer);
-                    if (decoded.isEmpty()) {
-                        rejected("a message from " + message.getSrc() + " without a valid cluster-secret tag "
-                                + "(a host without the secret, or a node with another secret file)");
-                        return;
-                    }
-                    NodeState state = decoded.get();
-                    if (!state.node().equals(String.valueOf(message.getSrc()))) {
-                        rejected("a state for " + state.node() + " sent by " + message.getSrc());
-                        return;
-                    }
-                    events.accept(new MembershipEvent.StateReceived(path, state, clock.instant()));
-                } catch (IOException e) {
-                    rejected("an unreadable state message from " + message.getSrc() + ": " + e.getMessage());
-                }
+                incoming.received(message.getArray(), message.getOffset(), message.getLength(), String.valueOf(
+                        message.getSrc())).ifPresent(state -> events.accept(new MembershipEvent.StateReceived(path,
+                        state, clock.instant(), System.nanoTime())));
             }
         });
     }
 
     /** The channel on the replication link. */
     public static MembershipChannel replication(ClusterSettings cluster, FailoverSettings failover, List<NodeSpec> nodes,
-                                                NodeSpec self, Consumer<MembershipEvent> events, Clock clock)
-            throws Exception {
+                                                NodeSpec self, ClusterSecret secret, Freshness freshness,
+                                                Consumer<MembershipEvent> events, Clock clock) throws Exception {
         return new MembershipChannel(MembershipEvent.Path.REPLICATION, stack(failover, self.replicationAddress(),
                 cluster.port(), nodes.stream().map(NodeSpec::replicationAddress).toList()),
-                self, Optional.empty(), events, clock);
+                self, nodes, secret, freshness, events, clock);
     }
 
-    /** The second path, on the LAN addresses, authenticated with the cluster secret. */
+    /** The second path, on the LAN addresses. */
     public static MembershipChannel lan(ClusterSettings cluster, FailoverSettings failover, List<NodeSpec> nodes,
-                                        NodeSpec self, MessageSigner signer, Consumer<MembershipEvent> events,
-                                        Clock clock) throws Exception {
+                                        NodeSpec self, ClusterSecret secret, Freshness freshness,
+                                        Consumer<MembershipEvent> events, Clock clock) throws Exception {
         return new MembershipChannel(MembershipEvent.Path.LAN, stack(failover, self.lanAddress(),
                 cluster.lanPort(), nodes.stream().map(NodeSpec::lanAddress).toList()),
-                self, Optional.of(signer), events, clock);
+                self, nodes, secret, freshness, events, clock);
     }
 
-    private void rejected(String what) {
-        long now = System.currentTimeMillis();
-        long last = lastRejectionLog.get();
-        if (now - last > REJECTION_LOG_EVERY_MILLIS && lastRejectionLog.compareAndSet(last, now)) {
-            log.warn("ignored on the {} path: {}", path.name().toLowerCase(), what);
-        }
+    /**
+     * SERIALIZE then SYM_ENCRYPT right above TCP: every frame, discovery and heartbeats included,
+     * is encrypted whole with the key made from the cluster secret; a frame that does not decrypt
+     * is dropped by JGroups. Inserted here rather than in the XML because the key is not in a
+     * keystore file but derived from the secret. The stack initialised its protocols when the
+     * channel was made, so the two inserted here are initialised by hand (else every send fails).
+     */
+    static void encryptEveryFrame(JChannel channel, ClusterSecret secret) throws Exception {
+        ProtocolStack stack = channel.getProtocolStack();
+        SYM_ENCRYPT encrypt = new SYM_ENCRYPT();
+        encrypt.setSecretKey(secret.groupKey());
+        encrypt.symAlgorithm("AES/CBC/PKCS5Padding");
+        encrypt.symIvLength(16);
+        SERIALIZE serialize = new SERIALIZE();
+        stack.insertProtocol(encrypt, ProtocolStack.Position.ABOVE, TCP.class);
+        stack.insertProtocol(serialize, ProtocolStack.Position.ABOVE, SYM_ENCRYPT.class);
+        encrypt.setProtocolStack(stack);
+        serialize.setProtocolStack(stack);
+        encrypt.init();
+        serialize.init();
+    }
+
+    static String pathName(MembershipEvent.Path path) {
+        return path.name().toLowerCase();
     }
 
     /** The stack XML with this path's addresses and the configured timings filled in. */
@@ -144,41 +176,43 @@ public final class MembershipChannel implements AutoCloseable {
         channel.connect(clusterName + (path == MembershipEvent.Path.LAN ? "-lan" : ""));
     }
 
-    /** Sends this node's state to every member. */
+    /** Sends this node's state to every member, signed and stamped. */
     public void publish(NodeState state) {
+        lastPublished = state;
         try {
-            channel.send(new BytesMessage(null, encode(state, signer)));
+            Freshness.Outgoing out = freshness.next();
+            channel.send(new BytesMessage(null, seal(new StateEnvelope(StateEnvelope.VERSION, pathName(path), self,
+                    out.stamp().run(), out.stamp().seq(), out.echoes(), state), signer)));
         } catch (Exception e) {
             log.debug("could not publish this node's state on the {} path: {}", path, e.getMessage());
         }
     }
 
-    /** A state as it goes on the wire: its JSON, followed on the LAN path by its tag. */
-    static byte[] encode(NodeState state, Optional<MessageSigner> signer) throws IOException {
-        byte[] json = JSON.writeValueAsBytes(state);
-        return signer.map(s -> s.sign(json)).orElse(json);
+    /** An envelope as it goes on the wire: its JSON followed by its tag. */
+    static byte[] seal(StateEnvelope envelope, MessageSigner signer) throws IOException {
+        return signer.sign(JSON.writeValueAsBytes(envelope));
     }
 
-    /** A state off the wire; empty when the tag is missing or wrong. */
-    static Optional<NodeState> decode(byte[] buffer, int offset, int length, Optional<MessageSigner> signer)
+    /** An envelope off the wire; empty when the tag is missing or wrong. */
+    static Optional<StateEnvelope> open(byte[] buffer, int offset, int length, MessageSigner signer)
             throws IOException {
-        Optional<byte[]> payload = signer.isEmpty()
-                ? Optional.of(java.util.Arrays.copyOfRange(buffer, offset, offset + length))
-                : signer.get().verify(buffer, offset, length);
-        return payload.isEmpty() ? Optional.empty() : Optional.of(JSON.readValue(payload.get(), NodeState.class));
+        Optional<byte[]> payload = signer.verify(buffer, offset, length);
+        return payload.isEmpty() ? Optional.empty() : Optional.of(JSON.readValue(payload.get(), StateEnvelope.class));
     }
 
     /**
-     * Encodes and decodes a state with every field filled in, once, before the channel joins.
+     * Seals and opens an envelope with every field filled in, once, before the channel joins.
      * The first state each way otherwise pays, after the view, for loading and building the JSON
-     * (and HMAC) machinery while the peer waits for it: seconds on a node short of CPU (the
+     * and HMAC machinery while the peer waits for it: seconds on a node short of CPU (the
      * emulated test guests, starting their JVM while DRBD resyncs, got their peer's first state
      * 12 to 22 s after the view, and took its address back without knowing its clients).
-     * Returns the decoded state.
+     * Returns the state it opened.
      */
-    static NodeState warmUp(Optional<MessageSigner> signer) throws IOException {
-        byte[] wire = encode(WARM_UP_STATE, signer);
-        return decode(wire, 0, wire.length, signer)
+    static NodeState warmUp(MessageSigner signer) throws IOException {
+        StateEnvelope sample = new StateEnvelope(StateEnvelope.VERSION, "replication", "warm-up", "run", 1,
+                Map.of("warm-up", List.of(new Freshness.Stamp("run", 1))), WARM_UP_STATE);
+        byte[] wire = seal(sample, signer);
+        return open(wire, 0, wire.length, signer).map(StateEnvelope::state)
                 .orElseThrow(() -> new IllegalStateException("this node cannot check its own cluster-secret tag"));
     }
 
@@ -188,7 +222,7 @@ public final class MembershipChannel implements AutoCloseable {
             java.util.Map.of("192.0.2.120", new org.sagent.agent.core.Pin("warm-up", 1)),
             java.util.Map.of("192.0.2.120", List.of("192.0.2.100 40000 445")), Set.of("02:00:00:00:00:01"),
             new org.sagent.agent.core.IsolationClaim(true, true, true, "1970-01-01T00:00:00Z", "warming up",
-                    Set.of("warm-up")));
+                    Set.of("warm-up"), "episode", "answered"));
 
     /** Leaves the view (peers see a clean leave, not a failure) and closes the channel. */
     @Override

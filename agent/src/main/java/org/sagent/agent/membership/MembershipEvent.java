@@ -19,7 +19,16 @@ public sealed interface MembershipEvent {
         }
     }
 
-    /** A member published its state; {@code receivedAt} lets the receiver age its durations. */
-    record StateReceived(Path path, NodeState state, Instant receivedAt) implements MembershipEvent {
+    /**
+     * A member published its state, authentic and fresh. {@code receivedAt} (wall clock) and
+     * {@code receivedNanos} (System.nanoTime) let the receiver age its durations.
+     */
+    record StateReceived(Path path, NodeState state, Instant receivedAt, long receivedNanos)
+            implements MembershipEvent {
+
+        /** Received now. */
+        public StateReceived(Path path, NodeState state, Instant receivedAt) {
+            this(path, state, receivedAt, System.nanoTime());
+        }
     }
 }

@@ -1,8 +1,5 @@
 package org.sagent.agent.membership;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -11,9 +8,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Authenticates what agents say on the LAN with HMAC-SHA256 over each message and the
- * shared cluster secret (the JDK's own implementation): a host on the LAN that lacks the
- * secret cannot make an agent believe a forged state.
+ * Authenticates what agents say with HMAC-SHA256 over each message and a key made from the
+ * shared cluster secret (the JDK's own implementation): a host that lacks the secret cannot
+ * make an agent believe a forged state.
  */
 public final class MessageSigner {
 
@@ -27,11 +24,6 @@ public final class MessageSigner {
             throw new IllegalArgumentException("a cluster secret needs at least 16 bytes");
         }
         this.key = new SecretKeySpec(secret.clone(), ALGORITHM);
-    }
-
-    /** Reads the secret file (its whole content is the secret, trailing newline included). */
-    public static MessageSigner fromFile(Path file) throws IOException {
-        return new MessageSigner(Files.readAllBytes(file));
     }
 
     /** The payload followed by its tag. */

@@ -124,11 +124,9 @@ public final class AgentMetrics implements FailoverEvents, IsolationEvents, Auto
                 gauge(NODE_STATE, r -> r.nodes().stream().filter(n -> n.name().equals(node.name())).findFirst()
                         .map(n -> n.state().equals(state) ? 1.0 : 0.0), "node", node.name(), "state", state);
             }
-            if (scope.lanPath()) {
-                gauge(LAN_PEER, r -> r.nodes().stream().filter(n -> n.name().equals(node.name()) && !n.thisNode()
-                        && n.lanReachable() != null).findFirst().map(n -> n.lanReachable() ? 1.0 : 0.0),
-                        "peer", node.name());
-            }
+            gauge(LAN_PEER, r -> r.nodes().stream().filter(n -> n.name().equals(node.name()) && !n.thisNode()
+                    && n.lanReachable() != null).findFirst().map(n -> n.lanReachable() ? 1.0 : 0.0),
+                    "peer", node.name());
         }
     }
 

@@ -13,8 +13,7 @@ import org.sagent.agent.config.SagentConfig;
  * @param isolation       the isolation section is there: witness, fence and decision series
  * @param lanPath         the LAN path between the agents is on: LAN reachability per peer
  */
-public record MetricsScope(List<PublicAddressSpec> publicAddresses, List<NodeSpec> nodes, boolean isolation,
-                           boolean lanPath) {
+public record MetricsScope(List<PublicAddressSpec> publicAddresses, List<NodeSpec> nodes, boolean isolation) {
 
     public MetricsScope {
         publicAddresses = List.copyOf(publicAddresses);
@@ -22,7 +21,6 @@ public record MetricsScope(List<PublicAddressSpec> publicAddresses, List<NodeSpe
     }
 
     public static MetricsScope of(SagentConfig config) {
-        return new MetricsScope(config.publicAddresses(), config.nodes(), config.isolation().enabled(),
-                config.cluster().lanPath());
+        return new MetricsScope(config.publicAddresses(), config.nodes(), config.isolation().enabled());
     }
 }

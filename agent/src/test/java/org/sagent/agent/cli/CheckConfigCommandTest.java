@@ -31,7 +31,7 @@ class CheckConfigCommandTest {
 
     @Test
     void aValidFileExitsZeroAndSummarises() throws Exception {
-        String file = resource("/config/good.yaml");
+        String file = org.sagent.agent.config.TestSecret.copyOf(Path.of(resource("/config/good.yaml"))).toString();
         Run run = sagent("check-config", file);
         assertEquals(ExitCodes.OK, run.status(), run.err());
         assertTrue(run.out().startsWith(file + ": valid: cluster testcluster, 2 nodes, 2 public addresses\n"
@@ -41,10 +41,11 @@ class CheckConfigCommandTest {
 
     @Test
     void anInvalidFileExitsOneWithPositionedErrorsAndACount() throws Exception {
-        String file = resource("/config/bad/24-bad-failback-mode.yaml");
+        String file = org.sagent.agent.config.TestSecret.copyOf(Path.of(resource("/config/bad/24-bad-failback-mode.yaml")))
+                .toString();
         Run run = sagent("check-config", file);
         assertEquals(ExitCodes.FAILED, run.status());
-        assertEquals(file + ":18:13: error: failover.failback: 'automatic' is not a failback mode; write auto or manual\n"
+        assertEquals(file + ":19:13: error: failover.failback: 'automatic' is not a failback mode; write auto or manual\n"
                 + file + ": 1 error\n", run.err());
         assertEquals("", run.out());
     }

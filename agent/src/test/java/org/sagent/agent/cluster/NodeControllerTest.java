@@ -36,7 +36,7 @@ class NodeControllerTest {
     private static final Duration TURN = Duration.ofMillis(200);
 
     private static StatusReport.Move lastMove(ControllerHarness h) {
-        List<StatusReport.Move> moves = h.controller.report(null, "eth0", true, false).failovers();
+        List<StatusReport.Move> moves = h.controller.report(null, "eth0", true).failovers();
         return moves.get(moves.size() - 1);
     }
 
@@ -98,7 +98,7 @@ class NodeControllerTest {
             ControllerHarness b = ControllerHarness.twoNodesHome("s1");
             b.controller.peerLiveness("s0", false, "no ARP answer within 200 ms");
             assertEquals(Set.of(A20, B21), b.kernel.held(), "the replication view still has s0; the LAN says it is dead");
-            assertEquals("DISCONNECTED", b.controller.report(null, "eth0", false, false).nodes().get(0).state());
+            assertEquals("DISCONNECTED", b.controller.report(null, "eth0", false).nodes().get(0).state());
         }
 
         @Test
@@ -252,7 +252,7 @@ class NodeControllerTest {
             b.view("s1").after(Duration.ofSeconds(1)).after(Duration.ofSeconds(1)).after(Duration.ofSeconds(1));
             assertEquals(Set.of(B21), b.kernel.held());
             verify(b.events, times(1)).conflict(A20);
-            assertEquals("02:aa:bb:cc:dd:ee", b.controller.report(null, "eth0", true, false).addresses().get(0)
+            assertEquals("02:aa:bb:cc:dd:ee", b.controller.report(null, "eth0", true).addresses().get(0)
                     .conflict());
         }
     }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 public class ConfigParserTest {
 
     public static final String MINIMAL = """
-            cluster: { name: c1 }
+            cluster: { name: c1, secret-file: /etc/sagent/secret }
             nodes:
               - { name: a, replication-address: 192.0.2.1, lan-address: 198.51.100.1 }
               - { name: b, replication-address: 192.0.2.2, lan-address: 198.51.100.2 }
@@ -35,11 +35,11 @@ public class ConfigParserTest {
 
     @Test
     void readsEveryValueOfACompleteFile() throws Exception {
-        Path file = Path.of(getClass().getResource("/config/good.yaml").toURI());
+        Path file = TestSecret.copyOf(Path.of(getClass().getResource("/config/good.yaml").toURI()));
         ConfigResult result = ConfigParser.parseFile(file);
         SagentConfig config = assertInstanceOf(ConfigResult.Valid.class, result, result.problems()::toString).config();
 
-        assertEquals(new ClusterSettings("testcluster", 7800, 7801, Optional.empty()), config.cluster());
+        assertEquals(new ClusterSettings("testcluster", 7800, 7801, TestSecret.file()), config.cluster());
         assertEquals(List.of(
                 new NodeSpec("s0", 0, InetAddress.getByName("192.0.2.10"), InetAddress.getByName("198.51.100.20")),
                 new NodeSpec("s1", 1, InetAddress.getByName("192.0.2.11"), InetAddress.getByName("198.51.100.21"))),
@@ -90,7 +90,7 @@ public class ConfigParserTest {
     @Test
     void acceptsIpv6Everywhere() {
         SagentConfig config = valid("""
-                cluster: { name: v6 }
+                cluster: { name: v6, secret-file: /etc/sagent/secret }
                 nodes:
                   - { name: a, replication-address: "2001:db8:1::1", lan-address: "2001:db8:2::1" }
                   - { name: b, replication-address: "2001:db8:1::2", lan-address: "2001:db8:2::2" }
@@ -155,26 +155,45 @@ public class ConfigParserTest {
     void aSecretFileMustExistBeLongEnoughAndReadableByItsOwnerOnly(@org.junit.jupiter.api.io.TempDir Path dir)
             throws Exception {
         Path secret = dir.resolve("secret");
-        String withSecret = MINIMAL.replace("cluster: { name: c1 }", "cluster: { name: c1, secret-file: " + secret + " }");
+        String withSecret = MINIMAL.replace(TestSecret.PACKAGED, secret.toString());
 
-        ConfigResult missing = ConfigParser.parse("t.yaml", withSecret);
+        ConfigResult missing = ConfigParser.parseAndCheckFiles("t.yaml", withSecret);
         assertTrue(missing.problems().get(0).toString().startsWith("t.yaml:1:35: error: cluster.secret-file: " + secret
                 + " does not exist; create it on every node with the same content: head -c 32 /dev/urandom | base64 > "),
                 missing.problems().toString());
 
         java.nio.file.Files.writeString(secret, "0123456789abcdef0123456789abcdef\n");
         java.nio.file.Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-        ConfigResult open = ConfigParser.parse("t.yaml", withSecret);
+        ConfigResult open = ConfigParser.parseAndCheckFiles("t.yaml", withSecret);
         assertEquals("t.yaml:1:35: error: cluster.secret-file: " + secret + " is readable by others (mode rw-r--r--): "
                 + "anyone who reads it can speak for a node on the LAN; chmod 600 " + secret,
                 open.problems().get(0).toString());
 
         java.nio.file.Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        SagentConfig config = valid(withSecret);
-        assertTrue(config.cluster().lanPath());
+        SagentConfig config = assertInstanceOf(ConfigResult.Valid.class, ConfigParser.parseAndCheckFiles("t.yaml",
+                withSecret)).config();
+        assertEquals(secret, config.cluster().secretFile());
         assertEquals(7801, config.cluster().lanPort());
 
         java.nio.file.Files.writeString(secret, "short");
-        assertTrue(ConfigParser.parse("t.yaml", withSecret).problems().get(0).message().contains("fewer than 16 bytes"));
+        assertTrue(ConfigParser.parseAndCheckFiles("t.yaml", withSecret).problems().get(0).message()
+                .contains("fewer than 16 bytes"));
+    }
+
+    @Test
+    void theSecretIsRequiredAndItsFileIsCheckedAfterTheText() {
+        ConfigResult without = ConfigParser.parse("t.yaml", MINIMAL.replace(", secret-file: " + TestSecret.PACKAGED,
+                ""));
+        assertEquals("t.yaml:1:10: error: cluster.secret-file is missing: the agents authenticate everything they "
+                + "tell each other with a shared secret; create it on one node (head -c 32 /dev/urandom | base64 > "
+                + "/etc/sagent/secret; chmod 600 /etc/sagent/secret), copy it to the others, and add secret-file: "
+                + "/etc/sagent/secret under cluster:", without.problems().get(0).toString());
+
+        String alsoWrong = MINIMAL.replace(TestSecret.PACKAGED, "/nonexistent/secret").replace("192.0.2.1,", "192.0.2.1/24,");
+        List<ConfigProblem> problems = ConfigParser.parseAndCheckFiles("t.yaml", alsoWrong).problems();
+        assertTrue(problems.size() >= 1 && problems.get(problems.size() - 1).message().startsWith(
+                "cluster.secret-file: /nonexistent/secret does not exist"), problems.toString());
+        assertTrue(ConfigParser.parse("t.yaml", MINIMAL.replace(TestSecret.PACKAGED, "/nonexistent/secret"))
+                instanceof ConfigResult.Valid, "the text alone does not look at the file");
     }
 }

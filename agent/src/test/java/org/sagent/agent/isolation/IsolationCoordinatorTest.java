@@ -1,6 +1,7 @@
 package org.sagent.agent.isolation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -74,7 +75,8 @@ class IsolationCoordinatorTest {
             }
         };
         return new IsolationCoordinator(config.isolation(), config.nodes(), config.node(self).orElseThrow(),
-                config.file(), clock, dir, node, events);
+                config.file(), clock, clock instanceof ManualClock manual ? manual::nanos : System::nanoTime, dir, node,
+                events);
     }
 
     private static final String SECTION = "isolation:\n  witnesses: [198.51.100.1]\n";
@@ -116,7 +118,7 @@ class IsolationCoordinatorTest {
         assertEquals(IsolationCoordinator.Outcome.WAITING, s0.fencePeer("sstorage", false).outcome());
         assertTrue(s0.claim().drbdLostPeer());
         s0.onMembership(claimOf("s1", new IsolationClaim(true, true, true, T0.toString(), "s0 keeps writing",
-                Set.of())));
+                Set.of(), "s1-episode", s0.claim().episode())));
         IsolationCoordinator.Answer answer = s0.fencePeer("sstorage", false);
         assertEquals(IsolationCoordinator.Outcome.WON, answer.outcome());
         assertEquals(7, answer.exitCode());
@@ -190,8 +192,60 @@ class IsolationCoordinatorTest {
         IsolationCoordinator s0 = coordinator("s0", SECTION);
         cutWithPeerOnLan(s0);
         s0.onMembership(claimOf("s1", new IsolationClaim(false, true, true, T0.toString(),
-                "still fenced from 2026-11-25T11:00:00Z, not resynced", Set.of())));
+                "still fenced from 2026-11-25T11:00:00Z, not resynced", Set.of(), "s1-episode", s0.claim().episode())));
         assertEquals(IsolationCoordinator.Outcome.WON, s0.fencePeer("sstorage", false).outcome());
+    }
+
+    @Test
+    void aStandDownFromAnotherArbitrationNeverLetsTheWinnerResume() throws Exception {
+        IsolationCoordinator s0 = coordinator("s0", SECTION);
+        cutWithPeerOnLan(s0);
+        s0.onMembership(claimOf("s1", new IsolationClaim(true, true, false, null, null, Set.of(), "s1-now", null)));
+        assertEquals(IsolationCoordinator.Outcome.WAITING, s0.fencePeer("sstorage", false).outcome());
+        // A stand-down recorded in an earlier cut (replayed, or a claim that answers no arbitration).
+        s0.onMembership(claimOf("s1", new IsolationClaim(true, true, true, T0.toString(), "s0 keeps writing",
+                Set.of(), "s1-before", "an-earlier-episode-of-s0")));
+        assertEquals(IsolationCoordinator.Outcome.WAITING, s0.fencePeer("sstorage", false).outcome());
+        s0.onMembership(claimOf("s1", new IsolationClaim(true, true, true, T0.toString(), "s0 keeps writing",
+                Set.of(), "s1-before", null)));
+        assertEquals(IsolationCoordinator.Outcome.WAITING, s0.fencePeer("sstorage", false).outcome());
+        assertEquals(Set.of(), s0.claim().acknowledged(), "nothing acknowledged");
+        assertEquals("s1-before", s0.claim().answers(), "its claim names the peer's arbitration it answers");
+
+        s0.onMembership(claimOf("s1", new IsolationClaim(true, true, true, T0.toString(), "s0 keeps writing",
+                Set.of(), "s1-now", s0.claim().episode())));
+        assertEquals(IsolationCoordinator.Outcome.WON, s0.fencePeer("sstorage", false).outcome());
+    }
+
+    @Test
+    void theLoserCountsOnlyAnAcknowledgementOfItsOwnArbitration() throws Exception {
+        IsolationCoordinator s1 = coordinator("s1", SECTION);
+        cutWithPeerOnLan(s1);
+        s1.onMembership(claimOf("s0", new IsolationClaim(true, true, true, null, null, Set.of("s1"), "s0-now",
+                "an-earlier-episode-of-s1")));
+        assertEquals(IsolationCoordinator.Outcome.LOST, s1.fencePeer("sstorage", false).outcome());
+        assertFalse(s1.acknowledgedByPeer(), "an acknowledgement of an earlier stand-down");
+        s1.onMembership(claimOf("s0", new IsolationClaim(true, true, true, null, null, Set.of("s1"), "s0-now",
+                s1.claim().episode())));
+        assertTrue(s1.acknowledgedByPeer());
+    }
+
+    @Test
+    void aWallClockStepChangesNoInterval() throws Exception {
+        SagentConfig config = IsolationFixtures.config(SECTION);
+        ManualClock clock = new ManualClock(T0);
+        IsolationCoordinator s1 = coordinator(config, "s1", clock);
+        s1.onMembership(new MembershipEvent.ViewChanged(MembershipEvent.Path.LAN, Set.of("s1"), false));
+        s1.witnessRound(new WitnessWatch.Round(true, "198.51.100.1", Map.of("s0", true)));
+        clock.stepWallClock(Duration.ofHours(2));
+        s1.witnessRound(new WitnessWatch.Round(true, "198.51.100.1", Map.of("s0", false)));
+        assertEquals(IsolationCoordinator.Outcome.WAITING, s1.fencePeer("sstorage", false).outcome(),
+                "two hours on the wall clock are no silence");
+        clock.stepWallClock(Duration.ofHours(-5));
+        clock.advance(Duration.ofMillis(3100));
+        assertEquals(IsolationCoordinator.Outcome.WON, s1.fencePeer("sstorage", false).outcome());
+        assertEquals(1, freezes.size());
+        assertTrue(freezes.get(0).compareTo(Duration.ofSeconds(4)) < 0, "frozen " + freezes.get(0));
     }
 
     /** A clock the test moves. */
