@@ -43,6 +43,7 @@ import org.sagent.agent.metrics.AgentMetrics;
 import org.sagent.agent.metrics.MetricsScope;
 import org.sagent.agent.systemd.SystemdNotifier;
 import org.sagent.agent.systemd.WatchdogPinger;
+import org.sagent.agent.time.MonotonicClock;
 import org.sagent.netlink.route.DeleteResult;
 import org.sagent.netlink.route.Link;
 import org.sagent.netlink.route.NetlinkEvent;
@@ -71,7 +72,10 @@ public final class Agent {
 
     private final SagentConfig config;
     private final NodeSpec self;
-    private final Clock clock;
+    /** For what people read or what is written down: a record's date, the incarnation, a pin. */
+    private final Clock wallClock;
+    /** For every interval the agent measures: NTP or {@code date -s} must not move a deadline. */
+    private final MonotonicClock clock;
     private final Path runtimeDirectory;
     private final Path stateDirectory;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -102,9 +106,11 @@ public final class Agent {
     private PauseDetector pauseDetector;
     private Optional<WatchdogPinger> watchdog = Optional.empty();
 
-    public Agent(SagentConfig config, NodeSpec self, Clock clock, Path runtimeDirectory, Path stateDirectory) {
+    public Agent(SagentConfig config, NodeSpec self, Clock wallClock, MonotonicClock clock, Path runtimeDirectory,
+                 Path stateDirectory) {
         this.config = config;
         this.self = self;
+        this.wallClock = wallClock;
         this.clock = clock;
         this.runtimeDirectory = runtimeDirectory;
         this.stateDirectory = stateDirectory;
@@ -124,21 +130,22 @@ public final class Agent {
         logConfiguration();
         Consumer<AgentEvent> events = this::post;
         metrics = new AgentMetrics(MetricsScope.of(config), BuildVersion.version(),
-                () -> loop.tryAsk(() -> router.report(), Duration.ofSeconds(1)));
+                () -> loop.tryAsk(() -> router.report(), Duration.ofSeconds(1)), clock);
         OwnInterfaces.awaitAddresses(self, config.cluster().lanPath());
         addresses = new AddressReconciler(config.publicAddresses(), config.announce(), config.probe(), clock);
         addresses.onAnnounced((address, frames) -> metrics.announced(address, frames));
+        // Stamped on arrival, on the monotonic clock: a peer's state ages from then.
         membership = MembershipChannel.replication(config.cluster(), config.failover(), config.nodes(), self,
-                e -> post(new AgentEvent.Membership(e)), clock);
+                e -> post(new AgentEvent.Membership(e, clock.now())), wallClock);
         if (config.cluster().lanPath()) {
             lanMembership = MembershipChannel.lan(config.cluster(), config.failover(), config.nodes(), self,
                     MessageSigner.fromFile(config.cluster().secretFile().orElseThrow()),
-                    e -> post(new AgentEvent.Membership(e)), clock);
+                    e -> post(new AgentEvent.Membership(e, clock.now())), wallClock);
         } else {
             log.warn("no cluster.secret-file: the LAN path between the agents is off (the replication link is the "
                     + "only one); see README, Configuration");
         }
-        controller = new NodeController(ControllerSettings.of(config), self.name(), clock, addresses,
+        controller = new NodeController(ControllerSettings.of(config), self.name(), wallClock, clock, addresses,
                 state -> publisher.execute(() -> {
                     membership.publish(state);
                     if (lanMembership != null) {
@@ -176,7 +183,7 @@ public final class Agent {
                 return null;
             }, STOP_ASK_WAIT);
         }
-        ControlCommands commands = new ControlCommands(loop, controller, isolation, router, stateDirectory, clock,
+        ControlCommands commands = new ControlCommands(loop, controller, isolation, router, stateDirectory, wallClock,
                 config.isolation().handlerDeadline());
         controlServer = new ControlServer(controlSocket(runtimeDirectory), commands::answer);
         metrics.healthChecks(checks.checks().stream().map(HealthCheck::name).toList());
@@ -279,7 +286,7 @@ public final class Agent {
                         return isolation.acknowledgedByPeer();
                     }
                 }, events);
-        isolation = new IsolationCoordinator(settings, config.nodes(), self, config.file(), clock, stateDirectory,
+        isolation = new IsolationCoordinator(settings, config.nodes(), self, config.file(), wallClock, stateDirectory,
                 new IsolationCoordinator.NodeActions() {
                     @Override
                     public boolean ok() {
