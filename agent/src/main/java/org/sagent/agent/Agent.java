@@ -44,6 +44,7 @@ import org.sagent.agent.metrics.AgentMetrics;
 import org.sagent.agent.metrics.MetricsScope;
 import org.sagent.agent.systemd.SystemdNotifier;
 import org.sagent.agent.systemd.WatchdogPinger;
+import org.sagent.agent.time.MonotonicClock;
 import org.sagent.netlink.route.DeleteResult;
 import org.sagent.netlink.route.Link;
 import org.sagent.netlink.route.NetlinkEvent;
@@ -72,7 +73,10 @@ public final class Agent {
 
     private final SagentConfig config;
     private final NodeSpec self;
-    private final Clock clock;
+    /** For what people read or what is written down: a record's date, the incarnation, a pin. */
+    private final Clock wallClock;
+    /** For every interval the agent measures: NTP or {@code date -s} must not move a deadline. */
+    private final MonotonicClock clock;
     private final Path runtimeDirectory;
     private final Path stateDirectory;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -103,9 +107,11 @@ public final class Agent {
     private PauseDetector pauseDetector;
     private Optional<WatchdogPinger> watchdog = Optional.empty();
 
-    public Agent(SagentConfig config, NodeSpec self, Clock clock, Path runtimeDirectory, Path stateDirectory) {
+    public Agent(SagentConfig config, NodeSpec self, Clock wallClock, MonotonicClock clock, Path runtimeDirectory,
+                 Path stateDirectory) {
         this.config = config;
         this.self = self;
+        this.wallClock = wallClock;
         this.clock = clock;
         this.runtimeDirectory = runtimeDirectory;
         this.stateDirectory = stateDirectory;
@@ -125,17 +131,18 @@ public final class Agent {
         logConfiguration();
         Consumer<AgentEvent> events = this::post;
         metrics = new AgentMetrics(MetricsScope.of(config), BuildVersion.version(),
-                () -> loop.tryAsk(() -> router.report(), Duration.ofSeconds(1)));
+                () -> loop.tryAsk(() -> router.report(), Duration.ofSeconds(1)), clock);
         OwnInterfaces.awaitAddresses(self);
         addresses = new AddressReconciler(config.publicAddresses(), config.announce(), config.probe(), clock);
         addresses.onAnnounced((address, frames) -> metrics.announced(address, frames));
         ClusterSecret secret = ClusterSecret.fromFile(config.cluster().secretFile());
         Freshness freshness = Freshness.forThisRun();
+        // Stamped on arrival, on the monotonic clock: a peer's state ages from then.
         membership = MembershipChannel.replication(config.cluster(), config.failover(), config.nodes(), self, secret,
-                freshness, e -> post(new AgentEvent.Membership(e)), clock);
+                freshness, e -> post(new AgentEvent.Membership(e, clock.now())), wallClock);
         lanMembership = MembershipChannel.lan(config.cluster(), config.failover(), config.nodes(), self, secret,
-                freshness, e -> post(new AgentEvent.Membership(e)), clock);
-        controller = new NodeController(ControllerSettings.of(config), self.name(), clock, addresses,
+                freshness, e -> post(new AgentEvent.Membership(e, clock.now())), wallClock);
+        controller = new NodeController(ControllerSettings.of(config), self.name(), wallClock, clock, addresses,
                 state -> publisher.execute(() -> {
                     membership.publish(state);
                     lanMembership.publish(state);
@@ -170,7 +177,7 @@ public final class Agent {
                 return null;
             }, STOP_ASK_WAIT);
         }
-        ControlCommands commands = new ControlCommands(loop, controller, isolation, router, stateDirectory, clock,
+        ControlCommands commands = new ControlCommands(loop, controller, isolation, router, stateDirectory, wallClock,
                 config.isolation().handlerDeadline());
         controlServer = new ControlServer(controlSocket(runtimeDirectory), commands::answer);
         metrics.healthChecks(checks.checks().stream().map(HealthCheck::name).toList());
@@ -271,8 +278,8 @@ public final class Agent {
                         return isolation.acknowledgedByPeer();
                     }
                 }, events);
-        isolation = new IsolationCoordinator(settings, config.nodes(), self, config.file(), clock, System::nanoTime,
-                stateDirectory, new IsolationCoordinator.NodeActions() {
+        isolation = new IsolationCoordinator(settings, config.nodes(), self, config.file(), wallClock,
+                () -> clock.now().nanos(), stateDirectory, new IsolationCoordinator.NodeActions() {
                     @Override
                     public boolean ok() {
                         return controller.ok();

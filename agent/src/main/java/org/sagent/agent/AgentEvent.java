@@ -6,12 +6,13 @@ import java.util.Map;
 import org.sagent.agent.health.HealthView;
 import org.sagent.agent.isolation.WitnessWatch;
 import org.sagent.agent.membership.MembershipEvent;
+import org.sagent.agent.time.MonotonicInstant;
 
 /** What the agent's watchers tell its loop; {@link EventRouter} hands each to the part that decides on it. */
 sealed interface AgentEvent {
 
-    /** A view or a peer's state, on either path. */
-    record Membership(MembershipEvent event) implements AgentEvent {
+    /** A view or a peer's state, on either path, and when the agent received it (on the monotonic clock). */
+    record Membership(MembershipEvent event, MonotonicInstant receivedAt) implements AgentEvent {
     }
 
     /** The health checks' latest verdict. */

@@ -29,17 +29,18 @@ final class ControlCommands {
     private final IsolationCoordinator isolation;
     private final EventRouter router;
     private final Path stateDirectory;
-    private final Clock clock;
+    /** Dates the disable flag, for the administrator who reads it. */
+    private final Clock wallClock;
     private final Duration handlerDeadline;
 
     ControlCommands(AgentLoop loop, NodeController controller, IsolationCoordinator isolation, EventRouter router,
-                    Path stateDirectory, Clock clock, Duration handlerDeadline) {
+                    Path stateDirectory, Clock wallClock, Duration handlerDeadline) {
         this.loop = loop;
         this.controller = controller;
         this.isolation = isolation;
         this.router = router;
         this.stateDirectory = stateDirectory;
-        this.clock = clock;
+        this.wallClock = wallClock;
         this.handlerDeadline = handlerDeadline;
     }
 
@@ -60,7 +61,7 @@ final class ControlCommands {
                     Path flag = stateDirectory.resolve(DISABLED_FLAG);
                     if (disable) {
                         Files.createDirectories(stateDirectory);
-                        Files.writeString(flag, "disabled by sagent disable at " + clock.instant() + "\n");
+                        Files.writeString(flag, "disabled by sagent disable at " + wallClock.instant() + "\n");
                     } else {
                         Files.deleteIfExists(flag);
                     }

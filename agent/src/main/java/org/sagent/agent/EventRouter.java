@@ -43,7 +43,7 @@ final class EventRouter {
 
     void handle(AgentEvent event) {
         if (event instanceof AgentEvent.Membership m) {
-            controller.onMembership(m.event());
+            controller.onMembership(m.event(), m.receivedAt());
             isolation.onMembership(m.event());
         } else if (event instanceof AgentEvent.Health h) {
             onHealth(h.view());

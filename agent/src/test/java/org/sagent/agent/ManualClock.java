@@ -5,35 +5,52 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import org.sagent.agent.time.MonotonicClock;
+import org.sagent.agent.time.MonotonicInstant;
 
-/** A clock a test moves by hand, for code that takes its time from an injected {@link Clock}. */
-public final class ManualClock extends Clock {
+/**
+ * Both of the agent's clocks, moved by the test: the wall clock ({@link Clock}) and the
+ * monotonic one intervals are measured on. {@link #advance} is time passing (both move);
+ * {@link #stepWallClock} is NTP or {@code date -s} (only the wall clock moves, by any amount,
+ * backwards too). Any thread.
+ */
+public final class ManualClock extends Clock implements MonotonicClock {
 
-    private Instant now;
-    private long nanos;
+    private volatile Instant wall;
+    /** An origin far from zero, as {@link System#nanoTime()}'s is: nothing may take it for a date. */
+    private volatile long nanos = 7_000_000_000_000L;
 
     public ManualClock(Instant start) {
-        this.now = start;
+        this.wall = start;
     }
 
-    public void advance(Duration duration) {
-        now = now.plus(duration);
+    /** Time passes. */
+    public synchronized void advance(Duration duration) {
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException("time does not pass backwards: " + duration);
+        }
+        wall = wall.plus(duration);
         nanos += duration.toNanos();
     }
 
-    /** The monotonic time that goes with it (System.nanoTime's stand-in): moves only with advance. */
-    public long nanos() {
-        return nanos;
-    }
-
-    /** Steps the wall clock alone, as NTP or date -s does: the monotonic time does not move. */
-    public void stepWallClock(Duration step) {
-        now = now.plus(step);
+    /** The wall clock is set (forwards or backwards) while no time passes. */
+    public synchronized void stepWallClock(Duration step) {
+        wall = wall.plus(step);
     }
 
     @Override
     public Instant instant() {
-        return now;
+        return wall;
+    }
+
+    /** The monotonic time as {@link System#nanoTime()} gives it. */
+    public long nanos() {
+        return nanos;
+    }
+
+    @Override
+    public MonotonicInstant now() {
+        return new MonotonicInstant(nanos);
     }
 
     @Override

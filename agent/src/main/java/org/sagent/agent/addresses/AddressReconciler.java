@@ -3,9 +3,7 @@ package org.sagent.agent.addresses;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -25,6 +23,8 @@ import org.sagent.agent.config.ConnectionsSettings;
 import org.sagent.agent.config.ProbeSettings;
 import org.sagent.agent.config.PublicAddressSpec;
 import org.sagent.agent.core.ReconcilePlan;
+import org.sagent.agent.time.MonotonicClock;
+import org.sagent.agent.time.MonotonicInstant;
 import org.sagent.netlink.Errno;
 import org.sagent.netlink.NetlinkException;
 import org.sagent.netlink.packet.AnnounceForm;
@@ -58,11 +58,12 @@ public final class AddressReconciler implements AddressPort, AutoCloseable {
     private final Map<String, PublicAddressSpec> addresses = new LinkedHashMap<>();
     private final AnnounceSettings announce;
     private final ProbeSettings probe;
-    private final Clock clock;
+    /** Every interval here (release memory, probe back-off, claim memory) is on it, never on the wall clock. */
+    private final MonotonicClock clock;
     private final RtNetlink rtnetlink;
     private final LanFrames frames;
-    private final Map<String, Instant> released = new HashMap<>();
-    private final Map<String, Instant> probeBlockedUntil = new HashMap<>();
+    private final Map<String, MonotonicInstant> released = new HashMap<>();
+    private final Map<String, MonotonicInstant> probeBlockedUntil = new HashMap<>();
     private final Map<String, String> conflicts = new HashMap<>();
     private final ExecutorService announcer = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "announcer");
@@ -93,13 +94,13 @@ public final class AddressReconciler implements AddressPort, AutoCloseable {
 
     /** Over a netlink socket of its own, probing with real ARP and neighbour discovery frames. */
     public AddressReconciler(List<PublicAddressSpec> publicAddresses, AnnounceSettings announce, ProbeSettings probe,
-                             Clock clock) {
+                             MonotonicClock clock) {
         this(publicAddresses, announce, probe, clock, RtNetlink.open(), null);
     }
 
     /** @param frames null for the real ones, on packet sockets */
     AddressReconciler(List<PublicAddressSpec> publicAddresses, AnnounceSettings announce, ProbeSettings probe,
-                      Clock clock, RtNetlink rtnetlink, LanFrames frames) {
+                      MonotonicClock clock, RtNetlink rtnetlink, LanFrames frames) {
         for (PublicAddressSpec spec : publicAddresses) {
             addresses.put(key(spec.address().address()), spec);
         }
@@ -155,8 +156,8 @@ public final class AddressReconciler implements AddressPort, AutoCloseable {
     /** Addresses released within {@link #RELEASED_MEMORY}. */
     @Override
     public Set<String> recentlyReleased() {
-        Instant now = clock.instant();
-        released.values().removeIf(at -> Duration.between(at, now).compareTo(RELEASED_MEMORY) > 0);
+        MonotonicInstant now = clock.now();
+        released.values().removeIf(at -> now.since(at).compareTo(RELEASED_MEMORY) > 0);
         return Set.copyOf(released.keySet());
     }
 
@@ -164,9 +165,9 @@ public final class AddressReconciler implements AddressPort, AutoCloseable {
     @Override
     public Map<String, String> conflicts() {
         Map<String, String> all = new HashMap<>();
-        Instant now = clock.instant();
+        MonotonicInstant now = clock.now();
         claimedWhileHeld.forEach((address, claim) -> {
-            if (Duration.between(claim.at(), now).compareTo(CLAIM_MEMORY) <= 0) {
+            if (now.since(claim.at()).compareTo(CLAIM_MEMORY) <= 0) {
                 all.put(address, claim.mac());
             }
         });
@@ -179,13 +180,12 @@ public final class AddressReconciler implements AddressPort, AutoCloseable {
      * Returns true when it is news (not the same claimant within the last minute), to report once.
      */
     public boolean claimedWhileHeld(String address, String mac) {
-        Instant now = clock.instant();
+        MonotonicInstant now = clock.now();
         Claim previous = claimedWhileHeld.put(address, new Claim(mac, now));
-        return previous == null || !previous.mac().equals(mac)
-                || Duration.between(previous.at(), now).compareTo(CLAIM_MEMORY) > 0;
+        return previous == null || !previous.mac().equals(mac) || now.since(previous.at()).compareTo(CLAIM_MEMORY) > 0;
     }
 
-    private record Claim(String mac, Instant at) {
+    private record Claim(String mac, MonotonicInstant at) {
     }
 
     /** Removes {@code address}; returns true if it was there. */
@@ -195,7 +195,7 @@ public final class AddressReconciler implements AddressPort, AutoCloseable {
         Link link = rtnetlink.requireLink(spec.interfaceName());
         boolean wasThere = rtnetlink.deleteAddress(link, spec.address().address(), spec.address().prefixLength())
                 instanceof DeleteResult.Deleted;
-        released.put(address, clock.instant());
+        released.put(address, clock.now());
         return wasThere;
     }
 
@@ -263,10 +263,10 @@ public final class AddressReconciler implements AddressPort, AutoCloseable {
     public TakeOutcome take(ReconcilePlan.Take take) {
         String address = take.address();
         PublicAddressSpec spec = addresses.get(address);
-        Instant now = clock.instant();
-        Instant blocked = probeBlockedUntil.get(address);
+        MonotonicInstant now = clock.now();
+        MonotonicInstant blocked = probeBlockedUntil.get(address);
         if (blocked != null && now.isBefore(blocked)) {
-            return new TakeOutcome.Deferred(Duration.between(now, blocked));
+            return new TakeOutcome.Deferred(blocked.since(now));
         }
         Link link = rtnetlink.requireLink(spec.interfaceName());
         InetAddress ip = spec.address().address();

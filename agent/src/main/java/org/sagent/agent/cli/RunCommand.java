@@ -1,6 +1,7 @@
 package org.sagent.agent.cli;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.sagent.agent.Agent;
@@ -9,6 +10,7 @@ import org.sagent.agent.config.ConfigProblem;
 import org.sagent.agent.config.ConfigResult;
 import org.sagent.agent.config.LocalAddresses;
 import org.sagent.agent.config.NodeIdentity;
+import org.sagent.agent.time.MonotonicClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -63,8 +65,8 @@ public final class RunCommand implements Callable<Integer> {
             return ExitCodes.FAILED;
         }
         NodeIdentity.Outcome.Found found = (NodeIdentity.Outcome.Found) self;
-        Agent agent = new Agent(valid.config(), found.node(), java.time.Clock.systemUTC(), runtimeDirectory,
-                stateDirectory);
+        Agent agent = new Agent(valid.config(), found.node(), Clock.systemUTC(), MonotonicClock.system(),
+                runtimeDirectory, stateDirectory);
         log.info("this node is {} ({})", found.node().name(), found.how());
         // Handle SIGTERM (systemctl stop) and SIGINT ourselves: the JVM's default would run
         // shutdown hooks and exit with status 143, which systemd counts as a failure.

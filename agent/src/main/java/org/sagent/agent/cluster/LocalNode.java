@@ -1,29 +1,29 @@
 package org.sagent.agent.cluster;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.sagent.agent.core.Readiness;
 import org.sagent.agent.health.HealthView;
+import org.sagent.agent.time.MonotonicClock;
+import org.sagent.agent.time.MonotonicInstant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * This node's own fitness to serve: its health, an administrator's disable, a stop in
  * progress and a fence (spec 7.3, 7.5), and since when it has been eligible (failback counts
- * from there). Loop thread only.
+ * from there, on the monotonic clock: a wall-clock step neither hastens nor delays it). Loop
+ * thread only.
  */
 final class LocalNode {
 
     private static final Logger log = LoggerFactory.getLogger(NodeController.class);
 
-    private final Clock clock;
+    private final MonotonicClock clock;
     private Readiness readiness = Readiness.STARTING;
     private List<String> reasons = List.of("start-up gate not passed yet");
-    private Optional<Instant> eligibleSince = Optional.empty();
+    private Optional<MonotonicInstant> eligibleSince = Optional.empty();
     private boolean draining;
     private boolean disabledByAdmin;
     /** Why this node is fenced: it holds nothing until the record is cleared. */
@@ -33,7 +33,7 @@ final class LocalNode {
     /** Called when a fence record may be removed: resynced, healthy, connected. */
     private Runnable fenceCleared = () -> { };
 
-    LocalNode(Clock clock) {
+    LocalNode(MonotonicClock clock) {
         this.clock = clock;
     }
 
@@ -61,7 +61,7 @@ final class LocalNode {
         }
         if (next != readiness) {
             readiness = next;
-            eligibleSince = next == Readiness.OK ? Optional.of(clock.instant()) : Optional.empty();
+            eligibleSince = next == Readiness.OK ? Optional.of(clock.now()) : Optional.empty();
         }
     }
 
@@ -90,7 +90,7 @@ final class LocalNode {
 
     /** Eligibility counts from now (a merged partition, a thaw): no early failback. */
     void eligibleFromNow() {
-        eligibleSince = readiness == Readiness.OK ? Optional.of(clock.instant()) : Optional.empty();
+        eligibleSince = readiness == Readiness.OK ? Optional.of(clock.now()) : Optional.empty();
     }
 
     /** An administrator's disable or enable; false when nothing changes. */
@@ -100,7 +100,7 @@ final class LocalNode {
         }
         disabledByAdmin = disabled;
         if (!disabled && readiness == Readiness.OK) {
-            eligibleSince = Optional.of(clock.instant());
+            eligibleSince = Optional.of(clock.now());
         }
         return true;
     }
@@ -140,8 +140,8 @@ final class LocalNode {
     }
 
     /** How long it has been eligible without a break, 0 if it is not. */
-    long eligibleForMillis(Instant now) {
-        return eligibleSince.filter(s -> !withdrawn()).map(s -> Duration.between(s, now).toMillis()).orElse(0L);
+    long eligibleForMillis(MonotonicInstant now) {
+        return eligibleSince.filter(s -> !withdrawn()).map(s -> now.since(s).toMillis()).orElse(0L);
     }
 
     /** As status shows it: DISABLED, STOPPING, or its readiness. */

@@ -5,21 +5,21 @@ import java.util.ArrayDeque;
 import java.util.List;
 import org.sagent.agent.control.StatusReport;
 
-/** The last moves this node made, for {@code sagent status}. */
+/** The last moves this node made, for {@code sagent status}: dated by the wall clock, for people to read. */
 final class MoveHistory {
 
     private static final int KEPT = 20;
 
-    private final Clock clock;
+    private final Clock wallClock;
     private final ArrayDeque<StatusReport.Move> moves = new ArrayDeque<>();
 
-    MoveHistory(Clock clock) {
-        this.clock = clock;
+    MoveHistory(Clock wallClock) {
+        this.wallClock = wallClock;
     }
 
     /** @param outageMillis how long the address was unserved, when known */
     void add(String address, String from, String to, String reason, Long outageMillis) {
-        moves.addLast(new StatusReport.Move(clock.instant().toString(), address, from, to, reason, outageMillis));
+        moves.addLast(new StatusReport.Move(wallClock.instant().toString(), address, from, to, reason, outageMillis));
         while (moves.size() > KEPT) {
             moves.removeFirst();
         }

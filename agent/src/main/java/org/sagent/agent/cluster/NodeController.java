@@ -2,7 +2,6 @@ package org.sagent.agent.cluster;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -32,6 +31,8 @@ import org.sagent.agent.core.ReconcilePlan;
 import org.sagent.agent.core.ReleaseReason;
 import org.sagent.agent.health.HealthView;
 import org.sagent.agent.membership.MembershipEvent;
+import org.sagent.agent.time.MonotonicClock;
+import org.sagent.agent.time.MonotonicInstant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +40,10 @@ import org.slf4j.LoggerFactory;
  * This node's part in the cluster: gathers the inputs (health, view, peers' states, the
  * kernel's addresses), asks the pure core what should be where, has the address port make it
  * so, and publishes the result. Level-triggered: every turn starts again from what the kernel
- * reports, so a missed event or a restart heals itself. Runs on the agent's loop thread only.
+ * reports, so a missed event or a restart heals itself. Every interval it measures (eligibility,
+ * uptime, suspicion, the view's age, when to publish again) is on the monotonic clock; the wall
+ * clock only dates what is written down (the incarnation, a pin, the move history). Runs on the
+ * agent's loop thread only.
  */
 public final class NodeController {
 
@@ -48,7 +52,8 @@ public final class NodeController {
 
     private final ControllerSettings settings;
     private final String self;
-    private final Clock clock;
+    private final Clock wallClock;
+    private final MonotonicClock clock;
     private final AddressPort addresses;
     private final Consumer<NodeState> publisher;
     private final FailoverEvents events;
@@ -57,14 +62,15 @@ public final class NodeController {
     private final MoveHistory moves;
     private final StatusAssembler status;
     private final long incarnation;
-    private final Instant startedAt;
+    private final MonotonicInstant startedAt;
     private final Set<String> ownMacs;
     private final LocalNode local;
     private final PlanExecutor executor;
     private Set<String> handingOver = Set.of();
     private boolean announceHeld;
     private NodeState lastPublished;
-    private Instant lastPublishedAt = Instant.EPOCH;
+    /** Empty: publish at the next turn, whether or not anything changed. */
+    private Optional<MonotonicInstant> lastPublishedAt = Optional.empty();
     private final Set<String> aliveOnLanLogged = new LinkedHashSet<>();
     private boolean checkDuplicates;
     /** The move-ip commands given to this node that still stand, published with its state. */
@@ -78,26 +84,30 @@ public final class NodeController {
     /**
      * Adopts what a previous agent left on the interfaces, unless another host serves it now.
      *
+     * @param wallClock dates the incarnation, pins and the move history
+     * @param clock     measures every interval
      * @param publisher sends this node's state to its peers (must not block: called on the loop)
      */
-    public NodeController(ControllerSettings settings, String self, Clock clock, AddressPort addresses,
-                          Consumer<NodeState> publisher, FailoverEvents events) {
+    public NodeController(ControllerSettings settings, String self, Clock wallClock, MonotonicClock clock,
+                          AddressPort addresses, Consumer<NodeState> publisher, FailoverEvents events) {
         this.settings = settings;
         this.self = self;
+        this.wallClock = wallClock;
         this.clock = clock;
         this.addresses = addresses;
         this.publisher = publisher;
         this.events = events;
-        this.peers = new PeerStates(self, settings);
+        this.startedAt = clock.now();
+        // The wall clock: a restarted agent's states must supersede its earlier ones, across processes.
+        this.incarnation = wallClock.millis();
+        this.peers = new PeerStates(self, settings, startedAt);
         this.clients = new ClientHandover(self, settings.connections(), addresses, events);
-        this.moves = new MoveHistory(clock);
+        this.moves = new MoveHistory(wallClock);
         this.status = new StatusAssembler(settings, self);
         this.local = new LocalNode(clock);
         this.executor = new PlanExecutor(self, clock, settings, addresses, clients, moves, events);
         this.ownMacs = addresses.interfaceMacs();
         this.clusterMacs = ownMacs;
-        this.startedAt = clock.instant();
-        this.incarnation = startedAt.toEpochMilli();
         Set<String> adopted = new LinkedHashSet<>(addresses.held());
         // An address left on our interface may meanwhile be served by another node (we were
         // frozen, or cut off): ask the LAN before adopting it.
@@ -120,7 +130,12 @@ public final class NodeController {
         turn();
     }
 
-    public void onMembership(MembershipEvent event) {
+    /**
+     * A view or a member's state, on either path.
+     *
+     * @param receivedAt when the agent received it (on the monotonic clock): a state's durations age from then
+     */
+    public void onMembership(MembershipEvent event, MonotonicInstant receivedAt) {
         if (event instanceof MembershipEvent.ViewChanged lan && lan.path() == MembershipEvent.Path.LAN) {
             if (peers.lanView(lan.members())) {
                 log.info("LAN path: {}", String.join(", ", peers.lanView().stream().sorted().toList()));
@@ -128,7 +143,7 @@ public final class NodeController {
             return;
         }
         if (event instanceof MembershipEvent.ViewChanged changed) {
-            PeerStates.ViewChange change = peers.replicationView(changed, clock.instant());
+            PeerStates.ViewChange change = peers.replicationView(changed, clock.now());
             if (changed.merge() && local.readiness() == Readiness.OK) {
                 local.eligibleFromNow(); // back from a partition: failback counts our eligibility from now
             }
@@ -138,21 +153,21 @@ public final class NodeController {
                     changed.merge() ? " (partitions merged)" : "");
             // Spec 2.7: whatever we keep after a membership change is announced again.
             announceHeld = true;
-            lastPublishedAt = Instant.EPOCH; // newcomers need our state now
+            lastPublishedAt = Optional.empty(); // newcomers need our state now
         } else if (event instanceof MembershipEvent.StateReceived received && peers.member(received.state().node())) {
             NodeState state = received.state();
-            if (peers.keep(state, received.receivedAt()).isEmpty()) {
+            if (peers.keep(state, receivedAt).isEmpty()) {
                 // What a member holds is unknown until this line: worth seeing how long after it joined.
                 // Both from this loop's point of view: the view and the state may each have queued behind other work.
-                Instant learnt = clock.instant();
-                long queued = Duration.between(received.receivedAt(), learnt).toMillis();
+                MonotonicInstant learnt = clock.now();
+                long queued = learnt.since(receivedAt).toMillis();
                 log.info("first state from {} since it joined ({} path, {} ms after the view{}): holds {}",
                         state.node(), received.path().name().toLowerCase(),
-                        Duration.between(peers.viewChangedAt(), learnt).toMillis(),
+                        learnt.since(peers.viewChangedAt()).toMillis(),
                         queued >= 100 ? "; it waited " + queued + " ms for the event loop" : "",
                         state.held().isEmpty() ? "nothing" : String.join(", ", state.held()));
             }
-            if (peers.talking(state.node(), received.receivedAt())) {
+            if (peers.talking(state.node(), receivedAt)) {
                 log.info("{} is talking again: no longer suspected", state.node());
             }
         }
@@ -164,7 +179,7 @@ public final class NodeController {
         if (!peers.joined() && local.fenced().isEmpty()) {
             return; // nothing is taken or published before the first view; a fenced node releases anyway
         }
-        Instant now = clock.instant();
+        MonotonicInstant now = clock.now();
         Set<String> held = addresses.held();
         if (checkDuplicates) {
             checkDuplicates = false;
@@ -191,7 +206,7 @@ public final class NodeController {
     }
 
     /** The cluster as this node sees it now, once the pins that no longer stand are dropped. */
-    private ClusterPicture currentPicture(Set<String> held, Instant now) {
+    private ClusterPicture currentPicture(Set<String> held, MonotonicInstant now) {
         ClusterPicture picture = peers.picture(ownState(held, now), now);
         return dropEndedPins(picture) ? peers.picture(ownState(held, now), now) : picture;
     }
@@ -215,24 +230,25 @@ public final class NodeController {
     }
 
     private void publishReleases() {
-        lastPublishedAt = Instant.EPOCH;
-        publishIfDue(ownState(addresses.held(), clock.instant()), clock.instant());
+        lastPublishedAt = Optional.empty();
+        MonotonicInstant now = clock.now();
+        publishIfDue(ownState(addresses.held(), now), now);
     }
 
-    private NodeState ownState(Set<String> held, Instant now) {
+    private NodeState ownState(Set<String> held, MonotonicInstant now) {
         Set<String> released = addresses.recentlyReleased();
         return new NodeState(self, incarnation, local.readiness(), local.reasons(), local.withdrawn(), held, released,
                 local.eligibleForMillis(now),
-                Duration.between(startedAt, now).toMillis(), peers.seen(), pins, clients.published(held, released),
+                now.since(startedAt).toMillis(), peers.seen(), pins, clients.published(held, released),
                 ownMacs, isolationClaim.get());
     }
 
-    private void publishIfDue(NodeState own, Instant now) {
+    private void publishIfDue(NodeState own, MonotonicInstant now) {
         boolean different = lastPublished == null || !lastPublished.sameNews(own);
-        if (different || Duration.between(lastPublishedAt, now).compareTo(PUBLISH_EVERY) >= 0) {
+        if (different || lastPublishedAt.map(at -> now.since(at).compareTo(PUBLISH_EVERY) >= 0).orElse(true)) {
             publisher.accept(own);
             lastPublished = own;
-            lastPublishedAt = now;
+            lastPublishedAt = Optional.of(now);
         }
     }
 
@@ -252,7 +268,7 @@ public final class NodeController {
             return;
         }
         aliveOnLanLogged.remove(peer);
-        if (peers.suspect(peer, clock.instant())) {
+        if (peers.suspect(peer, clock.now())) {
             log.warn("{} taken for dead: replication carrier lost and {}", peer, detail);
         }
         turn();
@@ -289,10 +305,10 @@ public final class NodeController {
         Map<String, String> printed = new LinkedHashMap<>();
         settings.publicAddresses().forEach(a -> printed.put(AddressReconciler.key(a.address().address()),
                 a.address().toString()));
-        Instant now = clock.instant();
+        MonotonicInstant now = clock.now();
         MoveIp.Decision decision = MoveIp.decide(address, key, printed,
                 settings.nodes().stream().map(NodeSpec::name).toList(), node,
-                peers.picture(ownState(addresses.held(), now), now), now.toEpochMilli());
+                peers.picture(ownState(addresses.held(), now), now), wallClock.millis());
         if (decision instanceof MoveIp.Refused refused) {
             return Optional.of(refused.why());
         }
@@ -300,7 +316,7 @@ public final class NodeController {
         pins.put(accepted.address(), accepted.pin());
         log.info("move-ip: {} goes to {} by an administrator's request; it stays there while {} can serve it",
                 printed.get(accepted.address()), node, node);
-        lastPublishedAt = Instant.EPOCH;
+        lastPublishedAt = Optional.empty();
         turn();
         return Optional.empty();
     }
@@ -346,7 +362,7 @@ public final class NodeController {
      */
     public void fence(String why, boolean endsWhenResynced) {
         if (local.fence(why, endsWhenResynced)) {
-            lastPublishedAt = Instant.EPOCH;
+            lastPublishedAt = Optional.empty();
             turn();
         }
     }
@@ -358,7 +374,7 @@ public final class NodeController {
 
     /** Publishes this node's state now (its arbitration claim changed). */
     public void publishNow() {
-        lastPublishedAt = Instant.EPOCH;
+        lastPublishedAt = Optional.empty();
         turn();
     }
 
@@ -367,7 +383,7 @@ public final class NodeController {
         if (local.disable(disabled)) {
             log.info(disabled ? "disabled by an administrator: handing this node's addresses to the others"
                     : "enabled by an administrator: this node may hold addresses again");
-            lastPublishedAt = Instant.EPOCH;
+            lastPublishedAt = Optional.empty();
             turn();
         }
     }
@@ -378,7 +394,7 @@ public final class NodeController {
                 lastPicture == null ? Map.of() : lastPicture.pins(), addresses.conflicts(), clients::count,
                 moves.moves());
         return status.assemble(own, peers, health,
-                new StatusAssembler.Replication(replicationInterface, replicationUp), clock.instant());
+                new StatusAssembler.Replication(replicationInterface, replicationUp), clock.now());
     }
 
     /** Begins a graceful stop: this node gives up its addresses to the others (F8). */
@@ -408,7 +424,8 @@ public final class NodeController {
             log.info("released {}: stopping and no other node could take it{}", settings.where(address),
                     reset.isEmpty() ? "" : "; reset " + reset.size() + " client connections");
         }
-        lastPublishedAt = Instant.EPOCH;
-        publishIfDue(ownState(Set.of(), clock.instant()), clock.instant());
+        lastPublishedAt = Optional.empty();
+        MonotonicInstant now = clock.now();
+        publishIfDue(ownState(Set.of(), now), now);
     }
 }

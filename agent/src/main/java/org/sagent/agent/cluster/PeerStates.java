@@ -1,7 +1,6 @@
 package org.sagent.agent.cluster;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -17,11 +16,14 @@ import org.sagent.agent.core.NodeState;
 import org.sagent.agent.core.PlanOverrides;
 import org.sagent.agent.core.Pins;
 import org.sagent.agent.membership.MembershipEvent;
+import org.sagent.agent.time.MonotonicInstant;
 
 /**
  * What this node knows of the others: the views on both paths, the states the members
  * published, the last states of nodes that left, and the peers taken for dead before the
- * view says so. Builds the {@link ClusterPicture} the core decides on. Loop thread only.
+ * view says so. Builds the {@link ClusterPicture} the core decides on. Every time here is on
+ * the monotonic clock: a state ages, and a suspicion ends, however the wall clock is set.
+ * Loop thread only.
  */
 final class PeerStates {
 
@@ -29,7 +31,7 @@ final class PeerStates {
     static final Duration STARTUP_GRACE = Duration.ofSeconds(8);
 
     /** A state and when it arrived (its durations age from then). */
-    record Received(NodeState state, Instant at) {
+    record Received(NodeState state, MonotonicInstant at) {
     }
 
     /** What a new replication view changed. */
@@ -41,21 +43,23 @@ final class PeerStates {
     private final Map<String, Received> members = new HashMap<>();
     /** Last states of every node ever seen, members or not: they say what a vanished node held. */
     private final Map<String, Received> lastKnown = new HashMap<>();
-    private final Map<String, Instant> suspected = new HashMap<>();
+    private final Map<String, MonotonicInstant> suspected = new HashMap<>();
     private final Set<String> seen = new TreeSet<>();
     private Set<String> view;
     private Set<String> lanView = Set.of();
-    private Instant viewChangedAt = Instant.EPOCH;
+    private MonotonicInstant viewChangedAt;
     private boolean joined;
 
-    PeerStates(String self, ControllerSettings settings) {
+    /** @param startedAt when the agent started: the view's age counts from there until the first view */
+    PeerStates(String self, ControllerSettings settings, MonotonicInstant startedAt) {
         this.self = self;
         this.settings = settings;
         this.view = Set.of(self);
+        this.viewChangedAt = startedAt;
     }
 
     /** A replication view arrived; returns who joined and who left. */
-    ViewChange replicationView(MembershipEvent.ViewChanged changed, Instant now) {
+    ViewChange replicationView(MembershipEvent.ViewChanged changed, MonotonicInstant now) {
         joined = true;
         viewChangedAt = now;
         seen.addAll(changed.members());
@@ -81,7 +85,7 @@ final class PeerStates {
      * Keeps a member's state (the same state may come by both paths: the newest wins). Returns
      * the state it had before, empty for the first since it joined.
      */
-    Optional<Received> keep(NodeState state, Instant receivedAt) {
+    Optional<Received> keep(NodeState state, MonotonicInstant receivedAt) {
         Received previous = members.get(state.node());
         if (previous == null || newer(state, previous.state())) {
             members.put(state.node(), new Received(state, receivedAt));
@@ -95,13 +99,13 @@ final class PeerStates {
     }
 
     /** Takes {@code peer} for dead now; true if it was not suspected already. */
-    boolean suspect(String peer, Instant now) {
+    boolean suspect(String peer, MonotonicInstant now) {
         return suspected.putIfAbsent(peer, now) == null;
     }
 
     /** A suspected peer spoke after it was suspected: true if that ends the suspicion. */
-    boolean talking(String peer, Instant spokeAt) {
-        Instant since = suspected.get(peer);
+    boolean talking(String peer, MonotonicInstant spokeAt) {
+        MonotonicInstant since = suspected.get(peer);
         if (since != null && spokeAt.isAfter(since)) {
             suspected.remove(peer);
             return true;
@@ -134,7 +138,7 @@ final class PeerStates {
         return !view.contains(node) || suspected.containsKey(node);
     }
 
-    Instant viewChangedAt() {
+    MonotonicInstant viewChangedAt() {
         return viewChangedAt;
     }
 
@@ -153,13 +157,13 @@ final class PeerStates {
     }
 
     /** See {@link PlanOverrides#heardFromEveryMember}. */
-    boolean heardFromEveryMember(Instant now, Duration publishEvery) {
+    boolean heardFromEveryMember(MonotonicInstant now, Duration publishEvery) {
         return PlanOverrides.heardFromEveryMember(self, view, suspected.keySet(), members.keySet(),
-                Duration.between(viewChangedAt, now), publishEvery);
+                now.since(viewChangedAt), publishEvery);
     }
 
     /** The cluster as this node sees it now, its own state included. */
-    ClusterPicture picture(NodeState own, Instant now) {
+    ClusterPicture picture(NodeState own, MonotonicInstant now) {
         Map<String, NodeState> states = new LinkedHashMap<>();
         // The states of nodes that left the view are kept: they say what a vanished node held.
         for (Map.Entry<String, Received> entry : lastKnown.entrySet()) {
@@ -171,7 +175,7 @@ final class PeerStates {
         }
         for (Map.Entry<String, Received> entry : members.entrySet()) {
             NodeState s = entry.getValue().state();
-            long age = Duration.between(entry.getValue().at(), now).toMillis();
+            long age = now.since(entry.getValue().at()).toMillis();
             // Durations age while we wait for the next message.
             states.put(entry.getKey(), new NodeState(s.node(), s.incarnation(), s.readiness(), s.reasons(),
                     s.disabled(), s.held(), s.released(), s.eligibleForMillis() > 0 ? s.eligibleForMillis() + age : 0,

@@ -1,8 +1,6 @@
 package org.sagent.agent.cluster;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -18,6 +16,8 @@ import org.sagent.agent.core.NodeState;
 import org.sagent.agent.core.ReconcilePlan;
 import org.sagent.agent.core.ReleaseReason;
 import org.sagent.agent.core.TakeOrigin;
+import org.sagent.agent.time.MonotonicClock;
+import org.sagent.agent.time.MonotonicInstant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +31,7 @@ final class PlanExecutor {
     private static final Logger log = LoggerFactory.getLogger(NodeController.class);
 
     private final String self;
-    private final Clock clock;
+    private final MonotonicClock clock;
     private final ControllerSettings settings;
     private final AddressPort addresses;
     private final ClientHandover clients;
@@ -39,10 +39,10 @@ final class PlanExecutor {
     private final FailoverEvents events;
     private final Set<String> waitingLogged = new LinkedHashSet<>();
     /** When this node first saw each address held by nobody: the start of the outage it reports. */
-    private final Map<String, Instant> unservedSince = new HashMap<>();
+    private final Map<String, MonotonicInstant> unservedSince = new HashMap<>();
     private Set<String> clusterMacs = Set.of();
 
-    PlanExecutor(String self, Clock clock, ControllerSettings settings, AddressPort addresses, ClientHandover clients,
+    PlanExecutor(String self, MonotonicClock clock, ControllerSettings settings, AddressPort addresses, ClientHandover clients,
                  MoveHistory moves, FailoverEvents events) {
         this.self = self;
         this.clock = clock;
@@ -58,7 +58,7 @@ final class PlanExecutor {
      *
      * @param clusterMacs the MAC addresses of every node of the cluster: their ARP is no foreign conflict
      */
-    void observe(ClusterPicture picture, Set<String> clusterMacs, Instant now) {
+    void observe(ClusterPicture picture, Set<String> clusterMacs, MonotonicInstant now) {
         this.clusterMacs = clusterMacs;
         for (ClusterPicture.Address address : picture.addresses()) {
             if (picture.holders(address.address()).isEmpty()) {
@@ -80,14 +80,14 @@ final class PlanExecutor {
                     Function<String, ReleaseReason> reasons, Runnable released, Collection<NodeState> peerStates) {
         boolean changed = false;
         for (String address : plan.release()) {
-            long start = System.nanoTime();
+            MonotonicInstant start = clock.now();
             List<String> reset = clients.resetBeforeRelease(address);
             addresses.release(address);
             List<String> stranded = clients.leaveBehind(address, reset);
             changed = true;
             String why = reasons.apply(address).describe();
             log.info("released {}: {}, {} ms{}{}", settings.where(address), why,
-                    (System.nanoTime() - start) / 1_000_000,
+                    clock.since(start).toMillis(),
                     reset.isEmpty() ? "" : "; reset " + reset.size() + " client connections so they reconnect to the "
                             + "new holder",
                     stranded.isEmpty() ? "" : "; " + stranded.size() + " more connected while it was being released");
@@ -111,17 +111,17 @@ final class PlanExecutor {
 
     /** Takes one address as planned; true if it is now on this node. */
     private boolean take(ReconcilePlan.Take take, ClusterPicture picture, Collection<NodeState> peerStates) {
-        long start = System.nanoTime();
+        MonotonicInstant start = clock.now();
         String address = take.address();
         String conflictBefore = addresses.conflicts().get(address);
         TakeOutcome outcome = addresses.take(take);
         if (outcome instanceof TakeOutcome.Taken taken) {
             TakeOrigin origin = TakeOrigin.of(address, peerStates, picture);
             Optional<Duration> outage = Optional.ofNullable(unservedSince.remove(address))
-                    .map(since -> Duration.between(since, clock.instant()));
+                    .map(clock::since);
             log.info("took {} from {}: {}, {} announcements, {} ms{}", settings.where(address), origin.describe(),
                     taken.probed() ? "probe clear" : "released, no probe", taken.announcements() * 2,
-                    (System.nanoTime() - start) / 1_000_000,
+                    clock.since(start).toMillis(),
                     outage.map(d -> "; unserved for " + d.toMillis() + " ms").orElse(""));
             events.tookOver(address, origin.metricReason(), outage);
             clients.taken(address, picture);
@@ -132,7 +132,7 @@ final class PlanExecutor {
             // Something answers for it, so clients are served: a later takeover's outage counts
             // from here, not from when this node first saw no holder (a peer whose state has
             // not reached us yet, a foreign host).
-            unservedSince.put(address, clock.instant());
+            unservedSince.put(address, clock.now());
             if (clusterMacs.contains(inUse.mac())) {
                 // A node of this cluster still answers (its agent died or froze): not a foreign host.
                 addresses.clearTakeConflict(address);

@@ -1,7 +1,5 @@
 package org.sagent.agent.cluster;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -14,6 +12,7 @@ import org.sagent.agent.config.NodeSpec;
 import org.sagent.agent.config.PublicAddressSpec;
 import org.sagent.agent.control.StatusReport;
 import org.sagent.agent.health.HealthView;
+import org.sagent.agent.time.MonotonicInstant;
 
 /** Builds what {@code sagent status} shows from the controller's view of the cluster at one moment. */
 final class StatusAssembler {
@@ -50,7 +49,9 @@ final class StatusAssembler {
         this.self = self;
     }
 
-    StatusReport assemble(Own own, PeerStates peers, HealthView health, Replication replication, Instant now) {
+    /** @param now on the monotonic clock: how long ago each check ran */
+    StatusReport assemble(Own own, PeerStates peers, HealthView health, Replication replication,
+                          MonotonicInstant now) {
         return new StatusReport(self, settings.clusterName(), nodes(own, peers),
                 addresses(own, peers), checks(health, now), link(peers, replication), own.moves());
     }
@@ -98,10 +99,10 @@ final class StatusAssembler {
         return list;
     }
 
-    private static List<StatusReport.Check> checks(HealthView health, Instant now) {
+    private static List<StatusReport.Check> checks(HealthView health, MonotonicInstant now) {
         return health == null ? List.of() : health.checks().stream().map(c -> new StatusReport.Check(c.name(),
                 c.healthy(), c.degraded(), c.lastReason(),
-                c.last().map(r -> Duration.between(r.at(), now).toMillis()).orElse(-1L),
+                c.last().map(r -> now.since(r.at()).toMillis()).orElse(-1L),
                 c.last().map(r -> r.took().toMillis()).orElse(-1L))).toList();
     }
 

@@ -1,8 +1,6 @@
 package org.sagent.agent.health;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +12,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.sagent.agent.time.MonotonicClock;
+import org.sagent.agent.time.MonotonicInstant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +38,8 @@ public final class HealthMonitor implements AutoCloseable {
     private final Duration timeout;
     private final int rise;
     private final int fall;
-    private final Clock clock;
+    /** Runs' durations, timeouts and results' times: the monotonic clock, never the wall clock. */
+    private final MonotonicClock clock;
     private final Consumer<HealthView> listener;
     private final ScheduledExecutorService scheduler;
     private final ThreadPoolExecutor workers;
@@ -48,17 +49,17 @@ public final class HealthMonitor implements AutoCloseable {
     /** A run in progress: when it started, and whether its timeout has been reported already. */
     private static final class Run {
         final int id;
-        final Instant started;
+        final MonotonicInstant started;
         boolean timedOut;
 
-        Run(int id, Instant started) {
+        Run(int id, MonotonicInstant started) {
             this.id = id;
             this.started = started;
         }
     }
 
-    public HealthMonitor(List<HealthCheck> checkList, Duration interval, Duration timeout, int rise, int fall, Clock clock,
-                         Consumer<HealthView> listener) {
+    public HealthMonitor(List<HealthCheck> checkList, Duration interval, Duration timeout, int rise, int fall,
+                         MonotonicClock clock, Consumer<HealthView> listener) {
         for (HealthCheck check : checkList) {
             checks.put(check.name(), check);
             states.put(check.name(), CheckState.initial(check.name()));
@@ -118,12 +119,12 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     private void launch(String name) {
-        Instant now = clock.instant();
+        MonotonicInstant now = clock.now();
         Run running = inFlight.get(name);
         if (running != null) {
             // Once a run has timed out, every turn it still hangs counts as another failure.
             if (running.timedOut) {
-                Duration hung = Duration.between(running.started, now);
+                Duration hung = now.since(running.started);
                 apply(name, new CheckResult(CheckOutcome.fail("did not finish within " + timeoutOf(name).toMillis()
                         + " ms; hung for " + hung.toMillis() + " ms (no new run until it returns)"), now, hung));
             }
@@ -133,7 +134,7 @@ public final class HealthMonitor implements AutoCloseable {
         inFlight.put(name, run);
         HealthCheck check = checks.get(name);
         workers.execute(() -> {
-            long start = System.nanoTime();
+            MonotonicInstant start = clock.now();
             CheckOutcome outcome;
             try {
                 outcome = check.check();
@@ -142,7 +143,7 @@ public final class HealthMonitor implements AutoCloseable {
             } catch (Error e) {
                 outcome = CheckOutcome.fail("check failed: " + e);
             }
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            Duration took = clock.since(start);
             CheckOutcome result = outcome;
             try {
                 scheduler.execute(() -> finish(name, run, result, took));
@@ -154,24 +155,24 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     private void scheduleExpiry(String name, Run run) {
-        long due = System.nanoTime() + timeoutOf(name).toNanos();
+        MonotonicInstant due = clock.now().plus(timeoutOf(name));
         scheduler.schedule(() -> expire(name, run, due), timeoutOf(name).toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void expire(String name, Run run, long dueNanos) {
+    private void expire(String name, Run run, MonotonicInstant due) {
         if (inFlight.get(name) != run || run.timedOut) {
             return;
         }
-        if (System.nanoTime() - dueNanos > timeoutOf(name).toNanos()) {
+        if (clock.since(due).compareTo(timeoutOf(name)) > 0) {
             // This timer itself ran late: the whole process stood still (SIGSTOP, a paused
             // machine), not the check. Give the run its time again rather than fail it.
             scheduleExpiry(name, run);
             return;
         }
         run.timedOut = true;
-        Duration took = Duration.between(run.started, clock.instant());
+        MonotonicInstant now = clock.now();
         apply(name, new CheckResult(CheckOutcome.fail("did not finish within " + timeoutOf(name).toMillis() + " ms"),
-                clock.instant(), took));
+                now, now.since(run.started)));
     }
 
     private void finish(String name, Run run, CheckOutcome outcome, Duration took) {
@@ -183,7 +184,7 @@ public final class HealthMonitor implements AutoCloseable {
             log.info("check {} returned after {} ms, past its timeout; its result is not counted", name, took.toMillis());
             return;
         }
-        apply(name, new CheckResult(outcome, clock.instant(), took));
+        apply(name, new CheckResult(outcome, clock.now(), took));
     }
 
     private Duration timeoutOf(String name) {

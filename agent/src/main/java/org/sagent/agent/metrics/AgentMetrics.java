@@ -10,11 +10,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.sagent.agent.cluster.FailoverEvents;
 import org.sagent.agent.control.StatusReport;
 import org.sagent.agent.isolation.IsolationEvents;
+import org.sagent.agent.time.MonotonicClock;
+import org.sagent.agent.time.MonotonicInstant;
 
 /**
  * The agent's metrics: a Dropwizard registry (counters and timers updated as things happen,
@@ -77,28 +78,21 @@ public final class AgentMetrics implements FailoverEvents, IsolationEvents, Auto
     private final DropwizardBridge bridge = new DropwizardBridge(registry);
     private final PrometheusRegistry prometheus = new PrometheusRegistry();
     private final Supplier<Optional<StatusReport>> reports;
-    private final LongSupplier nanoTime;
+    private final MonotonicClock clock;
     private Optional<StatusReport> lastReport = Optional.empty();
-    private long lastReportAt;
+    private MonotonicInstant lastReportAt;
     private boolean asked;
     private HTTPServer server;
 
     /**
      * @param reports the current status report, or empty when the agent could not give one in time
      *                (its gauges are then left out of that scrape rather than made up)
-     */
-    public AgentMetrics(MetricsScope scope, String version, Supplier<Optional<StatusReport>> reports) {
-        this(scope, version, reports, System::nanoTime);
-    }
-
-    /**
-     * @param nanoTime the monotonic clock that decides when a report is too old to reuse
-     *                 ({@link System#nanoTime} in the agent; a test's clock in tests)
+     * @param clock   decides when a report is too old to reuse
      */
     public AgentMetrics(MetricsScope scope, String version, Supplier<Optional<StatusReport>> reports,
-                        LongSupplier nanoTime) {
+                        MonotonicClock clock) {
         this.reports = reports;
-        this.nanoTime = nanoTime;
+        this.clock = clock;
         prometheus.register(bridge);
         registry.register(bridge.name(BUILD, "version", version), (Gauge<Integer>) () -> 1);
         for (var spec : scope.publicAddresses()) {
@@ -204,8 +198,8 @@ public final class AgentMetrics implements FailoverEvents, IsolationEvents, Auto
 
     /** One ask per scrape (within REPORT_REUSE), an unanswered one included: a busy agent is asked once, not per gauge. */
     private synchronized Optional<StatusReport> report() {
-        long now = nanoTime.getAsLong();
-        if (!asked || now - lastReportAt > REPORT_REUSE.toNanos()) {
+        MonotonicInstant now = clock.now();
+        if (!asked || now.since(lastReportAt).compareTo(REPORT_REUSE) > 0) {
             asked = true;
             lastReport = reports.get();
             lastReportAt = now;

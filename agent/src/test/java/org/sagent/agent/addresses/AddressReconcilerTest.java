@@ -124,6 +124,33 @@ class AddressReconcilerTest {
     }
 
     @Test
+    void theProbeBackOffIsASecondWhateverTheWallClockDoes() {
+        frames.answer = "02:aa:bb:cc:dd:ee";
+        ReconcilePlan.Take take = new ReconcilePlan.Take(A20, true);
+        assertEquals(new TakeOutcome.InUse("02:aa:bb:cc:dd:ee"), reconciler.take(take));
+        clock.stepWallClock(Duration.ofHours(3));
+        assertEquals(new TakeOutcome.Deferred(Duration.ofSeconds(1)), reconciler.take(take),
+                "the wall clock jumped forward, no time passed: the whole back-off is still ahead");
+        clock.stepWallClock(Duration.ofHours(-6));
+        clock.advance(Duration.ofSeconds(1));
+        frames.answer = null;
+        assertEquals(new TakeOutcome.Taken(true, 3), reconciler.take(take),
+                "a second passed, though the wall clock went back: probed again and taken");
+        assertEquals(2, frames.probes);
+    }
+
+    @Test
+    void aReleaseIsAdvertisedForTenSecondsWhateverTheWallClockDoes() throws Exception {
+        onInterface(2, A20);
+        reconciler.release(A20);
+        clock.stepWallClock(Duration.ofHours(3));
+        assertEquals(Set.of(A20), reconciler.recentlyReleased(), "no time passed");
+        clock.stepWallClock(Duration.ofHours(-6));
+        clock.advance(Duration.ofSeconds(10).plusMillis(1));
+        assertEquals(Set.of(), reconciler.recentlyReleased(), "ten seconds passed");
+    }
+
+    @Test
     void aTakeAfterAPublishedReleaseNeitherProbesNorStaysAdvertisedAsReleased() throws Exception {
         onInterface(2, A20);
         reconciler.release(A20);

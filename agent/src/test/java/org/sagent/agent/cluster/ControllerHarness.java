@@ -73,7 +73,7 @@ final class ControllerHarness {
 
     /** Starts the agent: what the kernel holds is adopted (or let go if another host answers). */
     ControllerHarness start() {
-        controller = new NodeController(settings, self, clock, kernel, published::add, events);
+        controller = new NodeController(settings, self, clock, clock, kernel, published::add, events);
         return this;
     }
 
@@ -92,20 +92,20 @@ final class ControllerHarness {
 
     /** One check, rise 1 and fall 1: the first pass opens the gate, a failure after it makes the node UNHEALTHY. */
     private HealthView view(CheckOutcome outcome) {
-        drbd = drbd.next(new CheckResult(outcome, clock.instant(), Duration.ofMillis(3)), 1, 1);
+        drbd = drbd.next(new CheckResult(outcome, clock.now(), Duration.ofMillis(3)), 1, 1);
         return new HealthView(List.of(drbd), 1);
     }
 
     /** The replication view is now {@code members}. */
     ControllerHarness view(String... members) {
         controller.onMembership(new MembershipEvent.ViewChanged(MembershipEvent.Path.REPLICATION, Set.of(members),
-                false));
+                false), clock.now());
         return this;
     }
 
     ControllerHarness merged(String... members) {
         controller.onMembership(new MembershipEvent.ViewChanged(MembershipEvent.Path.REPLICATION, Set.of(members),
-                true));
+                true), clock.now());
         return this;
     }
 
@@ -115,7 +115,7 @@ final class ControllerHarness {
                 : List.of("drbd: DRBD sstorage is Secondary"), false, held, released, eligibleFor.toMillis(),
                 peerUptime.toMillis(), Set.of("s0", "s1"), Map.of(), Map.of(), Set.of(mac(peer)), null);
         controller.onMembership(new MembershipEvent.StateReceived(MembershipEvent.Path.REPLICATION, state,
-                clock.instant()));
+                clock.instant()), clock.now());
         return this;
     }
 

@@ -1,8 +1,6 @@
 package org.sagent.agent.cluster;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -14,6 +12,8 @@ import java.util.function.IntConsumer;
 import org.sagent.agent.addresses.AddressPort;
 import org.sagent.agent.addresses.TakeOutcome;
 import org.sagent.agent.core.ReconcilePlan;
+import org.sagent.agent.time.MonotonicClock;
+import org.sagent.agent.time.MonotonicInstant;
 
 /**
  * An in-memory stand-in for this node's interfaces and the LAN around them: what the node
@@ -23,11 +23,11 @@ import org.sagent.agent.core.ReconcilePlan;
  */
 final class FakeAddresses implements AddressPort {
 
-    private final Clock clock;
+    private final MonotonicClock clock;
     private final String ownMac;
     private final Set<String> held = new LinkedHashSet<>();
     private final Map<String, String> answeredBy = new HashMap<>();
-    private final Map<String, Instant> released = new HashMap<>();
+    private final Map<String, MonotonicInstant> released = new HashMap<>();
     private final Map<String, String> conflicts = new HashMap<>();
     private final Map<String, List<String>> connections = new HashMap<>();
     final List<String> releases = new ArrayList<>();
@@ -36,7 +36,7 @@ final class FakeAddresses implements AddressPort {
     final List<String> tickled = new ArrayList<>();
 
     /** @param ownMac the MAC of this node's LAN interface */
-    FakeAddresses(Clock clock, String ownMac) {
+    FakeAddresses(MonotonicClock clock, String ownMac) {
         this.clock = clock;
         this.ownMac = ownMac;
     }
@@ -73,8 +73,8 @@ final class FakeAddresses implements AddressPort {
 
     @Override
     public Set<String> recentlyReleased() {
-        Instant now = clock.instant();
-        released.values().removeIf(at -> Duration.between(at, now).compareTo(Duration.ofSeconds(10)) > 0);
+        MonotonicInstant now = clock.now();
+        released.values().removeIf(at -> now.since(at).compareTo(Duration.ofSeconds(10)) > 0);
         return Set.copyOf(released.keySet());
     }
 
@@ -86,7 +86,7 @@ final class FakeAddresses implements AddressPort {
     @Override
     public boolean release(String address) {
         releases.add(address);
-        released.put(address, clock.instant());
+        released.put(address, clock.now());
         return held.remove(address);
     }
 

@@ -335,4 +335,84 @@ class NodeControllerTest {
             assertEquals(Set.of(A20, B21), b.kernel.held(), "healthy again: it takes the lost node's address");
         }
     }
+
+    /**
+     * Every interval the controller measures runs on the monotonic clock: NTP or an
+     * administrator's {@code date -s} may step the wall clock by hours, and no takeover, failback
+     * or suspicion may come early or late for it.
+     */
+    @Nested
+    @DisplayName("a wall-clock step (NTP, date -s) moves no interval")
+    class WallClockSteps {
+
+        private static final Duration HOURS = Duration.ofHours(3);
+
+        @Test
+        @DisplayName("failback waits for failback-delay of the home's eligibility, neither less nor more")
+        void failbackWaitsForTheDelayWhateverTheWallClockDoes() {
+            ControllerHarness b = ControllerHarness.as("s1");
+            b.kernel.holding(A20, B21);
+            b.start().health(true).view("s0", "s1");
+            b.peerSays(Readiness.OK, Set.of(), Set.of(), Duration.ofSeconds(10));
+            b.clock.stepWallClock(HOURS);
+            b.after(TURN);
+            assertEquals(Set.of(A20, B21), b.kernel.held(), "s0 eligible for 10.2 s, not 3 hours: no failback yet");
+            b.clock.stepWallClock(HOURS.multipliedBy(-2));
+            b.after(Duration.ofSeconds(19));
+            assertEquals(Set.of(A20, B21), b.kernel.held(), "29.2 s: not yet");
+            b.after(Duration.ofSeconds(1));
+            assertEquals(Set.of(B21), b.kernel.held(), "30.2 s: failback, not hours later");
+        }
+
+        @Test
+        @DisplayName("this node's eligibility and uptime count the time that passed")
+        void ownEligibilityAndUptimeCountOnlyTheTimeThatPassed() {
+            ControllerHarness a = ControllerHarness.as("s0").start().health(true).view("s0", "s1").peerHolds(B21);
+            a.clock.stepWallClock(HOURS);
+            a.after(Duration.ofSeconds(1));
+            assertEquals(List.of(1_000L, 1_000L), List.of(a.lastPublished().eligibleForMillis(),
+                    a.lastPublished().upForMillis()));
+            a.clock.stepWallClock(HOURS.multipliedBy(-2));
+            a.after(Duration.ofSeconds(1));
+            assertEquals(List.of(2_000L, 2_000L), List.of(a.lastPublished().eligibleForMillis(),
+                    a.lastPublished().upForMillis()));
+        }
+
+        @Test
+        @DisplayName("F11: a node alone takes its peer's address after the start-up grace, neither before nor hours after")
+        void theStartUpGraceLastsItsEightSeconds() {
+            ControllerHarness a = ControllerHarness.as("s0").start().health(true).view("s0");
+            a.clock.stepWallClock(HOURS);
+            a.after(TURN);
+            assertEquals(Set.of(A20), a.kernel.held(), "within the grace s1 may still be starting");
+            a.clock.stepWallClock(HOURS.multipliedBy(-2));
+            a.after(Duration.ofSeconds(8));
+            assertEquals(Set.of(A20, B21), a.kernel.held(), "the grace is over");
+        }
+
+        @Test
+        @DisplayName("F10: a member that never speaks holds back takes for three publish intervals, not hours")
+        void aSilentMemberHoldsBackTakesForThreePublishIntervals() {
+            ControllerHarness a = ControllerHarness.as("s0").start().health(true).view("s0", "s1");
+            a.clock.stepWallClock(HOURS);
+            a.after(TURN);
+            assertEquals(List.of(), a.kernel.takes, "s1 has not said what it holds yet");
+            a.clock.stepWallClock(HOURS.multipliedBy(-2));
+            a.after(Duration.ofSeconds(3));
+            assertTrue(a.kernel.held().contains(A20), "three publish intervals passed: s0 takes its home");
+        }
+
+        @Test
+        @DisplayName("a suspected peer that speaks again is no longer suspected, though the wall clock went back")
+        void aSuspicionEndsWhenThePeerSpeaksAfterIt() {
+            ControllerHarness b = ControllerHarness.twoNodesHome("s1");
+            b.controller.peerLiveness("s0", false, "no ARP answer within 200 ms");
+            assertEquals("DISCONNECTED", b.controller.report(null, "eth0", false).nodes().get(0).state());
+            b.clock.stepWallClock(HOURS.negated());
+            b.clock.advance(TURN);
+            b.peerHolds();
+            assertEquals("OK", b.controller.report(null, "eth0", true).nodes().get(0).state(),
+                    "s0 spoke after it was suspected");
+        }
+    }
 }

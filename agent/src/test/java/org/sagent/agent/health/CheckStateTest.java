@@ -5,18 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.sagent.agent.time.MonotonicInstant;
 
 /** Rise/fall hysteresis and the start-up gate, with explicit timestamps (no clock reads). */
 class CheckStateTest {
 
-    private static final Instant T0 = Instant.parse("2026-11-25T12:00:00Z");
+    private static final MonotonicInstant T0 = new MonotonicInstant(5_000_000_000L);
 
     private static CheckResult result(boolean passed, int second) {
         return new CheckResult(passed ? CheckOutcome.pass("fine") : CheckOutcome.fail("broken"),
-                T0.plusSeconds(second), Duration.ofMillis(5));
+                T0.plus(Duration.ofSeconds(second)), Duration.ofMillis(5));
     }
 
     private static CheckState feed(CheckState state, String pattern) {
@@ -35,7 +35,7 @@ class CheckStateTest {
         CheckState risen = feed(s, "+-++");
         assertTrue(risen.healthy());
         assertTrue(risen.risen());
-        assertEquals(T0.plusSeconds(3), risen.last().orElseThrow().at());
+        assertEquals(T0.plus(Duration.ofSeconds(3)), risen.last().orElseThrow().at());
     }
 
     @Test

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.FileInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,6 +16,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sagent.agent.health.ocfs2.Ocfs2Check;
+import org.sagent.agent.time.MonotonicClock;
 
 /** The monitor with real threads and short intervals: hysteresis, timeouts, and a write that hangs in the kernel. */
 class HealthMonitorTest {
@@ -63,7 +63,7 @@ class HealthMonitorTest {
     void opensTheGateAfterRiseAndFallsAfterFall() throws Exception {
         Switch check = new Switch();
         try (HealthMonitor monitor = new HealthMonitor(List.of(check), Duration.ofMillis(50), Duration.ofMillis(50), 2, 3,
-                Clock.systemUTC(), latest::set)) {
+                MonotonicClock.system(), latest::set)) {
             monitor.start();
             HealthView open = await(HealthView::gateOpen, "the gate open");
             assertTrue(check.runs.get() >= 2);
@@ -85,7 +85,7 @@ class HealthMonitorTest {
         List<HealthView> views = new java.util.concurrent.CopyOnWriteArrayList<>();
         // A long interval: after the first, the only runs are the ones the test asks for.
         try (HealthMonitor monitor = new HealthMonitor(List.of(check), Duration.ofSeconds(60), Duration.ofSeconds(1), 2,
-                3, Clock.systemUTC(), v -> {
+                3, MonotonicClock.system(), v -> {
                     views.add(v);
                     latest.set(v);
                 })) {
@@ -132,7 +132,7 @@ class HealthMonitorTest {
             }
         };
         try (HealthMonitor monitor = new HealthMonitor(List.of(broken), Duration.ofMillis(50), Duration.ofMillis(50), 1, 1,
-                Clock.systemUTC(), latest::set)) {
+                MonotonicClock.system(), latest::set)) {
             monitor.start();
             HealthView view = await(v -> state(v, "broken").last().isPresent(), "a result");
             assertEquals("check failed: disk on fire", state(view, "broken").lastReason());
@@ -159,7 +159,7 @@ class HealthMonitorTest {
         Switch other = new Switch();
         Ocfs2Check ocfs2 = new Ocfs2Check(mount, "scluster", mountinfo, configfs, ".sagent-probe-s0");
         try (HealthMonitor monitor = new HealthMonitor(List.of(ocfs2, other), Duration.ofMillis(100),
-                Duration.ofMillis(150), 1, 2, Clock.systemUTC(), latest::set)) {
+                Duration.ofMillis(150), 1, 2, MonotonicClock.system(), latest::set)) {
             monitor.start();
             HealthView hung = await(v -> state(v, "ocfs2").failuresInRow() >= 4, "four failures of the hung check");
             assertTrue(state(hung, "ocfs2").lastReason().startsWith("did not finish within 150 ms"),

@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.sagent.agent.config.ConfigParserTest;
 import org.sagent.agent.control.StatusReport;
+import org.sagent.agent.time.MonotonicClock;
+import org.sagent.agent.time.MonotonicInstant;
 
 class AgentMetricsTest {
 
@@ -42,7 +44,7 @@ class AgentMetricsTest {
     @Test
     void gaugesComeFromTheStatusReportAndEachFamilyIsOneFamily() throws Exception {
         AgentMetrics metrics = new AgentMetrics(MetricsScope.of(ConfigParserTest.valid(ConfigParserTest.MINIMAL)), "1.2.3",
-                () -> Optional.of(report(List.of("a"))));
+                () -> Optional.of(report(List.of("a"))), MonotonicClock.system());
         metrics.healthChecks(List.of("samba"));
         String text = scrape(metrics);
         assertTrue(text.contains("sagent_address_held{address=\"198.51.100.101\",interface=\"eth1\"} 1.0\n"), text);
@@ -66,7 +68,7 @@ class AgentMetricsTest {
     @Test
     void failoversAnnouncementsAndConflictsAreCountedPerAddressAndReason() throws Exception {
         AgentMetrics metrics = new AgentMetrics(MetricsScope.of(ConfigParserTest.valid(ConfigParserTest.MINIMAL)), "1.2.3",
-                () -> Optional.of(report(List.of("a"))));
+                () -> Optional.of(report(List.of("a"))), MonotonicClock.system());
         metrics.tookOver("198.51.100.101", "holder_lost", Optional.of(Duration.ofMillis(250)));
         metrics.tookOver("198.51.100.101", "holder_lost", Optional.of(Duration.ofMillis(350)));
         metrics.tookOver("198.51.100.102", "released", Optional.empty());
@@ -91,7 +93,7 @@ class AgentMetricsTest {
         AgentMetrics metrics = new AgentMetrics(MetricsScope.of(ConfigParserTest.valid(ConfigParserTest.MINIMAL)), "1.2.3", () -> {
             asked.incrementAndGet();
             return next.get();
-        }, nanos::get);
+        }, () -> new MonotonicInstant(nanos.get()));
         String busy = scrape(metrics);
         assertFalse(busy.contains("sagent_address_held{"), busy);
         assertTrue(busy.contains("sagent_build_info{version=\"1.2.3\"} 1"), busy);

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sagent.netlink.LibCConstants;
 import org.sagent.netlink.NativeSocket;
+import org.sagent.agent.time.MonotonicClock;
 
 /** sd_notify against a real Unix datagram socket, as systemd listens for it. */
 class SystemdNotifierTest {
@@ -64,7 +64,7 @@ class SystemdNotifierTest {
         String path = dir.resolve("notify").toString();
         try (NativeSocket socket = listener(path);
              WatchdogPinger pinger = WatchdogPinger.start(SystemdNotifier.forSocket(path), Duration.ofMillis(100),
-                     Clock.systemUTC())) {
+                     MonotonicClock.system())) {
             List<String> pings = new ArrayList<>();
             long deadline = System.nanoTime() + Duration.ofMillis(600).toNanos();
             while (System.nanoTime() < deadline) {
