@@ -31,6 +31,7 @@ import org.sagent.agent.config.NodeSpec;
 import org.sagent.agent.config.PublicAddressSpec;
 import org.sagent.agent.config.SagentConfig;
 import org.sagent.agent.control.ControlServer;
+import org.sagent.agent.core.WitnessQuorum;
 import org.sagent.agent.health.CommandRunner;
 import org.sagent.agent.health.HealthCheck;
 import org.sagent.agent.health.HealthChecks;
@@ -311,7 +312,7 @@ public final class Agent {
         });
     }
 
-    /** Asks the witnesses (and, during an arbitration, the peers) by ARP on the LAN interface. */
+    /** Pings the witnesses (and, during an arbitration, asks the peers by ARP) on the LAN interface. */
     private void startWitnessWatch(Optional<Link> lanLink, Consumer<AgentEvent> events) {
         IsolationSettings settings = config.isolation();
         if (!settings.enabled()) {
@@ -325,8 +326,9 @@ public final class Agent {
         witnessWatch = new WitnessWatch(lanLink.get(), source, settings.witnesses(), new java.util.TreeMap<>(
                 peersOnTheLan()), settings.witnessTimeout(), settings.witnessInterval(),
                 round -> events.accept(new AgentEvent.WitnessRound(round))).start();
-        log.info("isolation: witnesses {} on {}, tie-break {}, action {}, handler deadline {}",
+        log.info("isolation: witnesses {} on {} ({} must answer), tie-break {}, action {}, handler deadline {}",
                 settings.witnesses().stream().map(Inet4Address::getHostAddress).toList(), lanLink.get().name(),
+                WitnessQuorum.needed(settings.witnesses().size()),
                 settings.tieBreakText(), settings.action().name().toLowerCase().replace('_', '-'),
                 DurationText.format(settings.handlerDeadline()));
     }

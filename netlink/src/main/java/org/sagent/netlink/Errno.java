@@ -20,6 +20,8 @@ public final class Errno {
     public static final int EADDRINUSE = 98;
     public static final int EADDRNOTAVAIL = 99;
     public static final int ENETDOWN = 100;
+    public static final int ENETUNREACH = 101;
+    public static final int EHOSTUNREACH = 113;
     public static final int ENXIO = 6;
     public static final int EOPNOTSUPP = 95;
     public static final int EPROTONOSUPPORT = 93;
@@ -30,7 +32,8 @@ public final class Errno {
             Map.entry(EBUSY, "EBUSY"), Map.entry(EEXIST, "EEXIST"), Map.entry(ENODEV, "ENODEV"),
             Map.entry(EINVAL, "EINVAL"), Map.entry(ENOBUFS, "ENOBUFS"), Map.entry(EAFNOSUPPORT, "EAFNOSUPPORT"),
             Map.entry(EADDRINUSE, "EADDRINUSE"), Map.entry(EADDRNOTAVAIL, "EADDRNOTAVAIL"),
-            Map.entry(ENETDOWN, "ENETDOWN"), Map.entry(ENXIO, "ENXIO"), Map.entry(EOPNOTSUPP, "EOPNOTSUPP"),
+            Map.entry(ENETDOWN, "ENETDOWN"), Map.entry(ENETUNREACH, "ENETUNREACH"),
+            Map.entry(EHOSTUNREACH, "EHOSTUNREACH"), Map.entry(ENXIO, "ENXIO"), Map.entry(EOPNOTSUPP, "EOPNOTSUPP"),
             Map.entry(EPROTONOSUPPORT, "EPROTONOSUPPORT"));
 
     private static final Map<Integer, String> HINTS = Map.of(

@@ -25,6 +25,7 @@ interface LibC extends Library {
     int SOCK_CLOEXEC = 0x80000;
     int SOL_SOCKET = 1;
     int SO_RCVBUF = 8;
+    int SO_BINDTODEVICE = 25;
     int SOL_NETLINK = 270;
     int NETLINK_CAP_ACK = 10;
     int NETLINK_EXT_ACK = 11;

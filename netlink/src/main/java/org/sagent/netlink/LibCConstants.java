@@ -12,6 +12,7 @@ public final class LibCConstants {
     public static final int SOCK_DGRAM = LibC.SOCK_DGRAM;
     public static final int SOL_SOCKET = LibC.SOL_SOCKET;
     public static final int SO_RCVBUF = LibC.SO_RCVBUF;
+    public static final int SO_BINDTODEVICE = LibC.SO_BINDTODEVICE;
     public static final int SOL_NETLINK = LibC.SOL_NETLINK;
     public static final int NETLINK_CAP_ACK = LibC.NETLINK_CAP_ACK;
     public static final int NETLINK_EXT_ACK = LibC.NETLINK_EXT_ACK;

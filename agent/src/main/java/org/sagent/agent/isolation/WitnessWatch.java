@@ -7,25 +7,36 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import org.sagent.agent.core.WitnessQuorum;
 import org.sagent.netlink.packet.ArpChannel;
+import org.sagent.netlink.packet.EchoChannel;
+import org.sagent.netlink.packet.EchoRound;
 import org.sagent.netlink.packet.Liveness;
 import org.sagent.netlink.route.Link;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Asks the witnesses by ARP, one after the other until one answers, every witness-interval;
- * while an arbitration runs, at once and every 500 ms, and the peers' LAN addresses too (a
- * peer silent on the LAN path but answering ARP is alive: never taken for dead). Each round's
- * answer goes to the consumer.
+ * Pings every witness at once, each request with a fresh random payload only the witness's own
+ * reply carries back, every witness-interval; while an arbitration runs, at once and every
+ * 500 ms, and then also asks the peers' LAN addresses by ARP (a peer silent on the LAN path but
+ * answering ARP is alive: never taken for dead). The witness counts as reached when a strict
+ * majority of the witnesses answered ({@link WitnessQuorum}). Each round's answer goes to the
+ * consumer.
  */
 public final class WitnessWatch implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(WitnessWatch.class);
     private static final Duration URGENT_INTERVAL = Duration.ofMillis(500);
+    /** Replies that answer nothing we asked are reported at most this often. */
+    private static final Duration UNMATCHED_REPORT_INTERVAL = Duration.ofMinutes(1);
 
-    /** @param peersAlive by node name: answered ARP on its LAN address (only asked while urgent) */
+    /**
+     * @param witnessReachable a strict majority of the witnesses answered this round's echo requests
+     * @param answeredBy       the witnesses that answered (", "-separated), or null when none did
+     * @param peersAlive       by node name: answered ARP on its LAN address (only asked while urgent)
+     */
     public record Round(boolean witnessReachable, String answeredBy, Map<String, Boolean> peersAlive) {
     }
 
@@ -35,15 +46,18 @@ public final class WitnessWatch implements AutoCloseable {
     private final Map<String, Inet4Address> peers;
     private final Duration timeout;
     private final Duration interval;
-    private final java.util.function.Consumer<Round> rounds;
+    private final Consumer<Round> rounds;
     private final Semaphore wake = new Semaphore(0);
     private final Thread thread;
     private volatile boolean urgent;
     private volatile boolean running = true;
-    private boolean lastReachable = true;
+    private List<Inet4Address> lastAnswering;
+    private int unmatchedSinceReport;
+    private long lastUnmatchedReport;
+    private boolean unmatchedReported;
 
     public WitnessWatch(Link link, Inet4Address source, List<Inet4Address> witnesses, Map<String, Inet4Address> peers,
-                        Duration timeout, Duration interval, java.util.function.Consumer<Round> rounds) {
+                        Duration timeout, Duration interval, Consumer<Round> rounds) {
         this.link = link;
         this.source = source;
         this.witnesses = List.copyOf(witnesses);
@@ -53,6 +67,7 @@ public final class WitnessWatch implements AutoCloseable {
         this.rounds = rounds;
         this.thread = new Thread(this::run, "witness-watch");
         thread.setDaemon(true);
+        lastAnswering = this.witnesses; // a first round short of that is reported
     }
 
     public WitnessWatch start() {
@@ -70,18 +85,7 @@ public final class WitnessWatch implements AutoCloseable {
 
     private void run() {
         while (running) {
-            Round round = round(urgent);
-            if (round.witnessReachable() != lastReachable) {
-                lastReachable = round.witnessReachable();
-                if (round.witnessReachable()) {
-                    log.info("isolation: witness {} answers again on {}", round.answeredBy(), link.name());
-                } else {
-                    log.warn("isolation: no witness answers ARP on {} ({} within {} ms each): this node could not "
-                            + "win an arbitration now", link.name(), witnesses.stream().map(Inet4Address::getHostAddress)
-                            .toList(), timeout.toMillis());
-                }
-            }
-            rounds.accept(round);
+            rounds.accept(round(urgent));
             try {
                 wake.tryAcquire((urgent ? URGENT_INTERVAL : interval).toMillis(), TimeUnit.MILLISECONDS);
                 wake.drainPermits();
@@ -92,23 +96,60 @@ public final class WitnessWatch implements AutoCloseable {
     }
 
     private Round round(boolean askPeers) {
-        String answeredBy = null;
-        Map<String, Boolean> alive = new TreeMap<>();
-        try (ArpChannel arp = ArpChannel.open(link)) {
-            for (Inet4Address witness : witnesses) {
-                if (arp.ping(source, witness, timeout) instanceof Liveness.Alive) {
-                    answeredBy = witness.getHostAddress();
-                    break;
-                }
-            }
-            if (askPeers) {
-                peers.forEach((name, address) -> alive.put(name, arp.ping(source, address, timeout)
-                        instanceof Liveness.Alive));
-            }
+        List<Inet4Address> answering = List.of();
+        try (EchoChannel echo = EchoChannel.open(link, source)) {
+            EchoRound round = echo.ask(witnesses, timeout);
+            answering = round.answered();
+            reportUnmatched(round.unmatchedReplies());
         } catch (RuntimeException e) {
             log.debug("witness round failed: {}", e.toString());
         }
-        return new Round(answeredBy != null, answeredBy, alive);
+        boolean reachable = WitnessQuorum.reached(answering.size(), witnesses.size());
+        reportChange(answering, reachable);
+        Map<String, Boolean> alive = new TreeMap<>();
+        if (askPeers) {
+            try (ArpChannel arp = ArpChannel.open(link)) {
+                peers.forEach((name, address) -> alive.put(name, arp.ping(source, address, timeout)
+                        instanceof Liveness.Alive));
+            } catch (RuntimeException e) {
+                log.debug("peer ARP round failed: {}", e.toString());
+            }
+        }
+        return new Round(reachable, answering.isEmpty() ? null : addresses(answering), alive);
+    }
+
+    private void reportChange(List<Inet4Address> answering, boolean reachable) {
+        if (answering.equals(lastAnswering)) {
+            return;
+        }
+        boolean wasReachable = WitnessQuorum.reached(lastAnswering.size(), witnesses.size());
+        lastAnswering = answering;
+        String counted = answering.size() + " of " + witnesses.size() + " witnesses answer on " + link.name()
+                + (answering.isEmpty() ? "" : " (" + addresses(answering) + ")");
+        if (reachable) {
+            log.info("isolation: {}, a majority{}", counted, wasReachable ? "" : " again");
+        } else {
+            log.warn("isolation: {} within {} ms, short of the {} needed: this node could not win an arbitration now",
+                    counted, timeout.toMillis(), WitnessQuorum.needed(witnesses.size()));
+        }
+    }
+
+    /** Replies from a witness that answer none of our requests are forged, replayed or late: said, not counted. */
+    private void reportUnmatched(int unmatched) {
+        unmatchedSinceReport += unmatched;
+        long now = System.nanoTime();
+        boolean due = !unmatchedReported || now - lastUnmatchedReport >= UNMATCHED_REPORT_INTERVAL.toNanos();
+        if (unmatchedSinceReport > 0 && due) {
+            log.warn("isolation: {} echo replies from witnesses answered no request of this node (forged, replayed, "
+                    + "late, or answering another program's ping): not counted", unmatchedSinceReport);
+            unmatchedSinceReport = 0;
+            unmatchedReported = true;
+            lastUnmatchedReport = now;
+        }
+    }
+
+    private static String addresses(List<Inet4Address> addresses) {
+        return String.join(", ", addresses.stream().map(Inet4Address::getHostAddress).toList());
     }
 
     @Override

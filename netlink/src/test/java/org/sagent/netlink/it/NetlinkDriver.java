@@ -15,6 +15,8 @@ import org.sagent.netlink.NetlinkException;
 import org.sagent.netlink.packet.AnnounceForm;
 import org.sagent.netlink.packet.ArpChannel;
 import org.sagent.netlink.packet.ArpConflictWatcher;
+import org.sagent.netlink.packet.EchoChannel;
+import org.sagent.netlink.packet.EchoRound;
 import org.sagent.netlink.packet.Liveness;
 import org.sagent.netlink.packet.NeighbourDiscoveryChannel;
 import org.sagent.netlink.packet.ProbeResult;
@@ -138,6 +140,20 @@ public final class NetlinkDriver {
                     Liveness r = arp.ping((Inet4Address) InetAddress.getByName(w[2]),
                             (Inet4Address) InetAddress.getByName(w[3]), Duration.ofMillis(Long.parseLong(w[4])));
                     say(r instanceof Liveness.Alive a ? "alive " + a.mac() : "silent");
+                }
+            }
+            case "echo" -> {
+                // echo IFACE SOURCE TIMEOUT_MS TARGET...: one round, every target asked at once
+                List<Inet4Address> targets = new ArrayList<>();
+                for (int i = 4; i < w.length; i++) {
+                    targets.add((Inet4Address) InetAddress.getByName(w[i]));
+                }
+                Inet4Address source = (Inet4Address) InetAddress.getByName(w[2]);
+                try (EchoChannel echo = EchoChannel.open(rt.requireLink(w[1]), source)) {
+                    EchoRound round = echo.ask(targets, Duration.ofMillis(Long.parseLong(w[3])));
+                    say("answered=" + round.answered().stream().map(Inet4Address::getHostAddress).toList()
+                            + " unmatched=" + round.unmatchedReplies() + " " + round.outcomes().values().stream()
+                            .map(o -> o.getClass().getSimpleName()).toList());
                 }
             }
             case "na" -> {
