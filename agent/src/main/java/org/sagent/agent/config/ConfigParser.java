@@ -562,14 +562,14 @@ public final class ConfigParser {
         section.textList("witnesses").ifPresent(items -> {
             if (items.isEmpty()) {
                 problems.error(section.value("witnesses").orElseThrow(), "isolation.witnesses: the list is empty; "
-                        + "name at least one LAN address that answers ARP, e.g. the router");
+                        + "name at least one LAN address that answers ping, e.g. the router");
             }
             for (ScalarNode item : items) {
                 Optional<InetAddress> parsed = item.getValue().contains("/") ? Optional.empty()
                         : IpLiterals.parse(item.getValue());
                 if (parsed.isEmpty() || !(parsed.get() instanceof java.net.Inet4Address v4)) {
                     problems.error(item, "isolation.witnesses: '" + item.getValue() + "' is not an IPv4 address; "
-                            + "witnesses are asked by ARP, so write a bare IPv4 address such as 192.0.2.1");
+                            + "witnesses are pinged over IPv4, so write a bare IPv4 address such as 192.0.2.1");
                 } else if (nodes.stream().anyMatch(n -> n.lanAddress().equals(v4) || n.replicationAddress().equals(v4))) {
                     problems.error(item, "isolation.witnesses: " + item.getValue() + " is a node's own address; a "
                             + "witness must be a third host on the LAN (the router, a switch, a printer)");
@@ -581,6 +581,13 @@ public final class ConfigParser {
                 } else {
                     witnesses.add(v4);
                 }
+            }
+            if (witnesses.size() > 1 && witnesses.size() % 2 == 0) {
+                int needed = witnesses.size() / 2 + 1; // core.WitnessQuorum's rule (config cannot use core)
+                problems.warning(section.value("witnesses").orElseThrow(), "isolation.witnesses: " + witnesses.size()
+                        + " witnesses: a node reaches the witness only when a strict majority answers (" + needed
+                        + " of " + witnesses.size() + "), so " + (witnesses.size() - needed + 1) + " down stop every "
+                        + "arbitration, as with " + (witnesses.size() - 1) + "; list an odd number");
             }
         });
         Duration timeout = between(section, "witness-timeout", section.duration("witness-timeout",

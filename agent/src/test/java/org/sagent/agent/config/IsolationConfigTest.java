@@ -54,4 +54,20 @@ class IsolationConfigTest {
         assertEquals(IsolationSettings.Action.STAY_FROZEN, settings.action());
         assertEquals(Duration.ofSeconds(20), settings.handlerDeadline());
     }
+
+    @Test
+    void anEvenNumberOfWitnessesIsWarnedAbout() throws Exception {
+        Path good = Path.of(IsolationConfigTest.class.getResource("/config/good.yaml").toURI());
+        ConfigResult result = ConfigParser.parse("test.yaml", Files.readString(good)
+                + "isolation:\n  witnesses: [198.51.100.1, 198.51.100.2]\n");
+        assertInstanceOf(ConfigResult.Valid.class, result, "a warning, not an error");
+        assertTrue(result.problems().stream().anyMatch(p -> p.toString().contains("warning: isolation.witnesses: 2 "
+                + "witnesses: a node reaches the witness only when a strict majority answers (2 of 2)")),
+                result.problems().toString());
+
+        ConfigResult odd = ConfigParser.parse("test.yaml", Files.readString(good)
+                + "isolation:\n  witnesses: [198.51.100.1, 198.51.100.2, 198.51.100.3]\n");
+        assertTrue(odd.problems().stream().noneMatch(p -> p.toString().contains("isolation.witnesses")),
+                odd.problems().toString());
+    }
 }
