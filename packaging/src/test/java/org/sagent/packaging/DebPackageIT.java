@@ -85,6 +85,11 @@ class DebPackageIT {
 
             String ran = tree.run("sagent version").orFail("sagent version").output();
             assertTrue(ran.startsWith("sagent "), ran);
+            DebianChroot.Ran noSecret = tree.run("sagent check-config /etc/sagent/sagent.yaml");
+            assertTrue(noSecret.status() != 0 && noSecret.output().contains("cluster.secret-file: /etc/sagent/secret "
+                    + "does not exist; create it on one node"), noSecret.output());
+            tree.run("head -c 32 /dev/urandom | base64 > /etc/sagent/secret && chmod 600 /etc/sagent/secret")
+                    .orFail("the administrator creates the secret");
             DebianChroot.Ran check = tree.run("sagent check-config /etc/sagent/sagent.yaml");
             assertEquals(0, check.status(), check.output());
             assertTrue(check.output().contains("/etc/sagent/sagent.yaml: valid: cluster scluster, 2 nodes, 2 public "

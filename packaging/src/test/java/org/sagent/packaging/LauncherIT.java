@@ -81,14 +81,17 @@ class LauncherIT {
             lab.address(node, "eth0", "192.0.2.10/24");
             lab.address(node, "eth1", "198.51.100.20/24");
             Path config = dir.resolve("sagent.yaml");
+            Path secret = dir.resolve("secret");
+            Files.writeString(secret, "launcher-test-secret-0123456789\n");
+            Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
             Files.writeString(config, """
-                    cluster: { name: launchertest }
+                    cluster: { name: launchertest, secret-file: SECRET }
                     nodes:
                       - { name: s0, replication-address: 192.0.2.10, lan-address: 198.51.100.20 }
                     public-addresses:
                       - { address: 198.51.100.120/24, interface: eth1 }
                     health: { interval: 200ms, rise: 1, scripts: [ { name: ok, command: [/bin/true] } ] }
-                    """);
+                    """.replace("SECRET", secret.toString()));
             LabProcess agent = lab.start(node, "env", "SAGENT_JAR=" + JAR, "sh", LAUNCHER.toString(), "run",
                     "--config", config.toString(), "--runtime-dir", dir.toString(), "--state-dir", dir.toString());
             agent.awaitErrorLine(l -> l.contains("took 198.51.100.120/24 on eth1"), "the agent taking its address",

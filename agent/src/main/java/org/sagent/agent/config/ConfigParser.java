@@ -234,8 +234,8 @@ public final class ConfigParser {
 
     /** The secret must exist, hold enough bytes, and be readable by its owner (root) alone. */
     static Optional<String> secretFileProblem(Path file) {
-        String create = "; create it on every node with the same content: head -c 32 /dev/urandom | base64 > "
-                + file + "; chmod 600 " + file;
+        String create = "; create it on one node (head -c 32 /dev/urandom | base64 > " + file + "; chmod 600 "
+                + file + ") and copy it to the others (scp -p): every node needs the same content";
         if (!file.isAbsolute()) {
             return Optional.of("is not an absolute path; write e.g. /etc/sagent/secret");
         }

@@ -159,7 +159,7 @@ public class ConfigParserTest {
 
         ConfigResult missing = ConfigParser.parseAndCheckFiles("t.yaml", withSecret);
         assertTrue(missing.problems().get(0).toString().startsWith("t.yaml:1:35: error: cluster.secret-file: " + secret
-                + " does not exist; create it on every node with the same content: head -c 32 /dev/urandom | base64 > "),
+                + " does not exist; create it on one node (head -c 32 /dev/urandom | base64 > "),
                 missing.problems().toString());
 
         java.nio.file.Files.writeString(secret, "0123456789abcdef0123456789abcdef\n");
