@@ -270,6 +270,11 @@ round_end() {  # FROM-MS [BOUND-MS]: judges everything since FROM; no ping silen
     to=$(now_ms)
     scrape "$dir/metrics-s0-after.txt" 198.51.100.20
     scrape "$dir/metrics-s1-after.txt" 198.51.100.21
+    # the whole journal of the round (kernel, DRBD, o2cb, smbd, sagent), and earlier boots' where the
+    # guest keeps them on disk: the end-of-run copy holds sagent's lines of the last boot only
+    for n in s0 s1; do
+        gt 60 $n "journalctl --no-pager -o short-precise --since @$((from / 1000 - 60))" > "$dir/journal-$n.txt" 2>&1
+    done
     cleanup
     ping_answers "$dir/ping-$PUB0.txt" > "$dir/answers-$PUB0.txt"
     ping_answers "$dir/ping-$PUB1.txt" > "$dir/answers-$PUB1.txt"
