@@ -128,11 +128,31 @@ class DebPackageIT {
             tree.run("apt-get install -y -q /tmp/new.deb").orFail("reinstall");
             tree.run("grep -q 'edited by the administrator' /etc/sagent/sagent.yaml").orFail("reinstall keeps it");
 
-            // purge removes the configuration and the state.
-            tree.run("mkdir -p /var/lib/sagent && touch /var/lib/sagent/disabled /etc/sagent/secret").orFail("state");
-            tree.run("apt-get purge -y -q sagent").orFail("apt-get purge");
-            tree.run("test ! -e /etc/sagent && test ! -e /var/lib/sagent && test ! -e /usr/share/sagent")
-                    .orFail("purge removes /etc/sagent, /var/lib/sagent and the files");
+            // purge deletes the configuration, the secret and the state, but keeps the fence records
+            // of a node that stood down, or that won: reinstalled, it must not serve a stale disk.
+            tree.run("mkdir -p /var/lib/sagent/checks && touch /var/lib/sagent/disabled /var/lib/sagent/fenced.new "
+                    + "/var/lib/sagent/.other /var/lib/sagent/checks/last && echo '" + FENCE_RECORD
+                    + "' > /var/lib/sagent/fenced && echo '" + FENCE_RECORD + "' > /var/lib/sagent/peer-fenced")
+                    .orFail("state");
+            useASecret(tree);
+            DebianChroot.Ran purge = tree.run("apt-get purge -y -q sagent").orFail("apt-get purge");
+            assertTrue(purge.output().contains("sagent: deleted /etc/sagent: the configuration and secret\n"),
+                    purge.output());
+            assertTrue(purge.output().contains("sagent: /etc/sagent/secret was the cluster secret; the other node "
+                    + "still has it and the configuration: copy both from there to rejoin"), purge.output());
+            assertTrue(purge.output().contains("sagent: kept /var/lib/sagent/fenced: this node stood down after losing "
+                    + "an arbitration, so its DRBD disk may be stale; installed again, the agent serves nothing until "
+                    + "DRBD has resynced it, then removes the record. Delete it by hand only if this node leaves the "
+                    + "cluster"), purge.output());
+            assertTrue(purge.output().contains("sagent: kept /var/lib/sagent/peer-fenced: the other node stood down "
+                    + "for this one; DRBD's unfence-peer handler removes it once that node is resynced"),
+                    purge.output());
+            tree.run("test ! -e /etc/sagent && test ! -e /usr/share/sagent")
+                    .orFail("purge removes /etc/sagent and the files");
+            assertEquals("fenced\npeer-fenced\n", tree.run("ls -A /var/lib/sagent").orFail("ls").output(),
+                    "purge keeps the fence records and nothing else of /var/lib/sagent");
+            assertEquals(FENCE_RECORD + "\n", tree.run("cat /var/lib/sagent/fenced").orFail("cat").output());
+            tree.run("rm /var/lib/sagent/peer-fenced").orFail("the winner's record, for the upgrade below");
 
             // upgrade from the previous build keeps an edited conffile and the boot enablement.
             tree.run("apt-get install -y -q /tmp/previous.deb").orFail("install the previous build");
@@ -144,6 +164,99 @@ class DebPackageIT {
             tree.run("test -L /etc/systemd/system/multi-user.target.wants/sagent.service")
                     .orFail("still enabled after the upgrade");
         }
+    }
+
+    @Test
+    void anUpgradeRestartsTheAgentOnlyWhenTheNewVersionAcceptsTheConfiguration(@TempDir Path dir) throws Exception {
+        NetnsLab.requireRoot();
+        Path previous = repack(dir, "0.0.9");
+        try (DebianChroot tree = DebianChroot.create(CACHE)) {
+            Files.copy(deb, tree.tmp("new.deb"));
+            Files.copy(previous, tree.tmp("previous.deb"));
+            tree.run("apt-get install -y -q /tmp/previous.deb").orFail("install the previous build");
+            // A described cluster: the example without its sagent-example line, with its secret.
+            tree.run("sed -i '1d' /etc/sagent/sagent.yaml").orFail("edit");
+            useASecret(tree);
+            tree.run("sagent check-config /etc/sagent/sagent.yaml").orFail("the configuration is valid");
+            pretendSystemdRunsTheAgent(tree);
+
+            // The new version refuses the file: the running agent is left alone, and the
+            // administrator is told why and what to do.
+            tree.run("echo 'bogus-key: 1' >> /etc/sagent/sagent.yaml").orFail("break the file");
+            int bogusLine = Integer.parseInt(tree.run("grep -n '^bogus-key:' /etc/sagent/sagent.yaml | cut -d: -f1")
+                    .orFail("grep").output().strip());
+            DebianChroot.Ran refused = tree.run("apt-get install -y -q /tmp/new.deb").orFail("upgrade");
+            System.out.println("upgrade with a refused configuration:\n" + refused.output());
+            assertTrue(refused.output().contains("sagent: not restarting the running agent: this version refuses "
+                    + "/etc/sagent/sagent.yaml:\n    /etc/sagent/sagent.yaml:" + bogusLine + ":1: error: unknown key "
+                    + "'bogus-key' at the top level"), refused.output());
+            assertTrue(refused.output().contains("sagent: the agent of version 0.0.9 keeps running and keeps its "
+                    + "addresses"), refused.output());
+            assertTrue(refused.output().contains("    touch /run/sagent/keep-addresses && systemctl restart sagent\n"),
+                    refused.output());
+            String calls = tree.run("cat /tmp/systemctl.calls").orFail("systemctl calls").output();
+            assertTrue(calls.contains("--quiet is-active sagent.service"), "the upgrade path was taken: " + calls);
+            assertFalse(calls.contains("restart"), "no restart: " + calls);
+            tree.run("test ! -e /run/sagent/keep-addresses").orFail("no keep-addresses marker left behind");
+            assertEquals(version, tree.run("dpkg-query -W -f '${Version}' sagent").orFail("dpkg-query").output());
+            tree.run("dpkg-query -W -f '${Status}' sagent | grep -qx 'install ok installed'")
+                    .orFail("the package is configured all the same");
+
+            // Fixed, the same upgrade restarts the agent through the address-keeping path.
+            tree.run("sed -i '/^bogus-key:/d' /etc/sagent/sagent.yaml && : > /tmp/systemctl.calls").orFail("fix");
+            DebianChroot.Ran accepted = tree.run("apt-get install -y -q --reinstall /tmp/new.deb")
+                    .orFail("upgrade again");
+            assertFalse(accepted.output().contains("not restarting"), accepted.output());
+            calls = tree.run("cat /tmp/systemctl.calls").orFail("systemctl calls").output();
+            assertTrue(calls.lines().anyMatch(l -> l.matches(".*restart sagent\\.service \\[keep-addresses\\]")),
+                    "restarted with the addresses kept: " + calls);
+            tree.run("test ! -e /run/sagent/keep-addresses").orFail("the marker is removed after the restart");
+
+            // Without a fence record, purge leaves no state directory at all; a secret kept outside
+            // /etc/sagent is left, and purge says so.
+            tree.run("mv /etc/sagent/secret /root/sagent-secret").orFail("a secret kept elsewhere");
+            DebianChroot.Ran purge = tree.run("apt-get purge -y -q sagent").orFail("apt-get purge");
+            assertFalse(purge.output().contains("sagent: kept"), purge.output());
+            assertTrue(purge.output().contains("sagent: deleted /etc/sagent: the configuration\n"), purge.output());
+            assertTrue(purge.output().contains("sagent: no cluster secret was at /etc/sagent/secret; a secret file "
+                    + "kept elsewhere (cluster.secret-file) is left in place: delete it if this node leaves the "
+                    + "cluster"), purge.output());
+            tree.run("test -f /root/sagent-secret").orFail("the secret kept elsewhere is left");
+            tree.run("test ! -e /var/lib/sagent && test ! -e /etc/sagent").orFail("purge removes all of it");
+        }
+    }
+
+    /** A fence record as the agent writes it (FenceRecord). */
+    private static final String FENCE_RECORD =
+            "{\"at\":\"2026-11-25T10:00:00Z\",\"peer\":\"s1\",\"reason\":\"lost the arbitration\",\"resource\":\"r0\"}";
+
+    /** The cluster secret where the README says, named by the configuration. */
+    private static void useASecret(DebianChroot tree) throws Exception {
+        tree.run("head -c 32 /dev/urandom | base64 > /etc/sagent/secret && chmod 600 /etc/sagent/secret "
+                + "&& sed -i 's|^  # *secret-file:.*|  secret-file: /etc/sagent/secret|' /etc/sagent/sagent.yaml "
+                + "&& grep -q '^  secret-file: /etc/sagent/secret' /etc/sagent/sagent.yaml")
+                .orFail("the secret file, named in the configuration");
+    }
+
+    /**
+     * systemd as the maintainer scripts see it on a server, with sagent active. A chroot runs no
+     * systemd: systemctl is a stand-in that answers "active" and "enabled" and records every
+     * call (noting whether the keep-addresses marker exists at that moment); deb-systemd-invoke,
+     * dpkg and sagent are the real ones.
+     */
+    private static void pretendSystemdRunsTheAgent(DebianChroot tree) throws Exception {
+        Files.writeString(tree.tmp("systemctl"), """
+                #!/bin/sh
+                marker=""
+                [ -e /run/sagent/keep-addresses ] && marker=" [keep-addresses]"
+                echo "$*$marker" >> /tmp/systemctl.calls
+                case " $* " in
+                    *" is-enabled "*) echo enabled ;;
+                esac
+                exit 0
+                """);
+        tree.run("install -m 755 /tmp/systemctl /usr/bin/systemctl && rm -f /usr/sbin/policy-rc.d "
+                + "&& mkdir -p /run/systemd/system /run/sagent && : > /tmp/systemctl.calls").orFail("stand-in systemd");
     }
 
     /** This package with another version, as dpkg-deb builds it. */

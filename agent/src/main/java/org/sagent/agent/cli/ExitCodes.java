@@ -9,6 +9,12 @@ public final class ExitCodes {
     public static final int FAILED = 1;
     /** The command line itself was wrong (unknown option, missing argument). */
     public static final int USAGE = 2;
+    /**
+     * {@code run}: the configuration cannot work (errors in the file, a --node it does not name).
+     * sysexits.h's EX_CONFIG; sagent.service lists it in RestartPreventExitStatus= because
+     * starting again cannot help, while FAILED (a port in use, an interface not up yet) may.
+     */
+    public static final int CONFIG = 78;
 
     private ExitCodes() {
     }

@@ -21,8 +21,11 @@ import picocli.CommandLine.Command;
         description = {"Run the agent in the foreground until SIGTERM.",
                 "Log lines go to standard error, with syslog priorities when it is the journal."},
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:stopped by SIGTERM", "1:could not start (invalid configuration, unknown node)",
-                "2:wrong usage"})
+        exitCodeList = {"0:stopped by SIGTERM",
+                "1:could not start, and starting again may succeed (no local replication address yet, a port in use)",
+                "2:wrong usage",
+                "78:the configuration cannot work (errors in the file, --node names no node); systemd does not "
+                        + "restart the agent after it"})
 public final class RunCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
@@ -57,12 +60,12 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (!(result instanceof ConfigResult.Valid valid)) {
             log.error("not starting: {} has errors; fix them (sagent check-config {} lists them)", config, config);
-            return ExitCodes.FAILED;
+            return ExitCodes.CONFIG;
         }
         NodeIdentity.Outcome self = NodeIdentity.find(valid.config(), node, LocalAddresses.current());
         if (self instanceof NodeIdentity.Outcome.NotFound notFound) {
             log.error("not starting: {}", notFound.reason());
-            return ExitCodes.FAILED;
+            return notFound.mayComeLater() ? ExitCodes.FAILED : ExitCodes.CONFIG;
         }
         NodeIdentity.Outcome.Found found = (NodeIdentity.Outcome.Found) self;
         Agent agent = new Agent(valid.config(), found.node(), Clock.systemUTC(), MonotonicClock.system(),

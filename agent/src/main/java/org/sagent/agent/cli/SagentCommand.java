@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
         exitCodeList = {
                 "0:success (check-config: the file is valid)",
                 "1:the command failed (check-config: the file has errors)",
-                "2:wrong usage (unknown option, missing argument)"})
+                "2:wrong usage (unknown option, missing argument)",
+                "78:run: the configuration cannot work (systemd does not restart the agent)"})
 public final class SagentCommand implements java.util.concurrent.Callable<Integer> {
 
     @CommandLine.Spec

@@ -21,11 +21,16 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.api.lowlevel.Parse;
+import org.snakeyaml.engine.v2.events.CollectionEndEvent;
+import org.snakeyaml.engine.v2.events.CollectionStartEvent;
+import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
  * Reads and validates {@code sagent.yaml} (spec section 6): YAML syntax, known keys, typed
@@ -43,11 +48,14 @@ public final class ConfigParser {
     private static final Map<Integer, String> TAKEN_PORTS = Map.of(7789, "DRBD's usual replication port",
             7777, "OCFS2's o2net port", 445, "Samba's port", 139, "Samba's NetBIOS port");
     private static final int MAX_FILE_BYTES = 1 << 20;
+    /** Deeper than any configuration (it needs 5: health.scripts[].command[]); SnakeYAML's own default limit. */
+    static final int MAX_NESTING = 50;
     /** The shipped example's first line; sagent.service does not start while it is there. */
     public static final String EXAMPLE_MARKER = "# sagent-example:";
 
     private final String label;
     private final ProblemSink problems;
+    private final SecretOwners secretOwners;
     /** Every node name written, valid or not, so one bad node does not make its addresses' homes "unknown" too. */
     private final Set<String> declaredNodeNames = new java.util.TreeSet<>();
 
@@ -59,15 +67,21 @@ public final class ConfigParser {
      */
     private final ProblemSink fileProblems;
 
-    private ConfigParser(String label, boolean checkFiles) {
+    private ConfigParser(String label, boolean checkFiles, SecretOwners secretOwners) {
         this.label = label;
         this.problems = new ProblemSink(label);
         this.checkFiles = checkFiles;
         this.fileProblems = new ProblemSink(label);
+        this.secretOwners = secretOwners;
     }
 
     /** Reads the file; a missing or unreadable file is an error result, not an exception. */
     public static ConfigResult parseFile(Path file) {
+        return parseFile(file, SecretOwners.ofThisProcess());
+    }
+
+    /** As {@link #parseFile(Path)}, with the users allowed to own the secret file given. */
+    public static ConfigResult parseFile(Path file, SecretOwners secretOwners) {
         String label = file.toString();
         byte[] bytes;
         try {
@@ -89,7 +103,7 @@ public final class ConfigParser {
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes)).toString();
-            return new ConfigParser(label, true).run(text);
+            return new ConfigParser(label, true, secretOwners).run(text);
         } catch (CharacterCodingException e) {
             return single(label, "is not UTF-8 text; save it as UTF-8");
         }
@@ -100,12 +114,17 @@ public final class ConfigParser {
      * not the files it names (parseFile, which the agent and check-config use, does both).
      */
     public static ConfigResult parse(String label, String text) {
-        return new ConfigParser(label, false).run(text);
+        return new ConfigParser(label, false, SecretOwners.ofThisProcess()).run(text);
     }
 
     /** Parses {@code text} and checks the files it names, as {@link #parseFile} does. */
     public static ConfigResult parseAndCheckFiles(String label, String text) {
-        return new ConfigParser(label, true).run(text);
+        return parse(label, text, SecretOwners.ofThisProcess());
+    }
+
+    /** As {@link #parseAndCheckFiles(String, String)}, with the users allowed to own the secret file given. */
+    public static ConfigResult parse(String label, String text, SecretOwners secretOwners) {
+        return new ConfigParser(label, true, secretOwners).run(text);
     }
 
     private static ConfigResult single(String label, String message) {
@@ -122,6 +141,13 @@ public final class ConfigParser {
                     .setAllowRecursiveKeys(false)
                     .setCodePointLimit(MAX_FILE_BYTES)
                     .build();
+            Optional<Mark> tooDeep = deeperThanAnyConfiguration(settings, text);
+            if (tooDeep.isPresent()) {
+                problems.error(tooDeep.get().getLine() + 1, tooDeep.get().getColumn() + 1, "nested more than "
+                        + MAX_NESTING + " levels deep, and a sagent configuration needs at most 5; check the "
+                        + "indentation and the brackets around this line");
+                return new ConfigResult.Invalid(problems.sorted());
+            }
             root = new Compose(settings).composeString(text);
         } catch (MarkedYamlEngineException e) {
             Mark mark = e.getProblemMark().or(e::getContextMark).orElse(null);
@@ -163,6 +189,28 @@ public final class ConfigParser {
                 : new ConfigResult.Valid(config, all);
     }
 
+    /**
+     * Where the text first nests deeper than {@link #MAX_NESTING}. snakeyaml-engine has no
+     * nesting limit of its own and composes nodes recursively, so a hostile file would end in a
+     * StackOverflowError; its event parser is not recursive, so the depth is measured there
+     * first and the file is composed only when it is sane.
+     */
+    private static Optional<Mark> deeperThanAnyConfiguration(LoadSettings settings, String text) {
+        int depth = 0;
+        for (Event event : new Parse(settings).parseString(text)) {
+            if (event instanceof CollectionStartEvent) {
+                depth++;
+                if (depth > MAX_NESTING) {
+                    // Marks are on (the settings' default), so every event has one.
+                    return Optional.of(event.getStartMark().orElseThrow());
+                }
+            } else if (event instanceof CollectionEndEvent) {
+                depth--;
+            }
+        }
+        return Optional.empty();
+    }
+
     private SagentConfig read(Node rootNode) {
         Optional<YamlSection> top = YamlSection.of("", rootNode, problems, "cluster:, nodes:, public-addresses: ...");
         if (top.isEmpty()) {
@@ -180,11 +228,59 @@ public final class ConfigParser {
         ConnectionsSettings connections = readConnections(root);
         IsolationSettings isolation = readIsolation(root, nodes, addresses);
         root.finish();
+        checkAcrossSections(root);
         if (cluster == null) {
             return null;
         }
         return new SagentConfig(label, cluster, nodes, addresses, failover, announce, probe, health, metrics,
                 connections, isolation);
+    }
+
+    // ---- Rules that span sections, or that the section readers leave to one place.
+
+    private void checkAcrossSections(YamlSection root) {
+        isolationHasOnePeer(root);
+        secretFileOwner(root);
+    }
+
+    /** Beside its mode (checked where the section is read): who owns the secret file. */
+    private void secretFileOwner(YamlSection root) {
+        Optional<ScalarNode> written = clusterValue(root, "secret-file");
+        Optional<Path> file = written.map(ScalarNode::getValue).filter(f -> f.startsWith("/") && !f.contains("\0"))
+                .map(Path::of).filter(Files::isRegularFile);
+        if (!checkFiles) {
+            return;
+        }
+        file.flatMap(secretOwners::problem).ifPresent(why -> fileProblems.error(written.get(), "cluster.secret-file: "
+                + file.get() + " " + why));
+    }
+
+    /**
+     * Isolation decides between a node and its one DRBD peer (DRBD 8.4 dual-primary replicates
+     * between exactly two servers): with any other number of nodes there is no peer, and an
+     * arbitration would stay "deciding" until DRBD's handler gave up.
+     */
+    private void isolationHasOnePeer(YamlSection root) {
+        if (!root.has("isolation") || !(root.value("nodes").orElse(null) instanceof SequenceNode nodes)
+                || nodes.getValue().isEmpty() || nodes.getValue().size() == 2) {
+            return;
+        }
+        problems.error(root.keyNode("isolation"), "isolation: needs exactly two nodes, the two DRBD peers, and nodes "
+                + "lists " + nodes.getValue().size() + "; isolation arbitrates between a node and its one DRBD "
+                + "peer: remove the isolation section, or list the two servers of the DRBD resource only");
+    }
+
+    /** A single value of the cluster section, read again for a rule kept outside its reader. */
+    private static Optional<ScalarNode> clusterValue(YamlSection root, String key) {
+        if (root.value("cluster").orElse(null) instanceof org.snakeyaml.engine.v2.nodes.MappingNode cluster) {
+            for (org.snakeyaml.engine.v2.nodes.NodeTuple tuple : cluster.getValue()) {
+                if (tuple.getKeyNode() instanceof ScalarNode name && name.getValue().equals(key)
+                        && tuple.getValueNode() instanceof ScalarNode value) {
+                    return Optional.of(value);
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private ClusterSettings readCluster(YamlSection root) {
@@ -203,12 +299,12 @@ public final class ConfigParser {
             problems.error(section.value("name").orElseThrow(), "cluster.name: '" + name
                     + "' is not a valid cluster name; use letters, digits, '.', '_' and '-' (at most 64), e.g. scluster");
         }
-        int port = section.integer("port", ClusterSettings.DEFAULT_PORT, 1, 65435);
+        int port = agentPort(section, "port", ClusterSettings.DEFAULT_PORT);
         if (TAKEN_PORTS.containsKey(port)) {
             problems.error(section.value("port").orElseThrow(), "cluster.port: " + port + " is "
                     + TAKEN_PORTS.get(port) + "; pick a free port, e.g. " + ClusterSettings.DEFAULT_PORT);
         }
-        int lanPort = section.integer("lan-port", port + 1, 1, 65435);
+        int lanPort = agentPort(section, "lan-port", port + 1);
         if (lanPort == port) {
             problems.error(section.value("lan-port").orElseThrow(), "cluster.lan-port: " + lanPort
                     + " is cluster.port already; write lan-port: " + (port + 1));
@@ -230,6 +326,37 @@ public final class ConfigParser {
                         + why)));
         section.finish();
         return new ClusterSettings(name, port, lanPort, secret.orElse(Path.of("/etc/sagent/secret")));
+    }
+
+    // ---- Ports: each agent port also has its failure-detection port at + 100 (FD_SOCK2's offset
+    // in membership-stack.xml), and the LAN port defaults to port + 1.
+
+    /** The highest agent port whose failure-detection port (+ 100) is still a port. */
+    static final int MAX_AGENT_PORT = 65535 - 100;
+
+    /**
+     * A port the agents listen on; out of range, or leaving no room for the ports derived from
+     * it, is reported with the reason and the default is returned.
+     */
+    private int agentPort(YamlSection section, String key, int defaultValue) {
+        if (!section.has(key)) {
+            if (defaultValue > MAX_AGENT_PORT) {
+                // Only the LAN port defaults to another (port + 1): the port is what to fix.
+                problems.error(section.value("port").orElseThrow(), section.name("port") + ": " + (defaultValue - 1)
+                        + " leaves no room for " + section.name(key) + ", which defaults to port + 1 (" + defaultValue
+                        + ") and whose failure detection listens on that + 100 (" + (defaultValue + 100)
+                        + "), beyond 65535; write port: " + (MAX_AGENT_PORT - 1) + " or lower, or set " + key);
+            }
+            return defaultValue;
+        }
+        int port = section.integer(key, defaultValue, 0, 999_999_999);
+        if (port < 1 || port > MAX_AGENT_PORT) {
+            problems.error(section.value(key).orElseThrow(), section.name(key) + ": " + port + " is out of range"
+                    + (port < 1 ? "" : ": the agents' failure detection listens on " + key + " + 100 ("
+                            + (port + 100) + "), beyond 65535") + "; write a number from 1 to " + MAX_AGENT_PORT);
+            return defaultValue;
+        }
+        return port;
     }
 
     /** The secret must exist, hold enough bytes, and be readable by its owner (root) alone. */
@@ -304,6 +431,12 @@ public final class ConfigParser {
             Optional<InetAddress> lan = section.address("lan-address", "172.20.0.2" + i);
             replication.ifPresent(a -> uniqueAddress(addresses, a, section, "replication-address", name));
             lan.ifPresent(a -> uniqueAddress(addresses, a, section, "lan-address", name));
+            if (replication.isPresent()) {
+                notAHostAddress(replication.get(), section, "replication-address", "10.0.0.1" + i);
+            }
+            if (lan.isPresent()) {
+                notAHostAddress(lan.get(), section, "lan-address", "172.20.0.2" + i);
+            }
             section.finish();
             if (replication.isPresent() && lan.isPresent()) {
                 nodes.add(new NodeSpec(name, number, replication.get(), lan.get()));
@@ -321,6 +454,25 @@ public final class ConfigParser {
             problems.error(section.value(key).orElseThrow(), section.name(key) + ": " + address.getHostAddress()
                     + " is already the " + previous + "; each node address must be unique");
         }
+    }
+
+    /**
+     * A node address is where its agent listens and where the others connect: an address that
+     * names no single host (any, loopback, multicast, broadcast) cannot be one.
+     */
+    private void notAHostAddress(InetAddress address, YamlSection section, String key, String example) {
+        notAHost(address).ifPresent(what -> problems.error(section.value(key).orElseThrow(), section.name(key) + ": "
+                + address.getHostAddress() + " is " + what + ", not the node's own; write the address this node has on "
+                + (key.startsWith("lan") ? "the LAN" : "the replication link") + ", e.g. " + example));
+    }
+
+    /** What {@code address} is when it names no single host, e.g. "a loopback address". */
+    private static Optional<String> notAHost(InetAddress address) {
+        return Optional.ofNullable(address.isAnyLocalAddress() ? "the unspecified address (any)"
+                : address.isLoopbackAddress() ? "a loopback address"
+                : address.isMulticastAddress() ? "a multicast address"
+                : address.getHostAddress().equals("255.255.255.255") ? "the broadcast address"
+                : null);
     }
 
     private void checkSameFamily(YamlSection root, List<NodeSpec> nodes) {
@@ -353,6 +505,7 @@ public final class ConfigParser {
             nodeAddresses.put(node.lanAddress(), "the LAN address of node " + node.name());
         }
         Map<InetAddress, Node> seen = new HashMap<>();
+        List<WrittenPrefix> onTheLan = new ArrayList<>();
         for (int i = 0; i < items.get().size(); i++) {
             Node item = items.get().get(i);
             Optional<YamlSection> found = YamlSection.of("public-addresses[" + i + "]", item, problems,
@@ -387,6 +540,7 @@ public final class ConfigParser {
                     problems.error(valueNode, section.name("address") + ": " + address.getHostAddress() + " is "
                             + nodeAddresses.get(address) + "; a public address must be one that moves, not a node's own");
                 }
+                onTheLan(prefix.get(), section, nodes, onTheLan);
             }
             section.finish();
             if (prefix.isPresent() && !interfaceName.isEmpty()) {
@@ -394,6 +548,49 @@ public final class ConfigParser {
             }
         }
         return result;
+    }
+
+    // ---- Public addresses and the LAN. A public address is written with the LAN's prefix length
+    // (spec: the LAN is the network that carries the public addresses, and each node's
+    // lan-address is its own address there). Two mistakes pass every other rule and break
+    // hosting: a prefix that leaves the nodes' own addresses outside (a wrong length such as /32
+    // or /24 for a /16 LAN, or another subnet: the address becomes the primary address of a
+    // subnet of its own, the source of the node's own traffic there, and removing it drops that
+    // subnet's other addresses unless promote_secondaries is on), and addresses of one subnet
+    // written with different lengths (a node then holds them in two overlapping networks).
+
+    /** A public address as written, with where it was written. */
+    private record WrittenPrefix(IpPrefix prefix, String key, Node at) {
+    }
+
+    private void onTheLan(IpPrefix prefix, YamlSection section, List<NodeSpec> nodes, List<WrittenPrefix> earlier) {
+        Node at = section.value("address").orElseThrow();
+        List<NodeSpec> outside = nodes.stream()
+                .filter(n -> n.lanAddress().getAddress().length == prefix.address().getAddress().length)
+                // A lan-address such as 127.0.0.1 is an error of its own, not a hint about the LAN.
+                .filter(n -> notAHost(n.lanAddress()).isEmpty())
+                .filter(n -> !prefix.contains(n.lanAddress()))
+                .toList();
+        if (!outside.isEmpty()) {
+            problems.error(at, section.name("address") + ": " + prefix + " is outside the LAN: "
+                    + outside.stream().map(n -> n.name() + "'s lan-address " + n.lanAddress().getHostAddress())
+                            .collect(java.util.stream.Collectors.joining(", "))
+                    + (outside.size() == 1 ? " is" : " are") + " not in " + prefix.network()
+                    + "; write an address of the LAN's subnet with the LAN's prefix length (ip -brief address "
+                    + "shows it beside the lan-address)");
+        } else {
+            earlier.stream()
+                    .filter(e -> e.prefix().isIpv4() == prefix.isIpv4())
+                    .filter(e -> e.prefix().prefixLength() != prefix.prefixLength())
+                    .filter(e -> e.prefix().overlaps(prefix))
+                    .findFirst()
+                    .ifPresent(e -> problems.error(at, section.name("address") + ": " + prefix + " is in the subnet of "
+                            + e.key() + " (" + e.prefix() + ", line " + line(e.at()) + ") with another prefix length; "
+                            + "the addresses of one LAN share its prefix length: write "
+                            + prefix.address().getHostAddress() + "/" + e.prefix().prefixLength()
+                            + " or correct the other"));
+        }
+        earlier.add(new WrittenPrefix(prefix, section.name("address"), at));
     }
 
     /** The spec's default: the n-th address's home is the n-th node, round robin past the last. */
@@ -654,6 +851,7 @@ public final class ConfigParser {
                     + "); a check must end before its next turn: write timeout: " + DurationText.format(interval)
                     + " or less, or raise the interval");
         }
+        longEnoughForACheck(section, "timeout", timeout, interval);
         int rise = section.integer("rise", HealthSettings.DEFAULT_RISE, 1, 100);
         int fall = section.integer("fall", HealthSettings.DEFAULT_FALL, 1, 100);
         Optional<HealthSettings.Drbd> drbd = readDrbd(section);
@@ -709,6 +907,9 @@ public final class ConfigParser {
         mount.filter(m -> !m.startsWith("/") || m.contains("\0")).ifPresent(m -> problems.error(
                 section.value("mount").orElseThrow(), "health.ocfs2.mount: '" + m
                         + "' is not an absolute path; write the mount point as in /etc/fstab, e.g. /srv/scluster"));
+        mount.filter(ConfigParser::isTheRootDirectory).ifPresent(m -> problems.error(
+                section.value("mount").orElseThrow(), "health.ocfs2.mount: '" + m + "' is the root file system, "
+                        + "never the shared OCFS2 volume; write its own mount point as in /etc/fstab, e.g. /srv/scluster"));
         Optional<String> cluster = section.requiredText("cluster", "cluster: scluster");
         cluster.filter(c -> !O2CB_CLUSTER.matcher(c).matches()).ifPresent(c -> problems.error(
                 section.value("cluster").orElseThrow(), "health.ocfs2.cluster: '" + c
@@ -794,10 +995,31 @@ public final class ConfigParser {
                         + DurationText.format(timeout) + ") is longer than health.interval (" + DurationText.format(interval)
                         + "); write timeout: " + DurationText.format(interval) + " or less");
             }
+            longEnoughForACheck(section, "timeout", timeout, interval);
             section.finish();
             scripts.add(new HealthSettings.Script(name, command, timeout));
         }
         return scripts;
+    }
+
+    // ---- Health timings that could never let a node become healthy.
+
+    /** Below this no check can finish: even a local systemctl or drbdsetup call takes longer. */
+    static final Duration MIN_CHECK_TIMEOUT = Duration.ofMillis(100);
+
+    private void longEnoughForACheck(YamlSection section, String key, Duration timeout, Duration interval) {
+        // Not written: the default is health.timeout's, and a bad one is reported there.
+        Optional<Node> written = section.value(key);
+        if (written.isPresent() && timeout.compareTo(MIN_CHECK_TIMEOUT) < 0) {
+            problems.error(written.get(), section.name(key) + " (" + DurationText.format(timeout)
+                    + ") is too short for any check to finish, so this node would never become healthy; write "
+                    + key + ": " + DurationText.format(MIN_CHECK_TIMEOUT) + " or more (at most health.interval, "
+                    + DurationText.format(interval) + ")");
+        }
+    }
+
+    private static boolean isTheRootDirectory(String mount) {
+        return mount.startsWith("/") && !mount.contains("\0") && Path.of(mount).normalize().getNameCount() == 0;
     }
 
     private Duration atLeast(YamlSection section, String key, Duration value, Duration minimum) {

@@ -57,6 +57,24 @@ public record IpPrefix(InetAddress address, int prefixLength) {
         return (mine[fullBytes] & mask) == (theirs[fullBytes] & mask);
     }
 
+    /** The network itself: the address with its host bits cleared, e.g. 172.20.0.0/16. */
+    public IpPrefix network() {
+        byte[] bytes = address.getAddress();
+        for (int bit = prefixLength; bit < bytes.length * 8; bit++) {
+            bytes[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
+        }
+        try {
+            return new IpPrefix(InetAddress.getByAddress(bytes), prefixLength);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("an address of " + bytes.length + " bytes", e);
+        }
+    }
+
+    /** True when the two networks share an address: the shorter prefix contains the other. */
+    public boolean overlaps(IpPrefix other) {
+        return prefixLength <= other.prefixLength ? contains(other.address) : other.contains(address);
+    }
+
     @Override
     public String toString() {
         return address.getHostAddress() + "/" + prefixLength;

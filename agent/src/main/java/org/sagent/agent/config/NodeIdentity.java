@@ -17,7 +17,13 @@ public final class NodeIdentity {
         record Found(NodeSpec node, String how) implements Outcome {
         }
 
-        record NotFound(String reason) implements Outcome {
+        /**
+         * @param mayComeLater true when none of the nodes' replication addresses is local: the
+         *                     replication interface may not be up yet, so trying again can
+         *                     succeed; false when only a change of the file or the command
+         *                     line can help
+         */
+        record NotFound(String reason, boolean mayComeLater) implements Outcome {
         }
     }
 
@@ -31,7 +37,7 @@ public final class NodeIdentity {
                     .<Outcome>map(n -> new Outcome.Found(n, "named by --node"))
                     .orElseGet(() -> new Outcome.NotFound("--node " + override.get() + ": " + config.file()
                             + " has no node of that name" + Suggestions.didYouMean(override.get(), names)
-                            + "; nodes: " + String.join(", ", names)));
+                            + "; nodes: " + String.join(", ", names), false));
         }
         List<NodeSpec> matches = config.nodes().stream()
                 .filter(n -> localAddresses.contains(n.replicationAddress()))
@@ -43,7 +49,7 @@ public final class NodeIdentity {
         if (matches.size() > 1) {
             return new Outcome.NotFound("this machine has the replication addresses of several nodes ("
                     + matches.stream().map(NodeSpec::name).collect(Collectors.joining(", "))
-                    + "); start the agent with --node NAME");
+                    + "); start the agent with --node NAME", false);
         }
         String configured = config.nodes().stream()
                 .map(n -> n.name() + " " + n.replicationAddress().getHostAddress())
@@ -52,6 +58,6 @@ public final class NodeIdentity {
                 : localAddresses.stream().map(InetAddress::getHostAddress).sorted().collect(Collectors.joining(", "));
         return new Outcome.NotFound("this machine has none of the nodes' replication addresses (" + configured
                 + "); its addresses are " + seen + "; fix replication-address in " + config.file()
-                + ", bring the replication interface up, or start the agent with --node NAME");
+                + ", bring the replication interface up, or start the agent with --node NAME", true);
     }
 }

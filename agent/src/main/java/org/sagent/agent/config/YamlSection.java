@@ -105,13 +105,19 @@ final class YamlSection {
         return Optional.of(scalar.getValue());
     }
 
-    /** A required text value; reports its absence with an example line. */
+    /** A required text value; reports its absence, or a quoted empty or blank value, with an example line. */
     Optional<String> requiredText(String key, String example) {
         if (!has(key)) {
             problems.error(node, where() + "missing key '" + key + "'; add " + example);
             return Optional.empty();
         }
-        return text(key);
+        Optional<String> text = text(key);
+        if (text.isPresent() && text.get().isBlank()) {
+            // "" or "  " passes as a value in YAML, but no required setting can be empty.
+            problems.error(value(key).orElseThrow(), name(key) + ": is empty; write " + example);
+            return Optional.empty();
+        }
+        return text;
     }
 
     /** A value converted by {@code parse}; {@code expectation} says what was wanted, e.g. "a duration such as 2s". */

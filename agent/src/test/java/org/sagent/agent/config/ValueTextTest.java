@@ -54,6 +54,20 @@ class ValueTextTest {
     }
 
     @Test
+    void prefixNetworkAndOverlap() {
+        IpPrefix narrow = IpPrefix.parse("198.51.100.200/25").orElseThrow();
+        assertEquals("198.51.100.128/25", narrow.network().toString());
+        assertEquals("198.51.100.0/23", IpPrefix.parse("198.51.101.7/23").orElseThrow().network().toString());
+        assertEquals("2001:db8:0:0:0:0:0:0/48", IpPrefix.parse("2001:db8::1/48").orElseThrow().network().toString());
+        IpPrefix wide = IpPrefix.parse("198.51.100.7/24").orElseThrow();
+        assertTrue(wide.overlaps(narrow));
+        assertTrue(narrow.overlaps(wide));
+        assertFalse(IpPrefix.parse("198.51.100.7/25").orElseThrow().overlaps(narrow), "the two halves of a /24");
+        assertFalse(wide.overlaps(IpPrefix.parse("203.0.113.7/24").orElseThrow()));
+        assertFalse(wide.overlaps(IpPrefix.parse("2001:db8::1/48").orElseThrow()));
+    }
+
+    @Test
     void suggestsCloseKeysOnly() {
         List<String> keys = List.of("failure-timeout", "failback", "failback-delay", "heartbeat-interval");
         assertEquals(Optional.of("failback"), Suggestions.closest("failbak", keys));
