@@ -62,12 +62,29 @@ class LauncherIT {
 
     @Test
     void theShippedExampleConfigurationIsValid(@TempDir Path dir) throws Exception {
-        Ran ran = run(dir, "check-config", EXAMPLE.toString());
+        // As shipped it names /etc/sagent/secret, which the administrator creates: that is its only error.
+        Ran shipped = run(dir, "check-config", EXAMPLE.toString());
+        assertEquals(1, shipped.status(), shipped.err());
+        assertTrue(shipped.err().contains(":24:16: error: cluster.secret-file: /etc/sagent/secret does not exist; "
+                + "create it on one node") && shipped.err().contains(": 1 error"), shipped.err());
+
+        Path example = exampleWithASecret(dir);
+        Ran ran = run(dir, "check-config", example.toString());
         assertEquals(0, ran.status(), ran.err());
-        assertTrue(ran.out().startsWith(EXAMPLE + ": valid: cluster scluster, 2 nodes, 2 public addresses"), ran.out());
+        assertTrue(ran.out().startsWith(example + ": valid: cluster scluster, 2 nodes, 2 public addresses"), ran.out());
         assertTrue(ran.out().contains("172.20.1.20/16 on eth1, home s0"), ran.out());
-        assertEquals(EXAMPLE + ":1:1: warning: this is still the example the package installed: the service will not "
+        assertEquals(example + ":1:1: warning: this is still the example the package installed: the service will not "
                 + "start until this line is deleted; describe your cluster first\n", ran.err());
+    }
+
+    /** The shipped example, copied into {@code dir}, naming a secret that exists there. */
+    private static Path exampleWithASecret(Path dir) throws IOException {
+        Path secret = dir.resolve("secret");
+        Files.writeString(secret, "launcher-test-secret-0123456789\n");
+        Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Path copy = dir.resolve("sagent.yaml");
+        Files.writeString(copy, Files.readString(EXAMPLE).replace("/etc/sagent/secret", secret.toString()));
+        return copy;
     }
 
     @Test
@@ -116,7 +133,7 @@ class LauncherIT {
 
     @Test
     void runRefusesToStartWhenNoNodeMatches(@TempDir Path dir) throws Exception {
-        Ran ran = run(dir, "run", "--config", EXAMPLE.toString());
+        Ran ran = run(dir, "run", "--config", exampleWithASecret(dir).toString());
         assertEquals(1, ran.status(), ran.err());
         assertTrue(ran.err().contains("not starting: this machine has none of the nodes' replication addresses"), ran.err());
     }
