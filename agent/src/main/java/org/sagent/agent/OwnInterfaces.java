@@ -51,10 +51,10 @@ record OwnInterfaces(Optional<String> replicationInterface, Optional<Link> lanLi
 
     /**
      * At boot the agent may start before its interfaces are up: waits (bounded) until the
-     * replication and (when the LAN path is on) LAN addresses sit on interfaces that are up, so
-     * the groups can bind.
+     * replication and (when the LAN path or the metrics endpoint needs it) LAN addresses sit on
+     * interfaces that are up, so the groups and the endpoint can bind.
      */
-    static void awaitAddresses(NodeSpec self, boolean lanPath) throws InterruptedException {
+    static void awaitAddresses(NodeSpec self, boolean lanNeeded) throws InterruptedException {
         long deadline = System.nanoTime() + ADDRESS_WAIT.toNanos();
         boolean logged = false;
         while (true) {
@@ -70,7 +70,7 @@ record OwnInterfaces(Optional<String> replicationInterface, Optional<Link> lanLi
                     replication |= up && a.address().equals(self.replicationAddress());
                     lan |= up && a.address().equals(self.lanAddress());
                 }
-                if (replication && (lan || !lanPath)) {
+                if (replication && (lan || !lanNeeded)) {
                     return;
                 }
                 if (System.nanoTime() > deadline) {
