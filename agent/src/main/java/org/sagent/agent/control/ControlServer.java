@@ -178,12 +178,7 @@ public final class ControlServer implements AutoCloseable {
             if (!readFrom(r)) {
                 continue;
             }
-            if (reading.size() >= MAX_READING) {
-                Reading oldest = reading.iterator().next();
-                reading.remove(oldest);
-                close(oldest.channel);
-                noteDropped("too many connections still sending their request");
-            }
+            makeRoom();
             try {
                 r.key = client.register(selector, SelectionKey.OP_READ, r);
             } catch (IOException e) {
@@ -191,6 +186,22 @@ public final class ControlServer implements AutoCloseable {
                 continue;
             }
             reading.add(r);
+        }
+    }
+
+    /**
+     * Drops the oldest connections still sending until a newcomer fits, each after one last read:
+     * its line may have arrived since the last select. The fence-peer handler writes right after
+     * it connects; a burst of connections accepted in one go must not drop its request unread.
+     */
+    private void makeRoom() {
+        while (reading.size() >= MAX_READING) {
+            Reading oldest = reading.iterator().next();
+            if (readFrom(oldest)) {
+                finish(oldest);
+                close(oldest.channel);
+                noteDropped("too many connections still sending their request");
+            }
         }
     }
 
