@@ -315,9 +315,14 @@ final class ClusterLab {
      * control socket from this JVM (no JVM start per ask); empty when the agent does not answer.
      */
     Optional<StatusReport> status(String node) {
+        return status(node, STATUS_TIMEOUT);
+    }
+
+    /** {@link #status(String)}, waiting up to {@code timeout} for the answer. */
+    Optional<StatusReport> status(String node, Duration timeout) {
         try {
             JsonNode reply = ControlClient.ask(Agent.controlSocket(dir.resolve(node + "-run")),
-                    JSON.createObjectNode().put("command", "status"), STATUS_TIMEOUT);
+                    JSON.createObjectNode().put("command", "status"), timeout);
             JsonNode status = reply.get("status");
             return status == null ? Optional.empty() : Optional.of(JSON.treeToValue(status, StatusReport.class));
         } catch (ControlClient.Unreachable | IOException | RuntimeException e) {
