@@ -1,6 +1,7 @@
 package org.sagent.agent;
 
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ import org.sagent.agent.cluster.NodeController;
 import org.sagent.agent.config.DurationText;
 import org.sagent.agent.config.HealthSettings;
 import org.sagent.agent.config.IsolationSettings;
+import org.sagent.agent.config.MetricsSettings;
 import org.sagent.agent.config.NodeSpec;
 import org.sagent.agent.config.PublicAddressSpec;
 import org.sagent.agent.config.SagentConfig;
@@ -229,17 +231,21 @@ public final class Agent {
     }
 
     private void serveMetrics() {
-        if (config.metrics().listen().isEmpty()) {
+        Optional<InetSocketAddress> endpoint = config.metrics().endpointOf(self);
+        if (endpoint.isEmpty()) {
             return;
         }
-        InetSocketAddress listen = config.metrics().listen().get();
+        InetSocketAddress listen = endpoint.get();
+        String where = config.metrics().listen().orElseThrow() instanceof MetricsSettings.Listen.OwnLanAddress
+                ? " (this node's lan-address)" : "";
+        String host = listen.getAddress().isAnyLocalAddress() ? "*" : listen.getAddress() instanceof Inet6Address
+                ? "[" + listen.getAddress().getHostAddress() + "]" : listen.getAddress().getHostAddress();
         try {
             metrics.serve(listen);
-            log.info("metrics: http://{}:{}/metrics", listen.getAddress().isAnyLocalAddress() ? "*"
-                    : listen.getAddress().getHostAddress(), metrics.port());
+            log.info("metrics: http://{}:{}/metrics{}", host, metrics.port(), where);
         } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot serve metrics on " + listen + ": " + e.getMessage()
-                    + "; set metrics.listen in " + config.file() + " to a free port, or to off", e);
+            throw new IllegalStateException("cannot serve metrics on " + host + ":" + listen.getPort() + where + ": "
+                    + e.getMessage() + "; set metrics.listen in " + config.file() + " to a free port, or to off", e);
         }
     }
 

@@ -44,9 +44,9 @@ final class ControlCommands {
         this.handlerDeadline = handlerDeadline;
     }
 
-    JsonNode answer(JsonNode request) {
+    /** @param wait what the client has left of its wait (the control server counts it from the accept) */
+    JsonNode answer(JsonNode request, Duration wait) {
         String command = request.path("command").asText();
-        Duration wait = ControlServer.answerWait(request);
         try {
             return switch (command) {
                 case "status" -> ControlServer.ok().set("status", JSON.valueToTree(loop.ask(router::report, wait)));

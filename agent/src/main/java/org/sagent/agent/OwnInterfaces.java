@@ -51,7 +51,7 @@ record OwnInterfaces(Optional<String> replicationInterface, Optional<Link> lanLi
 
     /**
      * At boot the agent may start before its interfaces are up: waits (bounded) until the
-     * replication and LAN addresses sit on interfaces that are up, so the groups can bind.
+     * replication and LAN addresses sit on interfaces that are up, so the groups and the metrics endpoint can bind.
      */
     static void awaitAddresses(NodeSpec self) throws InterruptedException {
         long deadline = System.nanoTime() + ADDRESS_WAIT.toNanos();

@@ -224,7 +224,7 @@ public final class ConfigParser {
         AnnounceSettings announce = readAnnounce(root);
         ProbeSettings probe = readProbe(root);
         HealthSettings health = readHealth(root);
-        MetricsSettings metrics = readMetrics(root, cluster);
+        MetricsSettings metrics = readMetrics(root, cluster, nodes, addresses);
         ConnectionsSettings connections = readConnections(root);
         IsolationSettings isolation = readIsolation(root, nodes, addresses);
         root.finish();
@@ -704,29 +704,52 @@ public final class ConfigParser {
         return new AnnounceSettings(count, interval);
     }
 
-    private MetricsSettings readMetrics(YamlSection root, ClusterSettings cluster) {
+    private MetricsSettings readMetrics(YamlSection root, ClusterSettings cluster, List<NodeSpec> nodes,
+            List<PublicAddressSpec> addresses) {
         Optional<YamlSection> found = root.section("metrics", "{ listen: " + MetricsSettings.DEFAULT_PORT + " }");
         if (found.isEmpty()) {
             return MetricsSettings.defaults();
         }
         YamlSection section = found.get();
-        Optional<Optional<java.net.InetSocketAddress>> listen = section.typed("listen", MetricsSettings::parse,
-                "a port, an address and port, or off; write e.g. " + MetricsSettings.DEFAULT_PORT + ", 127.0.0.1:"
-                        + MetricsSettings.DEFAULT_PORT + ", [::1]:" + MetricsSettings.DEFAULT_PORT + " or off");
+        Optional<Optional<MetricsSettings.Listen>> listen = section.typed("listen", MetricsSettings::parse,
+                "a port, an address and port, or off; write e.g. "
+                        + MetricsSettings.DEFAULT_PORT + ", 127.0.0.1:" + MetricsSettings.DEFAULT_PORT + ", [::1]:"
+                        + MetricsSettings.DEFAULT_PORT + " or off");
         section.finish();
-        if (listen.isPresent() && listen.get().isPresent() && TAKEN_PORTS.containsKey(listen.get().get().getPort())) {
-            int port = listen.get().get().getPort();
-            problems.error(section.value("listen").orElseThrow(), "metrics.listen: port " + port + " is "
-                    + TAKEN_PORTS.get(port) + "; pick a free port, e.g. " + MetricsSettings.DEFAULT_PORT);
-        } else if (listen.isPresent() && listen.get().isPresent() && cluster != null
-                && List.of(cluster.port(), cluster.lanPort(), cluster.port() + 100, cluster.lanPort() + 100)
-                .contains(listen.get().get().getPort())) {
-            problems.error(section.value("listen").orElseThrow(), "metrics.listen: port " + listen.get().get().getPort()
-                    + " is the cluster's own (cluster.port, cluster.lan-port, or either + 100 for failure detection); "
-                    + "pick another, e.g. "
-                    + MetricsSettings.DEFAULT_PORT);
+        if (listen.isEmpty() || listen.get().isEmpty()) {
+            return listen.map(MetricsSettings::new).orElseGet(MetricsSettings::defaults);
         }
-        return listen.map(MetricsSettings::new).orElseGet(MetricsSettings::defaults);
+        MetricsSettings.Listen where = listen.get().get();
+        Node at = section.value("listen").orElseThrow();
+        int port = where.port();
+        if (TAKEN_PORTS.containsKey(port)) {
+            problems.error(at, "metrics.listen: port " + port + " is " + TAKEN_PORTS.get(port)
+                    + "; pick a free port, e.g. " + MetricsSettings.DEFAULT_PORT);
+        } else if (cluster != null && List.of(cluster.port(), cluster.lanPort(), cluster.port() + 100,
+                cluster.lanPort() + 100).contains(port)) {
+            problems.error(at, "metrics.listen: port " + port + " is the cluster's own (cluster.port, cluster.lan-port, "
+                    + "or either + 100 for failure detection); pick another, e.g. " + MetricsSettings.DEFAULT_PORT);
+        }
+        if (where instanceof MetricsSettings.Listen.Fixed fixed) {
+            InetAddress address = fixed.address().getAddress();
+            Optional<NodeSpec> owner = nodes.stream().filter(n -> n.replicationAddress().equals(address)
+                    || n.lanAddress().equals(address)).findFirst();
+            if (addresses.stream().anyMatch(a -> a.address().address().equals(address))) {
+                problems.error(at, "metrics.listen: " + address.getHostAddress() + " is a public address: it moves "
+                        + "between the nodes and faces the clients; write the port alone (" + port
+                        + ") and each node serves on its own lan-address");
+            } else if (owner.isPresent()) {
+                // The file is the same on every node: the others could not listen there.
+                problems.error(at, "metrics.listen: " + address.getHostAddress() + " is " + owner.get().name()
+                        + "'s own address, and every node reads this file; write the port alone (" + port
+                        + ") and each node serves on its own lan-address");
+            } else if (address.isAnyLocalAddress()) {
+                problems.warning(at, "metrics.listen: " + address.getHostAddress() + " serves /metrics on every "
+                        + "address of the node, the public addresses included (to the clients, wherever the addresses "
+                        + "move); write the port alone (" + port + ") to serve on each node's lan-address only");
+            }
+        }
+        return new MetricsSettings(listen.get());
     }
 
     private ConnectionsSettings readConnections(YamlSection root) {

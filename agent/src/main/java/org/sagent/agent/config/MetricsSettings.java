@@ -6,22 +6,48 @@ import java.util.Optional;
 /**
  * Where the Prometheus endpoint listens ({@code /metrics}).
  *
- * @param listen the address and port, or empty when the administrator wrote {@code listen: off}
+ * @param listen where, or empty when the administrator wrote {@code listen: off}
  */
-public record MetricsSettings(Optional<InetSocketAddress> listen) {
+public record MetricsSettings(Optional<Listen> listen) {
 
-    /** All addresses: Prometheus usually scrapes from another host. */
     public static final int DEFAULT_PORT = 9775;
 
+    /** Where to listen: the written port on each node's own LAN address (the default), or one address for all. */
+    public sealed interface Listen {
+        int port();
+
+        /**
+         * {@code PORT}: each node on its own {@code lan-address}. Never 0.0.0.0, which includes
+         * the public addresses: the endpoint would face the clients and follow the addresses as
+         * they move. The LAN address is where Prometheus reaches a node, and it never moves.
+         */
+        record OwnLanAddress(int port) implements Listen {
+        }
+
+        /** {@code ADDRESS:PORT}: the same address on every node (loopback, or the wildcard). */
+        record Fixed(InetSocketAddress address) implements Listen {
+            @Override
+            public int port() {
+                return address.getPort();
+            }
+        }
+    }
+
     public static MetricsSettings defaults() {
-        return new MetricsSettings(Optional.of(new InetSocketAddress(DEFAULT_PORT)));
+        return new MetricsSettings(Optional.of(new Listen.OwnLanAddress(DEFAULT_PORT)));
+    }
+
+    /** The socket address {@code self} serves on; empty when metrics are off. */
+    public Optional<InetSocketAddress> endpointOf(NodeSpec self) {
+        return listen.map(where -> where instanceof Listen.Fixed fixed ? fixed.address()
+                : new InetSocketAddress(self.lanAddress(), where.port()));
     }
 
     /**
      * Reads {@code PORT}, {@code HOST:PORT}, {@code [IPV6]:PORT} or {@code off}; empty when it is none of them.
      * The outer optional is "understood", the inner one "on or off".
      */
-    static Optional<Optional<InetSocketAddress>> parse(String text) {
+    static Optional<Optional<Listen>> parse(String text) {
         String value = text.strip();
         if (value.equals("off")) {
             return Optional.of(Optional.empty());
@@ -43,9 +69,9 @@ public record MetricsSettings(Optional<InetSocketAddress> listen) {
         if (port < 1 || port > 65535) {
             return Optional.empty();
         }
-        if (host.isEmpty()) {
-            return Optional.of(Optional.of(new InetSocketAddress(port)));
+        if (colon < 0) {
+            return Optional.of(Optional.of(new Listen.OwnLanAddress(port)));
         }
-        return IpLiterals.parse(host).map(address -> Optional.of(new InetSocketAddress(address, port)));
+        return IpLiterals.parse(host).map(address -> Optional.of(new Listen.Fixed(new InetSocketAddress(address, port))));
     }
 }

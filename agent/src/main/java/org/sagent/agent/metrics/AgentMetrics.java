@@ -83,6 +83,13 @@ public final class AgentMetrics implements FailoverEvents, IsolationEvents, Auto
     private MonotonicInstant lastReportAt;
     private boolean asked;
     private HTTPServer server;
+    /**
+     * The exporter logs a stack trace for every client that left before its answer: a client
+     * cut off by {@link HttpServerLimits} does, so a flood would fill the journal with them.
+     * Kept in a field: java.util.logging holds its loggers weakly, and a new one has no filter.
+     */
+    private final java.util.logging.Logger exporterLog = java.util.logging.Logger.getLogger(
+            "io.prometheus.metrics.exporter.httpserver.HttpExchangeAdapter");
 
     /**
      * @param reports the current status report, or empty when the agent could not give one in time
@@ -174,10 +181,12 @@ public final class AgentMetrics implements FailoverEvents, IsolationEvents, Auto
         registry.counter(bridge.name(CONFLICTS, "address", address)).inc();
     }
 
-    /** Serves {@code /metrics} on {@code listen}. */
+    /** Serves {@code /metrics} on {@code listen}, within {@link HttpServerLimits}. */
     public void serve(InetSocketAddress listen) throws IOException {
+        HttpServerLimits.apply(System.getProperties());
+        exporterLog.setFilter(record -> !(record.getThrown() instanceof IOException));
         server = HTTPServer.builder().inetAddress(listen.getAddress()).port(listen.getPort()).registry(prometheus)
-                .buildAndStart();
+                .executorService(HttpServerLimits.workers()).buildAndStart();
     }
 
     /** The port actually listened on (useful when 0 was asked). */

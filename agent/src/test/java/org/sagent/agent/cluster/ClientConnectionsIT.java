@@ -184,8 +184,7 @@ class ClientConnectionsIT {
         recovery(client, System.currentTimeMillis(), "F3 power loss, tickle ACKs on");
         cluster.await(() -> cluster.metric("s1", TICKLES) > ticklesBefore, Duration.ofSeconds(10),
                 "s1 tickling the client of the lost node");
-        String metrics = lab.exec(cluster.servers.get("s1"), "curl", "-sS", "--max-time", "5",
-                "http://192.0.2.11:9775/metrics").stdout();
+        String metrics = cluster.scrape("s1");
         assertTrue(metrics.matches("(?s).*sagent_tickle_acks_total\\{address=\"198\\.51\\.100\\.120\"} [3-9].*"), metrics);
         assertTrue(metrics.matches("(?s).*sagent_connections_reset_total\\{address=\"198\\.51\\.100\\.120\"} [1-9].*"),
                 metrics);

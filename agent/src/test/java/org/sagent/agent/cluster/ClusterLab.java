@@ -87,7 +87,7 @@ final class ClusterLab {
             if (replication != null || nodes == 2) {
                 lab.address(ns, "eth0", "192.0.2." + (10 + i) + "/24");
             }
-            lab.address(ns, "eth1", "198.51.100." + (20 + i) + "/24");
+            lab.address(ns, "eth1", lanAddress(name) + "/24");
             setHealthy(name, true);
             Files.writeString(configOf(name), config(name, nodes));
         }
@@ -111,7 +111,7 @@ final class ClusterLab {
                 + " }\nnodes:\n");
         for (int i = 0; i < nodes; i++) {
             yaml.append("  - { name: s").append(i).append(", replication-address: 192.0.2.").append(10 + i)
-                    .append(", lan-address: 198.51.100.").append(20 + i).append(" }\n");
+                    .append(", lan-address: ").append(lanAddress("s" + i)).append(" }\n");
         }
         yaml.append("public-addresses:\n")
                 .append("  - { address: ").append(PUBLIC_0).append("/24, interface: eth1, home: s0 }\n")
@@ -315,9 +315,14 @@ final class ClusterLab {
      * control socket from this JVM (no JVM start per ask); empty when the agent does not answer.
      */
     Optional<StatusReport> status(String node) {
+        return status(node, STATUS_TIMEOUT);
+    }
+
+    /** {@link #status(String)}, waiting up to {@code timeout} for the answer. */
+    Optional<StatusReport> status(String node, Duration timeout) {
         try {
             JsonNode reply = ControlClient.ask(Agent.controlSocket(dir.resolve(node + "-run")),
-                    JSON.createObjectNode().put("command", "status"), STATUS_TIMEOUT);
+                    JSON.createObjectNode().put("command", "status"), timeout);
             JsonNode status = reply.get("status");
             return status == null ? Optional.empty() : Optional.of(JSON.treeToValue(status, StatusReport.class));
         } catch (ControlClient.Unreachable | IOException | RuntimeException e) {
@@ -357,10 +362,15 @@ final class ClusterLab {
                 .map(l -> Double.parseDouble(l.substring(series.length() + 1).strip())).orElse(0.0);
     }
 
-    /** {@code node}'s metrics, scraped with curl inside its namespace. */
+    /** {@code node}'s own address on the LAN (its lan-address), e.g. 198.51.100.20 for s0. */
+    static String lanAddress(String node) {
+        return "198.51.100." + (20 + Integer.parseInt(node.substring(1)));
+    }
+
+    /** {@code node}'s metrics, scraped with curl inside its namespace on its lan-address, where they are served. */
     String scrape(String node) {
         NetnsLab.Result scrape = lab.exec(servers.get(node), "curl", "-sS", "--max-time", "5",
-                "http://127.0.0.1:9775/metrics");
+                "http://" + lanAddress(node) + ":9775/metrics");
         if (scrape.exitCode() != 0) {
             throw new AssertionError("scraping " + node + "'s metrics failed: " + scrape.stderr());
         }

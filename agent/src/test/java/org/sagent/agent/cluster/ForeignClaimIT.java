@@ -27,8 +27,7 @@ class ForeignClaimIT {
         lab.exec(cluster.client, "ping", "-c", "1", "-W", "1", "-I", ClusterLab.PUBLIC_0, "198.51.100.21");
         cluster.await(() -> cluster.sagent("s0", "status").stdout().contains("(CONFLICT: "), Duration.ofSeconds(10),
                 "conflict in status");
-        String afterConflict = lab.exec(cluster.servers.get("s0"), "curl", "-sS", "--max-time", "5",
-                "http://192.0.2.10:9775/metrics").stdout();
+        String afterConflict = cluster.scrape("s0");
         // Counted once: reported once, not at every check.
         assertTrue(afterConflict.contains("sagent_address_conflicts_total{address=\"198.51.100.120\"} 1.0"), afterConflict);
         assertTrue(afterConflict.contains("sagent_address_conflict{address=\"198.51.100.120\"} 1.0"), afterConflict);

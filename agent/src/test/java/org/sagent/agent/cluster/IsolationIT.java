@@ -105,10 +105,9 @@ class IsolationIT {
         NetnsLab.Result status1 = cluster.sagent("s1", "status");
         assertTrue(status1.stdout().contains("Isolation: stood-down"), status1.stdout());
         assertTrue(status1.stdout().contains("STARTING"), status1.stdout());
-        NetnsLab.Result scrape = lab.exec(cluster.servers.get("s0"), "curl", "-sS", "--max-time", "5",
-                "http://127.0.0.1:9775/metrics");
-        assertTrue(scrape.stdout().contains("sagent_fence_decisions_total{outcome=\"won\"} 1.0"), scrape.stdout());
-        assertTrue(scrape.stdout().contains("sagent_io_freeze_seconds_count 1"), scrape.stdout());
+        String scrape = cluster.scrape("s0");
+        assertTrue(scrape.contains("sagent_fence_decisions_total{outcome=\"won\"} 1.0"), scrape);
+        assertTrue(scrape.contains("sagent_io_freeze_seconds_count 1"), scrape);
 
         // The loser "reboots" (its agent restarts) with the cable back: the record keeps it
         // STARTING, holding nothing, until its checks pass (no DRBD here: at once), then it is cleared.
@@ -159,10 +158,9 @@ class IsolationIT {
         assertEquals(Optional.of(false), cluster.status("s1").map(r -> r.isolation().witnessReachable()),
                 "s1 reaches no witness");
         cluster.await(() -> cluster.answering("s0").equals(BOTH), MOVE, "s0 answering for both addresses");
-        NetnsLab.Result scrape = lab.exec(cluster.servers.get("s1"), "curl", "-sS", "--max-time", "5",
-                "http://127.0.0.1:9775/metrics");
-        assertTrue(scrape.stdout().contains("sagent_fence_decisions_total{outcome=\"undecided\"} 1.0"), scrape.stdout());
-        assertTrue(scrape.stdout().contains("sagent_witness_reachable 0.0"), scrape.stdout());
+        String scrape = cluster.scrape("s1");
+        assertTrue(scrape.contains("sagent_fence_decisions_total{outcome=\"undecided\"} 1.0"), scrape);
+        assertTrue(scrape.contains("sagent_witness_reachable 0.0"), scrape);
     }
 
     @Test

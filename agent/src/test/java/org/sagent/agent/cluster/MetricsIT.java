@@ -28,10 +28,7 @@ class MetricsIT {
         cluster.await(() -> cluster.held("s0").equals(ClusterLab.FIRST) && cluster.held("s1").equals(ClusterLab.SECOND),
                 ClusterLab.START, "failback to s0 after enable");
 
-        NetnsLab.Result scrape = lab.exec(cluster.servers.get("s0"), "curl", "-sS", "--max-time", "5",
-                "http://192.0.2.10:9775/metrics");
-        assertEquals(0, scrape.exitCode(), scrape.stderr());
-        String metrics = scrape.stdout();
+        String metrics = cluster.scrape("s0");
         assertTrue(metrics.contains("sagent_address_held{address=\"198.51.100.120\",interface=\"eth1\"} 1.0"), metrics);
         assertTrue(metrics.contains("sagent_address_held{address=\"198.51.100.121\",interface=\"eth1\"} 0.0"), metrics);
         assertTrue(metrics.contains("sagent_address_holders{address=\"198.51.100.121\"} 1.0"), metrics);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -100,6 +101,60 @@ public class ConfigParserTest {
                 """);
         assertEquals("2001:db8:2:0:0:0:0:100/64", config.publicAddresses().get(0).address().toString());
         assertEquals(HealthSettings.DEFAULT_TIMEOUT, config.health().scripts().get(0).timeout());
+    }
+
+    @Test
+    void metricsAreServedOnEachNodesLanAddressByDefaultAndForAPortAlone() throws Exception {
+        SagentConfig defaults = valid(MINIMAL);
+        NodeSpec b = defaults.node("b").orElseThrow();
+        assertEquals(Optional.of(new InetSocketAddress(InetAddress.getByName("198.51.100.2"), 9775)),
+                defaults.metrics().endpointOf(b), "never 0.0.0.0: that includes the public addresses");
+        assertEquals(Optional.of(new InetSocketAddress(InetAddress.getByName("198.51.100.2"), 9100)),
+                valid(MINIMAL + "metrics: { listen: 9100 }\n").metrics().endpointOf(b));
+        assertEquals(Optional.of(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 9775)),
+                valid(MINIMAL + "metrics: { listen: 127.0.0.1:9775 }\n").metrics().endpointOf(b));
+        assertEquals(Optional.of(new InetSocketAddress(InetAddress.getByName("::1"), 9775)),
+                valid(MINIMAL + "metrics: { listen: \"[::1]:9775\" }\n").metrics().endpointOf(b));
+        assertEquals(Optional.empty(), valid(MINIMAL + "metrics: { listen: off }\n").metrics().endpointOf(b));
+    }
+
+    @Test
+    void warnsButAcceptsMetricsOnEveryAddress() {
+        ConfigResult result = ConfigParser.parse("t.yaml", MINIMAL + "metrics: { listen: 0.0.0.0:9775 }\n");
+        ConfigResult.Valid valid = assertInstanceOf(ConfigResult.Valid.class, result, result.problems()::toString);
+        assertEquals(List.of("t.yaml:13:20: warning: metrics.listen: 0.0.0.0 serves /metrics on every address of the "
+                + "node, the public addresses included (to the clients, wherever the addresses move); write the port "
+                + "alone (9775) to serve on each node's lan-address only"),
+                valid.problems().stream().map(ConfigProblem::toString).toList());
+    }
+
+    @Test
+    void refusesMetricsOnAPublicAddressOfEitherFamily() {
+        ConfigResult v4 = ConfigParser.parse("t.yaml", MINIMAL + "metrics: { listen: 198.51.100.103:9775 }\n");
+        assertTrue(v4.problems().get(0).toString().startsWith("t.yaml:13:20: error: metrics.listen: 198.51.100.103 is "
+                + "a public address"), v4.problems().toString());
+        ConfigResult v6 = ConfigParser.parse("t.yaml", """
+                cluster: { name: v6, secret-file: /etc/sagent/secret }
+                nodes:
+                  - { name: a, replication-address: "2001:db8:1::1", lan-address: "2001:db8:2::1" }
+                public-addresses:
+                  - { address: "2001:db8:2::100/64", interface: eth1 }
+                health: { samba: {} }
+                metrics: { listen: "[2001:db8:2:0::100]:9775" }
+                """);
+        assertTrue(v6.problems().get(0).toString().startsWith("t.yaml:7:20: error: metrics.listen: 2001:db8:2:0:0:0:0:100 "
+                + "is a public address"), v6.problems().toString());
+    }
+
+    @Test
+    void refusesMetricsOnOneNodesOwnAddressWhichTheOthersCannotListenOn() {
+        ConfigResult lan = ConfigParser.parse("t.yaml", MINIMAL + "metrics: { listen: 198.51.100.2:9775 }\n");
+        assertEquals(List.of("t.yaml:13:20: error: metrics.listen: 198.51.100.2 is b's own address, and every node "
+                + "reads this file; write the port alone (9775) and each node serves on its own lan-address"),
+                lan.problems().stream().map(ConfigProblem::toString).toList());
+        ConfigResult replication = ConfigParser.parse("t.yaml", MINIMAL + "metrics: { listen: 192.0.2.1:9775 }\n");
+        assertTrue(replication.problems().get(0).toString().startsWith("t.yaml:13:20: error: metrics.listen: "
+                + "192.0.2.1 is a's own address"), replication.problems().toString());
     }
 
     @Test
