@@ -82,6 +82,17 @@ class StandDownTest {
     }
 
     @Test
+    void withoutARecordOnDiskItClaimsNothingAndDoesNotReboot() throws Exception {
+        // The record's place is a directory: the write fails as a full or read-only disk would.
+        Files.createDirectories(dir.resolve("fenced"));
+        new StandDown(steps, IsolationSettings.Action.REBOOT, Optional.of("smbd.service"), dir.resolve("fenced"))
+                .run("s0", "s0 keeps writing: lower node number", "sstorage");
+        assertEquals(List.of("fence: stood down for s0 (s0 keeps writing: lower node number)",
+                "systemctl stop --no-block smbd.service", "systemctl is-active smbd.service"), calls,
+                "released and Samba stopped, but no stand-down claimed and no reboot: it stays frozen");
+    }
+
+    @Test
     void anUnreadableRecordStillFences() throws Exception {
         Files.writeString(dir.resolve("fenced"), "{ half");
         FenceRecord record = FenceRecord.read(dir.resolve("fenced")).orElseThrow();
