@@ -29,7 +29,7 @@ import org.sagent.netlink.lab.NetnsLab;
 class EndpointFloodIT {
 
     /** Long enough for every check made during the flood, on two loaded cores. */
-    private static final Duration FLOOD = Duration.ofSeconds(20);
+    private static final Duration FLOOD = Duration.ofSeconds(14);
     /** The fence-peer handler's deadline, passed to it: it gives up (exit 1, I/O frozen) after this. */
     private static final Duration HANDLER_DEADLINE = Duration.ofSeconds(8);
     /** How long a status request may take; the agent's loop answers in milliseconds. */
