@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.sagent.netlink.lab.LabProcess;
 import org.sagent.netlink.lab.NetnsLab;
 
@@ -28,6 +29,7 @@ import org.sagent.netlink.lab.NetnsLab;
  * client); after a power loss (F3) the new holder tickles the dead server's clients. Prints the time from each fault to the client's next successful write,
  * with and without tickle ACKs.
  */
+@Isolated // alone, not beside another cluster test: it measures how soon clients recover
 class ClientConnectionsIT {
 
     private static final Duration START = ClusterLab.START;

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.sagent.agent.Agent;
 import org.sagent.netlink.lab.LabProcess;
 import org.sagent.netlink.lab.NetnsLab;
@@ -26,6 +27,7 @@ import org.sagent.netlink.lab.NetnsLab;
  * drbdadm runs them) get their answers within their deadline, Prometheus still scrapes, and no
  * address moves. The rows of docs/attacks.md that name this test.
  */
+@Isolated // alone, not beside another cluster test: its floods load the machine
 class EndpointFloodIT {
 
     /** Long enough for every check made during the flood, on two loaded cores. */

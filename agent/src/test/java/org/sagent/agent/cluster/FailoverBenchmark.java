@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.sagent.netlink.lab.NetnsLab;
 
 /**
@@ -27,6 +28,7 @@ import org.sagent.netlink.lab.NetnsLab;
  * the cluster is back in the scenario's end state. A sampler reads both servers' addresses every
  * ~10 ms and adds up the time two servers could answer for one address.
  */
+@Isolated // alone, not beside another cluster test: it measures outages
 class FailoverBenchmark {
 
     static final String SAGENT_DEFAULT = "sagent default";

@@ -8,12 +8,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.sagent.netlink.lab.NetnsLab;
 
 /**
  * The README's fast profile on a CPU-loaded machine: no false failover while both cores are
  * busy, then a power loss. Prints the outage (a measurement, not a timed assertion).
  */
+@Isolated // alone, not beside another cluster test: it asserts that the fast timings move nothing under load it makes itself
 class FastProfileIT {
 
     @RegisterExtension
