@@ -30,6 +30,7 @@ import org.sagent.agent.core.Readiness;
 import org.sagent.agent.core.ReconcilePlan;
 import org.sagent.agent.core.ReleaseReason;
 import org.sagent.agent.health.HealthView;
+import org.sagent.agent.logging.Notice;
 import org.sagent.agent.membership.MembershipEvent;
 import org.sagent.agent.time.MonotonicClock;
 import org.sagent.agent.time.MonotonicInstant;
@@ -116,7 +117,7 @@ public final class NodeController {
             if (other.isPresent()) {
                 addresses.release(address);
                 adopted.remove(address);
-                log.info("released {}: left over from before, but {} serves it now", settings.where(address), other.get());
+                log.info(Notice.NOTICE, "released {}: left over from before, but {} serves it now", settings.where(address), other.get());
             }
         }
         if (!adopted.isEmpty()) {
@@ -222,7 +223,7 @@ public final class NodeController {
             Optional<String> other = addresses.answeredByAnother(address);
             if (other.isPresent()) {
                 addresses.release(address);
-                log.info("released {}: duplicate, {} holds it too (it took over while this node was frozen)",
+                log.info(Notice.NOTICE, "released {}: duplicate, {} holds it too (it took over while this node was frozen)",
                         settings.where(address), other.get());
             }
         }
@@ -421,7 +422,7 @@ public final class NodeController {
             List<String> reset = clients.resetBeforeRelease(address);
             addresses.release(address);
             clients.leaveBehind(address, reset); // for a node that takes it within the released window
-            log.info("released {}: stopping and no other node could take it{}", settings.where(address),
+            log.info(Notice.NOTICE, "released {}: stopping and no other node could take it{}", settings.where(address),
                     reset.isEmpty() ? "" : "; reset " + reset.size() + " client connections");
         }
         lastPublishedAt = Optional.empty();

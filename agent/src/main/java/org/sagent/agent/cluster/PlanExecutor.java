@@ -16,6 +16,7 @@ import org.sagent.agent.core.NodeState;
 import org.sagent.agent.core.ReconcilePlan;
 import org.sagent.agent.core.ReleaseReason;
 import org.sagent.agent.core.TakeOrigin;
+import org.sagent.agent.logging.Notice;
 import org.sagent.agent.time.MonotonicClock;
 import org.sagent.agent.time.MonotonicInstant;
 import org.slf4j.Logger;
@@ -86,7 +87,7 @@ final class PlanExecutor {
             List<String> stranded = clients.leaveBehind(address, reset);
             changed = true;
             String why = reasons.apply(address).describe();
-            log.info("released {}: {}, {} ms{}{}", settings.where(address), why,
+            log.info(Notice.NOTICE, "released {}: {}, {} ms{}{}", settings.where(address), why,
                     clock.since(start).toMillis(),
                     reset.isEmpty() ? "" : "; reset " + reset.size() + " client connections so they reconnect to the "
                             + "new holder",
@@ -119,7 +120,7 @@ final class PlanExecutor {
             TakeOrigin origin = TakeOrigin.of(address, peerStates, picture);
             Optional<Duration> outage = Optional.ofNullable(unservedSince.remove(address))
                     .map(clock::since);
-            log.info("took {} from {}: {}, {} announcements, {} ms{}", settings.where(address), origin.describe(),
+            log.info(Notice.NOTICE, "took {} from {}: {}, {} announcements, {} ms{}", settings.where(address), origin.describe(),
                     taken.probed() ? "probe clear" : "released, no probe", taken.announcements() * 2,
                     clock.since(start).toMillis(),
                     outage.map(d -> "; unserved for " + d.toMillis() + " ms").orElse(""));

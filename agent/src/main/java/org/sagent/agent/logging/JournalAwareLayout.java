@@ -19,7 +19,8 @@ import java.util.function.Function;
  * <p>Under systemd, with standard error connected to the journal ({@code JOURNAL_STREAM}
  * names the same socket), each line starts with the syslog priority ({@code <3>} error ...
  * {@code <7>} debug) so journald records the level, and carries no timestamp of its own:
- * the journal adds one. Anywhere else, a timestamped console line.
+ * the journal adds one. An INFO line marked {@link Notice#NOTICE} (an address taken or released)
+ * gets {@code <5>} notice. Anywhere else, a timestamped console line.
  */
 public final class JournalAwareLayout extends LayoutBase<ILoggingEvent> {
 
@@ -76,11 +77,12 @@ public final class JournalAwareLayout extends LayoutBase<ILoggingEvent> {
     @Override
     public String doLayout(ILoggingEvent event) {
         StringBuilder line = new StringBuilder(128);
-        String prefix = journal ? "<" + priority(event.getLevel()) + ">" : "";
+        boolean notice = isNotice(event);
+        String prefix = journal ? "<" + (notice ? 5 : priority(event.getLevel())) + ">" : "";
         line.append(prefix);
         if (!journal) {
             line.append(CONSOLE_TIME.format(Instant.ofEpochMilli(event.getTimeStamp()))).append(' ')
-                    .append(String.format("%-5s", event.getLevel())).append(' ');
+                    .append(String.format("%-5s", notice ? "NOTICE" : event.getLevel())).append(' ');
         }
         line.append(shortName(event.getLoggerName())).append(": ")
                 .append(event.getFormattedMessage().replace("\n", " | "))
@@ -95,6 +97,12 @@ public final class JournalAwareLayout extends LayoutBase<ILoggingEvent> {
             }
         }
         return line.toString();
+    }
+
+    /** An INFO line marked {@link Notice#NOTICE}: priority 5. */
+    static boolean isNotice(ILoggingEvent event) {
+        return event.getLevel() == Level.INFO && event.getMarkerList() != null
+                && event.getMarkerList().contains(Notice.NOTICE);
     }
 
     static int priority(Level level) {

@@ -46,6 +46,10 @@ class JournalAwareLayoutTest {
         assertEquals("<6>Allocation: i\n", layout.doLayout(event(Level.INFO, "i", null)));
         assertEquals("<7>Allocation: d\n", layout.doLayout(event(Level.DEBUG, "d", null)));
         assertEquals("<7>Allocation: t\n", layout.doLayout(event(Level.TRACE, "t", null)));
+        LoggingEvent moved = event(Level.INFO, "took 198.51.100.120/24 on eth1", null);
+        moved.addMarker(Notice.NOTICE);
+        assertEquals("<5>Allocation: took 198.51.100.120/24 on eth1\n", layout.doLayout(moved),
+                "a move is a notice: journalctl -p notice shows it");
     }
 
     @Test
