@@ -65,7 +65,7 @@ final class AdminCommands {
                 }
             } catch (ControlClient.Unreachable e) {
                 spec.commandLine().getErr().println("sagent " + command() + ": " + e.getMessage());
-                return StatusCommand.UNREACHABLE;
+                return ExitCodes.UNREACHABLE;
             }
         }
     }
@@ -75,7 +75,7 @@ final class AdminCommands {
                     "It stays disabled across agent restarts until 'sagent enable'."},
             exitCodeListHeading = "%nExit status:%n",
             exitCodeList = {"0:done: this node holds no address", "1:refused, or not done in time",
-                    "2:the agent cannot be asked"})
+                    "3:the agent cannot be asked"})
     static final class Disable extends Toggle {
         @Override
         String command() {
@@ -98,7 +98,7 @@ final class AdminCommands {
             description = "End 'sagent disable': this node may hold addresses again (its own return home per failback).",
             exitCodeListHeading = "%nExit status:%n",
             exitCodeList = {"0:done: this node is no longer disabled", "1:refused, or not done in time",
-                    "2:the agent cannot be asked"})
+                    "3:the agent cannot be asked"})
     static final class Enable extends Toggle {
         @Override
         String command() {
@@ -123,7 +123,7 @@ final class AdminCommands {
                     "an address goes home after a failover."},
             exitCodeListHeading = "%nExit status:%n",
             exitCodeList = {"0:done: NODE holds ADDRESS", "1:refused (the reason is printed), or not done in time",
-                    "2:the agent cannot be asked"})
+                    "3:the agent cannot be asked"})
     static final class MoveIp extends Toggle {
         @CommandLine.Parameters(index = "0", paramLabel = "ADDRESS", description = "A public address, e.g. 172.20.1.20.")
         String address;

@@ -10,6 +10,12 @@ public final class ExitCodes {
     /** The command line itself was wrong (unknown option, missing argument). */
     public static final int USAGE = 2;
     /**
+     * {@code status}, {@code disable}, {@code enable}, {@code move-ip}: the agent cannot be
+     * asked (not running, permission denied, no answer in time). Not {@link #USAGE}: a script
+     * must tell "the agent is down" from "I called it wrong".
+     */
+    public static final int UNREACHABLE = 3;
+    /**
      * {@code run}: the configuration cannot work (errors in the file, a --node it does not name).
      * sysexits.h's EX_CONFIG; sagent.service lists it in RestartPreventExitStatus= because
      * starting again cannot help, while FAILED (a port in use, an interface not up yet) may.

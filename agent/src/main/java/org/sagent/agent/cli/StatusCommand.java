@@ -2,8 +2,11 @@ package org.sagent.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.sagent.agent.addresses.AddressReconciler;
 import org.sagent.agent.config.ConfigParser;
@@ -24,16 +27,16 @@ import picocli.CommandLine.Command;
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:every node OK and every public address held exactly once",
                 "1:degraded: a node not OK, or an address unserved or held twice",
-                "2:the agent cannot be asked (not running, or permission denied)"})
+                "3:the agent cannot be asked (not running, permission denied, no answer in time)"})
 public final class StatusCommand implements Callable<Integer> {
 
-    static final int UNREACHABLE = 2;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @CommandLine.Option(names = "--json", description = "Print the status as JSON (schema in README).")
+    @CommandLine.Option(names = "--json", description = "Print the status as JSON (schema in README); when the "
+            + "agent cannot be asked, a JSON object that says why.")
     boolean json;
 
     @CommandLine.Mixin
@@ -44,6 +47,9 @@ public final class StatusCommand implements Callable<Integer> {
             description = "Used when the agent is down, to show the addresses present on this node.")
     Path config;
 
+    /** Each configured public address's interface, read with the configuration when the agent is down. */
+    private final Map<String, String> interfaceOf = new LinkedHashMap<>();
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -51,15 +57,10 @@ public final class StatusCommand implements Callable<Integer> {
         try {
             reply = control.ask(JSON.createObjectNode().put("command", "status"));
         } catch (ControlClient.Unreachable e) {
-            spec.commandLine().getErr().println("sagent status: " + e.getMessage());
-            if (e.getMessage().startsWith("the agent is not running")) {
-                localAddresses(out);
-            }
-            return UNREACHABLE;
+            return unreachable(out, e.getMessage(), e.getMessage().startsWith("the agent is not running"));
         }
         if (!reply.path("ok").asBoolean()) {
-            spec.commandLine().getErr().println("sagent status: " + reply.path("error").asText());
-            return UNREACHABLE;
+            return unreachable(out, reply.path("error").asText(), false);
         }
         StatusReport report = JSON.treeToValue(reply.get("status"), StatusReport.class);
         out.print(json ? JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n"
@@ -68,15 +69,43 @@ public final class StatusCommand implements Callable<Integer> {
         return report.fullyOk() ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
-    /** Without the agent: what this node's own interfaces carry, from the kernel. */
-    private void localAddresses(PrintWriter out) {
+    /**
+     * The agent cannot be asked: why on standard error, and, when it is not running, what this
+     * node's interfaces still carry. With --json, standard output is a JSON object all the same
+     * ({"ok": false, "error": ..., "addressesOnThisNode": {...}}), so a script never parses text.
+     */
+    private int unreachable(PrintWriter out, String why, boolean agentDown) throws Exception {
+        spec.commandLine().getErr().println("sagent status: " + why);
+        Map<String, Boolean> present = agentDown ? localAddresses() : null;
+        if (json) {
+            ObjectNode answer = JSON.createObjectNode().put("ok", false).put("error", why);
+            if (present != null) {
+                ObjectNode addresses = answer.putObject("addressesOnThisNode");
+                present.forEach(addresses::put);
+            }
+            out.print(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(answer) + "\n");
+        } else if (present != null) {
+            out.println("Public addresses configured on this node's interfaces (the agent is not running):");
+            present.forEach((address, here) -> out.printf("  %-22s %-10s %s%n", address, interfaceOf.get(address),
+                    here ? "present" : "absent"));
+        }
+        out.flush();
+        return ExitCodes.UNREACHABLE;
+    }
+
+    /**
+     * Without the agent: each configured public address (as written, e.g. 198.51.100.120/24) and
+     * whether this node's interface carries it, from the kernel; null when the configuration
+     * cannot be read (said on standard error).
+     */
+    private Map<String, Boolean> localAddresses() {
         ConfigResult result = ConfigParser.parseFile(config);
         if (!(result instanceof ConfigResult.Valid valid)) {
-            out.println("(cannot list this node's public addresses: " + config + " is not a valid configuration)");
-            out.flush();
-            return;
+            spec.commandLine().getErr().println("(cannot list this node's public addresses: " + config
+                    + " is not a valid configuration)");
+            return null;
         }
-        out.println("Public addresses configured on this node's interfaces (the agent is not running):");
+        Map<String, Boolean> carried = new LinkedHashMap<>();
         try (RtNetlink rt = RtNetlink.open()) {
             java.util.Map<Integer, String> names = new java.util.HashMap<>();
             for (Link link : rt.links()) {
@@ -87,9 +116,10 @@ public final class StatusCommand implements Callable<Integer> {
                 boolean here = present.stream().anyMatch(a -> AddressReconciler.key(a.address())
                         .equals(AddressReconciler.key(spec.address().address()))
                         && spec.interfaceName().equals(names.get(a.interfaceIndex())));
-                out.printf("  %-22s %-10s %s%n", spec.address(), spec.interfaceName(), here ? "present" : "absent");
+                carried.put(spec.address().toString(), here);
+                interfaceOf.put(spec.address().toString(), spec.interfaceName());
             }
         }
-        out.flush();
+        return carried;
     }
 }

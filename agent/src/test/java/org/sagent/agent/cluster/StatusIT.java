@@ -46,7 +46,7 @@ class StatusIT {
         // With the agent stopped, status says so and shows what the interfaces still carry.
         cluster.terminate("s1").awaitExit(Duration.ofSeconds(20));
         NetnsLab.Result down = cluster.sagent("s1", "status", "--config", cluster.configOf("s1").toString());
-        assertEquals(2, down.exitCode());
+        assertEquals(3, down.exitCode(), "the agent cannot be asked: not 2, which is wrong usage");
         assertTrue(down.stderr().contains("the agent is not running"), down.stderr());
         assertTrue(down.stdout().contains("198.51.100.121/24      eth1       absent"), down.stdout());
     }
