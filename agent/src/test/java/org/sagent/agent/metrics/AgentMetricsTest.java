@@ -66,6 +66,23 @@ class AgentMetricsTest {
     }
 
     @Test
+    void theCountersAlertsWatchExistAtZeroBeforeTheFirstEvent() throws Exception {
+        AgentMetrics metrics = new AgentMetrics(MetricsScope.of(ConfigParserTest.valid(ConfigParserTest.MINIMAL)), "1.2.3",
+                () -> Optional.of(report(List.of("a"))), MonotonicClock.system());
+        String text = scrape(metrics);
+        for (String reason : List.of("released", "holder_lost", "unheld")) {
+            assertTrue(text.contains("sagent_failovers_total{address=\"198.51.100.101\",reason=\"" + reason + "\"} 0.0\n"),
+                    text);
+        }
+        assertTrue(text.contains("sagent_address_conflicts_total{address=\"198.51.100.101\"} 0.0\n"), text);
+        // The reasons created up front are the ones the controller gives.
+        assertEquals(AgentMetrics.FAILOVER_REASONS, List.of(new org.sagent.agent.core.TakeOrigin.Released("s1"),
+                new org.sagent.agent.core.TakeOrigin.HolderLost(List.of("s1")),
+                new org.sagent.agent.core.TakeOrigin.Unheld()).stream()
+                .map(org.sagent.agent.core.TakeOrigin::metricReason).toList());
+    }
+
+    @Test
     void failoversAnnouncementsAndConflictsAreCountedPerAddressAndReason() throws Exception {
         AgentMetrics metrics = new AgentMetrics(MetricsScope.of(ConfigParserTest.valid(ConfigParserTest.MINIMAL)), "1.2.3",
                 () -> Optional.of(report(List.of("a"))), MonotonicClock.system());
