@@ -32,6 +32,9 @@ mkdir -p "$root/usr/bin" "$root/usr/share/sagent/prometheus" "$root/usr/share/sa
 
 cp "$basedir/src/deb/bin/sagent" "$root/usr/bin/sagent"
 cp "$build/lib/sagent.jar" "$root/usr/share/sagent/sagent.jar"
+# What `sagent version` and sagent_build_info say: this package's version and its commit.
+commit=$(git -C "$repo" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+printf '%s (commit %s)\n' "$deb_version" "$commit" > "$root/usr/share/sagent/build"
 cp "$basedir/src/deb/share/prometheus/sagent-alerts.yml" "$root/usr/share/sagent/prometheus/"
 cp "$basedir/src/deb/share/drbd/sagent-fencing.conf" "$root/usr/share/sagent/drbd/"
 install -m 0755 "$basedir/src/deb/share/drbd/sagent-drbd-handler" "$root/usr/share/sagent/drbd/"

@@ -84,7 +84,9 @@ class DebPackageIT {
             tree.run("apt-get install -y -q /tmp/new.deb").orFail("apt-get install ./sagent.deb");
 
             String ran = tree.run("sagent version").orFail("sagent version").output();
-            assertTrue(ran.startsWith("sagent "), ran);
+            // The package's version and its commit, not the Maven snapshot's.
+            assertTrue(ran.matches("(?s)sagent " + java.util.regex.Pattern.quote(version)
+                    + " \\(commit [0-9a-f]{12}\\)\n.*"), ran);
             DebianChroot.Ran noSecret = tree.run("sagent check-config /etc/sagent/sagent.yaml");
             assertTrue(noSecret.status() != 0 && noSecret.output().contains("cluster.secret-file: /etc/sagent/secret "
                     + "does not exist; create it on one node"), noSecret.output());
