@@ -117,6 +117,11 @@ class DebPackageIT {
                     + " 2>&1; systemd-delta --type=extended 2>&1 | grep -E 'o2cb|ctdb'");
             assertTrue(dropIns.output().contains("/lib/systemd/system/o2cb.service.d/50-sagent.conf"), dropIns.output());
             assertTrue(dropIns.output().contains("/lib/systemd/system/ctdb.service.d/50-sagent.conf"), dropIns.output());
+            // A host without drbd-utils: the drop-in must not keep o2cb from starting (Requires= did).
+            DebianChroot.Ran noDrbd = tree.run("rm /etc/systemd/system/drbd.service && systemd-analyze verify --man=no "
+                    + "o2cb.service 2>&1; echo exit=$?");
+            assertTrue(noDrbd.output().contains("exit=0") && !noDrbd.output().contains("drbd.service"),
+                    "o2cb verifies without a drbd.service: " + noDrbd.output());
             DebianChroot.Ran security = tree.run("systemd-analyze security --offline=true --no-pager "
                     + "/lib/systemd/system/sagent.service 2>&1");
             System.out.println("systemd-analyze security sagent.service:\n" + security.output());
