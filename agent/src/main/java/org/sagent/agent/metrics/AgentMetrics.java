@@ -3,6 +3,7 @@ package org.sagent.agent.metrics;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -103,6 +104,9 @@ public final class AgentMetrics implements FailoverEvents, IsolationEvents, Auto
         this.reports = reports;
         this.clock = clock;
         prometheus.register(bridge);
+        // The agent's own cost, as an administrator compares it with keepalived's: RSS, CPU
+        // seconds, start time, open descriptors (process_*), read by the Prometheus client from /proc.
+        ProcessMetrics.builder().register(prometheus);
         registry.register(bridge.name(BUILD, "version", version), (Gauge<Integer>) () -> 1);
         for (var spec : scope.publicAddresses()) {
             String address = spec.address().address().getHostAddress();

@@ -60,6 +60,10 @@ class AgentMetricsTest {
         assertTrue(text.contains("sagent_health_check_healthy{check=\"samba\"} 1.0\n"), text);
         assertTrue(text.contains("sagent_health_check_duration_seconds{check=\"samba\"} 0.012\n"), text);
         assertTrue(text.contains("sagent_build_info{version=\"1.2.3\"} 1\n"), text);
+        for (String process : java.util.List.of("process_resident_memory_bytes ", "process_cpu_seconds_total ",
+                "process_start_time_seconds ", "process_open_fds ")) {
+            assertTrue(text.contains("\n" + process), "the agent's own cost: " + process + " in " + text);
+        }
         assertTrue(text.contains("# HELP sagent_address_held 1 if this node holds the public address"), text);
         assertEquals(1, text.split("# TYPE sagent_address_held gauge", -1).length - 1, text);
         assertFalse(text.contains("sagent_lan_peer_reachable"), "no LAN path configured: " + text);
