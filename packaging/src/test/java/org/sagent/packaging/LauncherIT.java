@@ -118,7 +118,7 @@ class LauncherIT {
             // The control socket is root's: a user gets told so, not a stack trace.
             NetnsLab.Result asNobody = lab.exec(node, "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
                     "env", "SAGENT_JAR=" + JAR, "sh", LAUNCHER.toString(), "status", "--runtime-dir", dir.toString());
-            assertEquals(2, asNobody.exitCode(), asNobody.stdout() + asNobody.stderr());
+            assertEquals(3, asNobody.exitCode(), "the agent cannot be asked: " + asNobody.stdout() + asNobody.stderr());
             assertTrue(asNobody.stderr().startsWith("sagent status: permission denied on "), asNobody.stderr());
             assertTrue(asNobody.stderr().contains("run as root"), asNobody.stderr());
             assertFalse(asNobody.stderr().contains("Exception"), asNobody.stderr());
