@@ -26,7 +26,7 @@ esac
 
 rm -rf "$stage"
 mkdir -p "$root/usr/bin" "$root/usr/share/sagent/prometheus" "$root/usr/share/sagent/drbd" \
-    "$root/usr/share/sagent/tuning" "$root/etc/sagent" \
+    "$root/usr/share/sagent/tuning" \
     "$root/lib/systemd/system" "$root/usr/share/man/man8" "$root/usr/share/bash-completion/completions" \
     "$root/usr/share/doc/sagent" "$stage/control"
 
@@ -40,7 +40,9 @@ cp "$basedir/src/deb/share/drbd/sagent-fencing.conf" "$root/usr/share/sagent/drb
 install -m 0755 "$basedir/src/deb/share/drbd/sagent-drbd-handler" "$root/usr/share/sagent/drbd/"
 cp "$basedir/src/deb/share/tuning/drbd-fast-failover.conf" "$basedir/src/deb/share/tuning/o2cb-fast-failover" \
     "$root/usr/share/sagent/tuning/"
-cp "$basedir/src/deb/etc/sagent/sagent.yaml" "$root/etc/sagent/sagent.yaml"
+# The example, not a conffile: postinst copies it to /etc/sagent/sagent.yaml when there is none,
+# so a new example in a later version never makes dpkg ask an administrator who edited theirs.
+cp "$basedir/src/deb/etc/sagent/sagent.yaml" "$root/usr/share/sagent/sagent.yaml.example"
 cp "$repo/systemd/units/sagent.service" "$root/lib/systemd/system/"
 cp -r "$repo/systemd/drop-ins/." "$root/lib/systemd/system/"
 gzip -9n < "$basedir/src/deb/man/sagent.8" > "$root/usr/share/man/man8/sagent.8.gz"
@@ -76,7 +78,7 @@ gzip -9n < "$repo/README.md" > "$root/usr/share/doc/sagent/README.md.gz"
     echo " -- sagent developers <sagent@example.org>  $(date -u -R -d "@$stamp")"
 } | gzip -9n > "$root/usr/share/doc/sagent/changelog.gz"
 
-for file in control conffiles postinst prerm postrm; do
+for file in control postinst prerm postrm; do
     sed "s/@VERSION@/$deb_version/" "$basedir/src/deb/control/$file" > "$stage/control/$file"
 done
 echo "$deb_version" > "$stage/version"

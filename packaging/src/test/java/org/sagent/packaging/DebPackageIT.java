@@ -50,7 +50,7 @@ class DebPackageIT {
                 .orFail("dpkg-deb --contents").output();
         for (String expected : List.of("-rwxr-xr-x root/root .* ./usr/bin/sagent",
                 "-rw-r--r-- root/root .* ./usr/share/sagent/sagent.jar",
-                "-rw-r--r-- root/root .* ./etc/sagent/sagent.yaml",
+                "-rw-r--r-- root/root .* ./usr/share/sagent/sagent.yaml.example",
                 "-rw-r--r-- root/root .* ./lib/systemd/system/sagent.service",
                 "-rw-r--r-- root/root .* ./lib/systemd/system/o2cb.service.d/50-sagent.conf",
                 "-rw-r--r-- root/root .* ./lib/systemd/system/ctdb.service.d/50-sagent.conf",
@@ -75,14 +75,17 @@ class DebPackageIT {
     @Test
     void installsRunsRemovesPurgesAndUpgradesInDebian12(@TempDir Path dir) throws Exception {
         NetnsLab.requireRoot();
-        // The previous build: this package with a lower version (same files, so dpkg has no
-        // conffile question to ask: an edited one must simply stay).
+        // The previous build: this package with a lower version (same files).
         Path previous = repack(dir, "0.0.9");
         try (DebianChroot tree = DebianChroot.create(CACHE)) {
             Files.copy(deb, tree.tmp("new.deb"));
             Files.copy(previous, tree.tmp("previous.deb"));
             tree.run("apt-get install -y -q /tmp/new.deb").orFail("apt-get install ./sagent.deb");
 
+            // The configuration is made from the example, and no file is a conffile: a later
+            // example never makes dpkg ask an administrator who edited theirs.
+            tree.run("cmp /usr/share/sagent/sagent.yaml.example /etc/sagent/sagent.yaml").orFail("made from the example");
+            assertEquals("", tree.run("dpkg-query -W -f '${Conffiles}' sagent").orFail("dpkg-query").output().strip());
             String ran = tree.run("sagent version").orFail("sagent version").output();
             // The package's version and its commit, not the Maven snapshot's.
             assertTrue(ran.matches("(?s)sagent " + java.util.regex.Pattern.quote(version)
@@ -127,7 +130,7 @@ class DebPackageIT {
             System.out.println("systemd-analyze security sagent.service:\n" + security.output());
             assertTrue(security.output().contains("Overall exposure level for sagent.service"), security.output());
 
-            // remove keeps the edited conffile; reinstalling uses it.
+            // remove keeps the edited configuration; reinstalling uses it.
             tree.run("echo '# edited by the administrator' >> /etc/sagent/sagent.yaml").orFail("edit");
             tree.run("apt-get remove -y -q sagent").orFail("apt-get remove");
             tree.run("test ! -e /usr/bin/sagent && grep -q 'edited by the administrator' /etc/sagent/sagent.yaml")
@@ -161,13 +164,13 @@ class DebPackageIT {
             assertEquals(FENCE_RECORD + "\n", tree.run("cat /var/lib/sagent/fenced").orFail("cat").output());
             tree.run("rm /var/lib/sagent/peer-fenced").orFail("the winner's record, for the upgrade below");
 
-            // upgrade from the previous build keeps an edited conffile and the boot enablement.
+            // upgrade from the previous build keeps an edited configuration and the boot enablement.
             tree.run("apt-get install -y -q /tmp/previous.deb").orFail("install the previous build");
             tree.run("echo '# edited before the upgrade' >> /etc/sagent/sagent.yaml").orFail("edit");
             tree.run("apt-get install -y -q /tmp/new.deb").orFail("upgrade");
             assertEquals(version, tree.run("dpkg-query -W -f '${Version}' sagent").orFail("dpkg-query").output());
             tree.run("grep -q 'edited before the upgrade' /etc/sagent/sagent.yaml")
-                    .orFail("the upgrade keeps the edited conffile");
+                    .orFail("the upgrade keeps the edited configuration");
             tree.run("test -L /etc/systemd/system/multi-user.target.wants/sagent.service")
                     .orFail("still enabled after the upgrade");
         }

@@ -93,8 +93,8 @@ public final class ConfigParser {
             }
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            return single(label, "no such file; create it (the package installs a commented example as "
-                    + "/etc/sagent/sagent.yaml) or give its path");
+            return single(label, "no such file; create it (cp /usr/share/sagent/sagent.yaml.example "
+                    + "/etc/sagent/sagent.yaml: the package's commented example) or give its path");
         } catch (IOException e) {
             return single(label, "cannot be read: " + e.getMessage() + "; check its permissions (sagent runs as root)");
         }

@@ -196,8 +196,9 @@ public class ConfigParserTest {
     @Test
     void aMissingFileSaysWhereTheExampleIs() {
         ConfigResult result = ConfigParser.parseFile(Path.of("/nonexistent/sagent.yaml"));
-        assertEquals("/nonexistent/sagent.yaml:1:1: error: no such file; create it (the package installs a commented "
-                + "example as /etc/sagent/sagent.yaml) or give its path", result.problems().get(0).toString());
+        assertEquals("/nonexistent/sagent.yaml:1:1: error: no such file; create it (cp "
+                + "/usr/share/sagent/sagent.yaml.example /etc/sagent/sagent.yaml: the package's commented example) or "
+                + "give its path", result.problems().get(0).toString());
     }
 
     @Test
