@@ -52,7 +52,7 @@ class AlertRulesTest {
         }
         Ran check = promtool(dir, "check", "rules", "sagent-alerts.yml");
         assertEquals(0, check.status(), check.output());
-        assertTrue(check.output().contains("SUCCESS: 13 rules found"), check.output());
+        assertTrue(check.output().contains("SUCCESS: 14 rules found"), check.output());
         Ran test = promtool(dir, "test", "rules", "sagent-alerts.test.yml");
         assertEquals(0, test.status(), test.output());
         assertTrue(test.output().contains("SUCCESS"), test.output());

@@ -50,6 +50,9 @@ public final class AgentMetrics implements FailoverEvents, IsolationEvents, Auto
                     + "DISCONNECTED, STOPPING)");
     static final MetricFamily CHECK_HEALTHY = new MetricFamily("sagent_health_check_healthy",
             "1 if this node's health check passes (after rise/fall)");
+    static final MetricFamily CHECK_DEGRADED = new MetricFamily("sagent_health_check_degraded",
+            "1 if the check passes but without full redundancy (DRBD: the peer disconnected, StandAlone after a "
+                    + "split brain, a resync running)");
     static final MetricFamily CHECK_DURATION = new MetricFamily("sagent_health_check_duration_seconds",
             "How long the check's last run took");
     static final MetricFamily REPLICATION_UP = new MetricFamily("sagent_replication_link_up",
@@ -148,6 +151,7 @@ public final class AgentMetrics implements FailoverEvents, IsolationEvents, Auto
     public void healthChecks(List<String> names) {
         for (String name : names) {
             gauge(CHECK_HEALTHY, r -> check(r, name).map(c -> c.healthy() ? 1.0 : 0.0), "check", name);
+            gauge(CHECK_DEGRADED, r -> check(r, name).map(c -> c.degraded() ? 1.0 : 0.0), "check", name);
             gauge(CHECK_DURATION, r -> check(r, name).filter(c -> c.tookMillis() >= 0)
                     .map(c -> c.tookMillis() / 1000.0), "check", name);
         }

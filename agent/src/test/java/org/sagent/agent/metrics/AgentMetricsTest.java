@@ -31,7 +31,8 @@ class AgentMetricsTest {
                         new StatusReport.Address("198.51.100.103/24", "eth1", "c", List.of(), null,
                                 "02:00:00:00:00:99", 0),
                         new StatusReport.Address("198.51.100.104/24", "eth1", "a", List.of("b"), null, null, 0)),
-                List.of(new StatusReport.Check("samba", true, false, "smbd.service active", 300, 12)),
+                List.of(new StatusReport.Check("samba", true, false, "smbd.service active", 300, 12),
+                        new StatusReport.Check("drbd", true, true, "StandAlone: the peer is not connected", 300, 5)),
                 new StatusReport.Link("eth0", false, List.of("b"), "replication link down"), List.of());
     }
 
@@ -45,7 +46,7 @@ class AgentMetricsTest {
     void gaugesComeFromTheStatusReportAndEachFamilyIsOneFamily() throws Exception {
         AgentMetrics metrics = new AgentMetrics(MetricsScope.of(ConfigParserTest.valid(ConfigParserTest.MINIMAL)), "1.2.3",
                 () -> Optional.of(report(List.of("a"))), MonotonicClock.system());
-        metrics.healthChecks(List.of("samba"));
+        metrics.healthChecks(List.of("samba", "drbd"));
         String text = scrape(metrics);
         assertTrue(text.contains("sagent_address_held{address=\"198.51.100.101\",interface=\"eth1\"} 1.0\n"), text);
         assertTrue(text.contains("sagent_address_held{address=\"198.51.100.104\",interface=\"eth1\"} 0.0\n"), text);
@@ -58,6 +59,8 @@ class AgentMetricsTest {
         assertTrue(text.contains("sagent_cluster_members 2.0\n"), text);
         assertTrue(text.contains("sagent_replication_link_up 0.0\n"), text);
         assertTrue(text.contains("sagent_health_check_healthy{check=\"samba\"} 1.0\n"), text);
+        assertTrue(text.contains("sagent_health_check_degraded{check=\"samba\"} 0.0\n"), text);
+        assertTrue(text.contains("sagent_health_check_degraded{check=\"drbd\"} 1.0\n"), "DRBD StandAlone: " + text);
         assertTrue(text.contains("sagent_health_check_duration_seconds{check=\"samba\"} 0.012\n"), text);
         assertTrue(text.contains("sagent_build_info{version=\"1.2.3\"} 1\n"), text);
         for (String process : java.util.List.of("process_resident_memory_bytes ", "process_cpu_seconds_total ",
