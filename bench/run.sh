@@ -35,22 +35,10 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 # keepalived is the comparison; ping is the client; fonts draw the chart.
-packages=(keepalived iproute2 iputils-ping fontconfig fonts-dejavu-core)
-missing=()
-for p in "${packages[@]}"; do
-    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
-        missing+=("$p")
-    fi
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-    echo "bench: installing ${missing[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-    # Only the program is wanted: the benchmark runs its own keepalived in its namespaces.
-    if [[ " ${missing[*]} " == *" keepalived "* ]] && systemctl is-active -q keepalived 2>/dev/null; then
-        systemctl disable -q --now keepalived
-    fi
-fi
+. tools/packages.sh
+install_missing bench keepalived iproute2 iputils-ping fontconfig fonts-dejavu-core
+# Only the program is wanted: the benchmark runs its own keepalived in its namespaces.
+stop_started keepalived keepalived
 
 command="bench/run.sh --repetitions $repetitions"
 [ -z "$contenders" ] || command+=" --contenders '$contenders'"

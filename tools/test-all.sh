@@ -16,27 +16,12 @@ fi
 # a client as an unprivileged user; lintian checks the .deb and debootstrap makes the minimal
 # Debian 12 tree it is installed into; samba and smbclient serve and use a share in the
 # client-connection tests; the JDK and Maven build everything.
-packages=(openjdk-17-jdk-headless maven iproute2 iputils-ping tcpdump curl prometheus util-linux lintian
-    debootstrap samba smbclient)
-missing=()
-for p in "${packages[@]}"; do
-    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
-        missing+=("$p")
-    fi
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-    echo "test-all: installing ${missing[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-    # Only the tools are wanted (promtool; smbd run by the tests in their own namespaces): a
-    # server these packages started here is not ours to run.
-    for service in prometheus smbd nmbd; do
-        package=$service
-        [ "$service" = prometheus ] || package=samba
-        if [[ " ${missing[*]} " == *" $package "* ]] && systemctl is-active -q "$service" 2>/dev/null; then
-            systemctl disable -q --now "$service"
-        fi
-    done
-fi
+. tools/packages.sh
+install_missing test-all openjdk-17-jdk-headless maven iproute2 iputils-ping tcpdump curl prometheus util-linux \
+    lintian debootstrap samba smbclient
+# Only the tools are wanted (promtool; smbd run by the tests in their own namespaces).
+stop_started prometheus prometheus
+stop_started smbd samba
+stop_started nmbd samba
 
 mvn verify "$@"

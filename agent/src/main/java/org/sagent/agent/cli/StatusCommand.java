@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.sagent.agent.addresses.AddressReconciler;
 import org.sagent.agent.config.ConfigParser;
@@ -47,9 +47,6 @@ public final class StatusCommand implements Callable<Integer> {
             description = "Used when the agent is down, to show the addresses present on this node.")
     Path config;
 
-    /** Each configured public address's interface, read with the configuration when the agent is down. */
-    private final Map<String, String> interfaceOf = new LinkedHashMap<>();
-
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -76,48 +73,51 @@ public final class StatusCommand implements Callable<Integer> {
      */
     private int unreachable(PrintWriter out, String why, boolean agentDown) throws Exception {
         spec.commandLine().getErr().println("sagent status: " + why);
-        Map<String, Boolean> present = agentDown ? localAddresses() : null;
+        List<Carried> carried = agentDown ? localAddresses() : null;
         if (json) {
             ObjectNode answer = JSON.createObjectNode().put("ok", false).put("error", why);
-            if (present != null) {
+            if (carried != null) {
                 ObjectNode addresses = answer.putObject("addressesOnThisNode");
-                present.forEach(addresses::put);
+                carried.forEach(c -> addresses.put(c.address(), c.present()));
             }
             out.print(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(answer) + "\n");
-        } else if (present != null) {
+        } else if (carried != null) {
             out.println("Public addresses configured on this node's interfaces (the agent is not running):");
-            present.forEach((address, here) -> out.printf("  %-22s %-10s %s%n", address, interfaceOf.get(address),
-                    here ? "present" : "absent"));
+            carried.forEach(c -> out.printf("  %-22s %-10s %s%n", c.address(), c.interfaceName(),
+                    c.present() ? "present" : "absent"));
         }
         out.flush();
         return ExitCodes.UNREACHABLE;
     }
 
+    /** A configured public address (as written, e.g. 198.51.100.120/24), and whether its interface carries it. */
+    private record Carried(String address, String interfaceName, boolean present) {
+    }
+
     /**
-     * Without the agent: each configured public address (as written, e.g. 198.51.100.120/24) and
-     * whether this node's interface carries it, from the kernel; null when the configuration
-     * cannot be read (said on standard error).
+     * Without the agent: each configured public address and whether this node's interface
+     * carries it, from the kernel; null when the configuration cannot be read (said on standard
+     * error).
      */
-    private Map<String, Boolean> localAddresses() {
+    private List<Carried> localAddresses() {
         ConfigResult result = ConfigParser.parseFile(config);
         if (!(result instanceof ConfigResult.Valid valid)) {
             spec.commandLine().getErr().println("(cannot list this node's public addresses: " + config
                     + " is not a valid configuration)");
             return null;
         }
-        Map<String, Boolean> carried = new LinkedHashMap<>();
+        List<Carried> carried = new ArrayList<>();
         try (RtNetlink rt = RtNetlink.open()) {
             java.util.Map<Integer, String> names = new java.util.HashMap<>();
             for (Link link : rt.links()) {
                 names.put(link.index(), link.name());
             }
-            java.util.List<InterfaceAddress> present = rt.addresses();
+            List<InterfaceAddress> present = rt.addresses();
             for (PublicAddressSpec spec : valid.config().publicAddresses()) {
                 boolean here = present.stream().anyMatch(a -> AddressReconciler.key(a.address())
                         .equals(AddressReconciler.key(spec.address().address()))
                         && spec.interfaceName().equals(names.get(a.interfaceIndex())));
-                carried.put(spec.address().toString(), here);
-                interfaceOf.put(spec.address().toString(), spec.interfaceName());
+                carried.add(new Carried(spec.address().toString(), spec.interfaceName(), here));
             }
         }
         return carried;

@@ -1,12 +1,17 @@
 package org.sagent.agent.cluster;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import org.sagent.agent.core.TakeOrigin;
 
 /** What the node controller reports as it moves addresses: the failover metrics. Loop thread. */
 public interface FailoverEvents {
 
-    /** This node took {@code address}; {@code reason} is released, holder_lost or unheld. */
+    /** Every {@code reason} {@link #tookOver} is given. */
+    List<String> REASONS = TakeOrigin.METRIC_REASONS;
+
+    /** This node took {@code address}; {@code reason} is one of {@link #REASONS}. */
     void tookOver(String address, String reason, Optional<Duration> outage);
 
     /** A host outside the cluster answered for {@code address}. */

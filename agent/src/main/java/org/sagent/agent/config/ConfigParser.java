@@ -228,7 +228,7 @@ public final class ConfigParser {
         ConnectionsSettings connections = readConnections(root);
         IsolationSettings isolation = readIsolation(root, nodes, addresses);
         root.finish();
-        checkAcrossSections(root);
+        isolationHasOnePeer(root);
         if (cluster == null) {
             return null;
         }
@@ -237,23 +237,6 @@ public final class ConfigParser {
     }
 
     // ---- Rules that span sections, or that the section readers leave to one place.
-
-    private void checkAcrossSections(YamlSection root) {
-        isolationHasOnePeer(root);
-        secretFileOwner(root);
-    }
-
-    /** Beside its mode (checked where the section is read): who owns the secret file. */
-    private void secretFileOwner(YamlSection root) {
-        Optional<ScalarNode> written = clusterValue(root, "secret-file");
-        Optional<Path> file = written.map(ScalarNode::getValue).filter(f -> f.startsWith("/") && !f.contains("\0"))
-                .map(Path::of).filter(Files::isRegularFile);
-        if (!checkFiles) {
-            return;
-        }
-        file.flatMap(secretOwners::problem).ifPresent(why -> fileProblems.error(written.get(), "cluster.secret-file: "
-                + file.get() + " " + why));
-    }
 
     /**
      * Isolation decides between a node and its one DRBD peer (DRBD 8.4 dual-primary replicates
@@ -268,19 +251,6 @@ public final class ConfigParser {
         problems.error(root.keyNode("isolation"), "isolation: needs exactly two nodes, the two DRBD peers, and nodes "
                 + "lists " + nodes.getValue().size() + "; isolation arbitrates between a node and its one DRBD "
                 + "peer: remove the isolation section, or list the two servers of the DRBD resource only");
-    }
-
-    /** A single value of the cluster section, read again for a rule kept outside its reader. */
-    private static Optional<ScalarNode> clusterValue(YamlSection root, String key) {
-        if (root.value("cluster").orElse(null) instanceof org.snakeyaml.engine.v2.nodes.MappingNode cluster) {
-            for (org.snakeyaml.engine.v2.nodes.NodeTuple tuple : cluster.getValue()) {
-                if (tuple.getKeyNode() instanceof ScalarNode name && name.getValue().equals(key)
-                        && tuple.getValueNode() instanceof ScalarNode value) {
-                    return Optional.of(value);
-                }
-            }
-        }
-        return Optional.empty();
     }
 
     private ClusterSettings readCluster(YamlSection root) {
@@ -321,7 +291,9 @@ public final class ConfigParser {
                     + "| base64 > /etc/sagent/secret; chmod 600 /etc/sagent/secret), copy it to the others, and "
                     + "add secret-file: /etc/sagent/secret under cluster:");
         }
-        secret.filter(file -> checkFiles).ifPresent(file -> secretFileProblem(file).ifPresent(why ->
+        // Its mode and size first, then who owns it (its owner could read or replace it).
+        secret.filter(file -> checkFiles).ifPresent(file -> secretFileProblem(file)
+                .or(() -> secretOwners.problem(file)).ifPresent(why ->
                 fileProblems.error(section.value("secret-file").orElseThrow(), "cluster.secret-file: " + file + " "
                         + why)));
         section.finish();

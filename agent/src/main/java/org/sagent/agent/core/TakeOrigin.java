@@ -37,7 +37,10 @@ public sealed interface TakeOrigin {
         return this instanceof Released ? "released it" : this instanceof HolderLost ? "left the view" : "unheld";
     }
 
-    /** The {@code reason} label of the failover metric. */
+    /** Every {@link #metricReason()}: the metric's series exist for each from the start. */
+    List<String> METRIC_REASONS = List.of("released", "holder_lost", "unheld");
+
+    /** The {@code reason} label of the failover metric, one of {@link #METRIC_REASONS}. */
     default String metricReason() {
         return this instanceof Released ? "released" : this instanceof HolderLost ? "holder_lost" : "unheld";
     }

@@ -29,8 +29,6 @@ public final class AgentMetrics implements FailoverEvents, IsolationEvents, Auto
     static final MetricFamily FAILOVERS = new MetricFamily("sagent_failovers",
             "Public addresses this node took over, by address and reason (released: handed over by its holder; "
                     + "holder_lost: its holder left the cluster; unheld: nobody held it)");
-    /** Every reason {@link #tookOver} is given (core.TakeOrigin's metric reasons). */
-    static final List<String> FAILOVER_REASONS = List.of("released", "holder_lost", "unheld");
     static final MetricFamily FAILOVER_DURATION = new MetricFamily("sagent_failover_duration_seconds",
             "From the moment this node learnt an address was unserved to the moment it served it");
     static final MetricFamily ANNOUNCEMENTS = new MetricFamily("sagent_address_announcements",
@@ -122,7 +120,7 @@ public final class AgentMetrics implements FailoverEvents, IsolationEvents, Auto
             // Every counter an alert watches exists from the start at 0: a series born at 1 by
             // its first event has no earlier sample, and increase() over it reads 0, so the
             // alert on the first failover (or conflict) of an agent's life would never fire.
-            for (String reason : FAILOVER_REASONS) {
+            for (String reason : FailoverEvents.REASONS) {
                 registry.counter(bridge.name(FAILOVERS, "address", address, "reason", reason));
             }
             registry.counter(bridge.name(CONFLICTS, "address", address));

@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.sagent.agent.config.TestSecret;
 import picocli.CommandLine;
 
 /** The command line as an administrator uses it: output, error text and exit status. */
@@ -31,7 +32,7 @@ class CheckConfigCommandTest {
 
     @Test
     void aValidFileExitsZeroAndSummarises() throws Exception {
-        String file = org.sagent.agent.config.TestSecret.copyOf(Path.of(resource("/config/good.yaml"))).toString();
+        String file = TestSecret.goodConfig().toString();
         Run run = sagent("check-config", file);
         assertEquals(ExitCodes.OK, run.status(), run.err());
         assertTrue(run.out().startsWith(file + ": valid: cluster testcluster, 2 nodes, 2 public addresses\n"

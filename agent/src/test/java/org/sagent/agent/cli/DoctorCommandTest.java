@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sagent.agent.config.TestSecret;
 
 /**
  * {@code sagent doctor} as an administrator runs it, on DRBD dumps captured on the reference VMs
@@ -34,7 +35,7 @@ class DoctorCommandTest {
 
     @Test
     void theTestBedsDefaultsAreAdviceNotErrors(@TempDir Path root) throws Exception {
-        CheckConfigCommandTest.Run run = CheckConfigCommandTest.sagent("doctor", "--config", org.sagent.agent.config.TestSecret.copyOf(Path.of(resource("/config/good.yaml"))).toString(),
+        CheckConfigCommandTest.Run run = CheckConfigCommandTest.sagent("doctor", "--config", TestSecret.goodConfig().toString(),
                 "--drbd-dump", resource("/fixtures/vm-drbd84/drbdadm-84-dump-sstorage-fencing.txt"),
                 "--o2cb-configfs", configfs(root, 31, "192.0.2.10", "192.0.2.11").toString());
         // fencing is complete in that dump; the isolation: section is missing from good.yaml (a warning)
@@ -47,7 +48,7 @@ class DoctorCommandTest {
 
     @Test
     void settingsAsRecommendedAreAllOk(@TempDir Path root) throws Exception {
-        CheckConfigCommandTest.Run run = CheckConfigCommandTest.sagent("doctor", "--config", org.sagent.agent.config.TestSecret.copyOf(Path.of(resource("/config/good.yaml"))).toString(),
+        CheckConfigCommandTest.Run run = CheckConfigCommandTest.sagent("doctor", "--config", TestSecret.goodConfig().toString(),
                 "--drbd-dump", resource("/fixtures/vm-drbd84/drbdsetup-84-show-tuned.txt"),
                 "--o2cb-configfs", configfs(root, 11, "198.51.100.20", "198.51.100.21").toString());
         String tuning = run.out().substring(run.out().indexOf("Tuning for fast failover"));
@@ -58,7 +59,7 @@ class DoctorCommandTest {
 
     @Test
     void aThresholdTheSurvivorCannotMeetIsAnError(@TempDir Path root) throws Exception {
-        CheckConfigCommandTest.Run run = CheckConfigCommandTest.sagent("doctor", "--config", org.sagent.agent.config.TestSecret.copyOf(Path.of(resource("/config/good.yaml"))).toString(),
+        CheckConfigCommandTest.Run run = CheckConfigCommandTest.sagent("doctor", "--config", TestSecret.goodConfig().toString(),
                 "--drbd-dump", resource("/fixtures/vm-drbd84/drbdadm-84-dump-sstorage-fencing.txt"),
                 "--o2cb-configfs", configfs(root, 11, "198.51.100.20", "198.51.100.21").toString());
         assertEquals(ExitCodes.FAILED, run.status(), run.out() + run.err());
@@ -72,7 +73,7 @@ class DoctorCommandTest {
      */
     private static CheckConfigCommandTest.Run doctorWithIsolation(Path root, int threshold) throws Exception {
         Path config = root.resolve("isolated.yaml");
-        Files.writeString(config, Files.readString(Path.of(org.sagent.agent.config.TestSecret.copyOf(Path.of(resource("/config/good.yaml"))).toString()))
+        Files.writeString(config, Files.readString(TestSecret.goodConfig())
                 + "isolation:\n  witnesses: [198.51.100.100]\n");
         return CheckConfigCommandTest.sagent("doctor", "--config", config.toString(),
                 "--drbd-dump", resource("/fixtures/vm-drbd84/drbdadm-84-dump-sstorage-fencing-tuned.txt"),
@@ -102,7 +103,7 @@ class DoctorCommandTest {
 
     @Test
     void aStoppedO2cbIsSaidSo(@TempDir Path root) throws Exception {
-        CheckConfigCommandTest.Run run = CheckConfigCommandTest.sagent("doctor", "--config", org.sagent.agent.config.TestSecret.copyOf(Path.of(resource("/config/good.yaml"))).toString(),
+        CheckConfigCommandTest.Run run = CheckConfigCommandTest.sagent("doctor", "--config", TestSecret.goodConfig().toString(),
                 "--drbd-dump", resource("/fixtures/vm-drbd84/drbdadm-84-dump-sstorage-default.txt"),
                 "--o2cb-configfs", root.toString());
         // the default dump has no fencing: only a note while good.yaml has no isolation: section

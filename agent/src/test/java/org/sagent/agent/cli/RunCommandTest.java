@@ -20,20 +20,15 @@ class RunCommandTest {
 
     @Test
     void refusesANodeNameThatIsNotConfiguredAsAConfigurationError() throws Exception {
-        String file = goodWithASecret();
+        String file = TestSecret.goodConfig().toString();
         assertEquals(ExitCodes.CONFIG, CheckConfigCommandTest.sagent("run", "--config", file, "--node", "s9").status());
     }
 
     @Test
     void aMachineWithoutAnyNodesAddressMayStartLaterSoItsStatusIsRestartable() throws Exception {
         // good.yaml's replication addresses are documentation addresses no test machine has.
-        String file = goodWithASecret();
+        String file = TestSecret.goodConfig().toString();
         assertEquals(ExitCodes.FAILED, CheckConfigCommandTest.sagent("run", "--config", file).status());
-    }
-
-    /** good.yaml naming a secret that exists, so that only what the test is about can go wrong. */
-    private String goodWithASecret() throws Exception {
-        return TestSecret.copyOf(java.nio.file.Path.of(getClass().getResource("/config/good.yaml").toURI())).toString();
     }
 
     @Test

@@ -17,14 +17,10 @@ class StatusCommandTest {
     @TempDir
     Path runtime;
 
-    private String goodWithASecret() throws Exception {
-        return TestSecret.copyOf(Path.of(getClass().getResource("/config/good.yaml").toURI())).toString();
-    }
-
     @Test
     void withTheAgentDownJsonIsStillJsonAndTheStatusIsNotUsages() throws Exception {
         CheckConfigCommandTest.Run run = CheckConfigCommandTest.sagent("status", "--json", "--runtime-dir",
-                runtime.toString(), "--config", goodWithASecret());
+                runtime.toString(), "--config", TestSecret.goodConfig().toString());
         assertEquals(ExitCodes.UNREACHABLE, run.status(), run.err());
         JsonNode answer = new ObjectMapper().readTree(run.out());
         assertFalse(answer.path("ok").asBoolean(true), run.out());
@@ -39,7 +35,7 @@ class StatusCommandTest {
     @Test
     void withTheAgentDownTheTextSaysWhatTheInterfacesCarry() throws Exception {
         CheckConfigCommandTest.Run run = CheckConfigCommandTest.sagent("status", "--runtime-dir", runtime.toString(),
-                "--config", goodWithASecret());
+                "--config", TestSecret.goodConfig().toString());
         assertEquals(ExitCodes.UNREACHABLE, run.status(), run.err());
         assertTrue(run.out().startsWith("Public addresses configured on this node's interfaces (the agent is not "
                 + "running):"), run.out());

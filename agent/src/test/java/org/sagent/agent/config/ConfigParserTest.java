@@ -36,7 +36,7 @@ public class ConfigParserTest {
 
     @Test
     void readsEveryValueOfACompleteFile() throws Exception {
-        Path file = TestSecret.copyOf(Path.of(getClass().getResource("/config/good.yaml").toURI()));
+        Path file = TestSecret.goodConfig();
         ConfigResult result = ConfigParser.parseFile(file);
         SagentConfig config = assertInstanceOf(ConfigResult.Valid.class, result, result.problems()::toString).config();
 

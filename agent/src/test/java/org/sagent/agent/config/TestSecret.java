@@ -41,6 +41,15 @@ public final class TestSecret {
         return text.replace(PACKAGED, file().toString());
     }
 
+    /** The test resource good.yaml, copied so that it names this run's secret: a configuration that checks. */
+    public static Path goodConfig() {
+        try {
+            return copyOf(Path.of(TestSecret.class.getResource("/config/good.yaml").toURI()));
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A copy of {@code configuration} (in a temporary directory) that names this run's secret. */
     public static Path copyOf(Path configuration) {
         try {

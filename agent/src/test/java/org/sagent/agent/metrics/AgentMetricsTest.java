@@ -83,7 +83,7 @@ class AgentMetricsTest {
         }
         assertTrue(text.contains("sagent_address_conflicts_total{address=\"198.51.100.101\"} 0.0\n"), text);
         // The reasons created up front are the ones the controller gives.
-        assertEquals(AgentMetrics.FAILOVER_REASONS, List.of(new org.sagent.agent.core.TakeOrigin.Released("s1"),
+        assertEquals(org.sagent.agent.cluster.FailoverEvents.REASONS, List.of(new org.sagent.agent.core.TakeOrigin.Released("s1"),
                 new org.sagent.agent.core.TakeOrigin.HolderLost(List.of("s1")),
                 new org.sagent.agent.core.TakeOrigin.Unheld()).stream()
                 .map(org.sagent.agent.core.TakeOrigin::metricReason).toList());

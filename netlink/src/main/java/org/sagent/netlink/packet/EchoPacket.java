@@ -55,7 +55,7 @@ public record EchoPacket(int type, int identifier, int sequence, byte[] payload)
         message.put((byte) type).put((byte) 0).putShort((short) 0).putShort((short) identifier)
                 .putShort((short) sequence).put(payload);
         byte[] bytes = message.array();
-        int checksum = checksum(bytes, 0, bytes.length);
+        int checksum = InternetChecksum.of(bytes, 0, bytes.length);
         bytes[2] = (byte) (checksum >>> 8);
         bytes[3] = (byte) checksum;
         return bytes;
@@ -66,7 +66,8 @@ public record EchoPacket(int type, int identifier, int sequence, byte[] payload)
      * checksum verifies.
      */
     public static Optional<EchoPacket> decode(byte[] bytes, int offset, int length) {
-        if (length < HEADER || offset < 0 || offset + length > bytes.length || checksum(bytes, offset, length) != 0) {
+        if (length < HEADER || offset < 0 || offset + length > bytes.length
+                || InternetChecksum.of(bytes, offset, length) != 0) {
             return Optional.empty();
         }
         ByteBuffer message = ByteBuffer.wrap(bytes, offset, length);
@@ -113,22 +114,6 @@ public record EchoPacket(int type, int identifier, int sequence, byte[] payload)
             return Optional.empty();
         }
         return Optional.of(ArpPacket.ipv4(Arrays.copyOfRange(bytes, 12, 16)));
-    }
-
-    /** The Internet checksum (RFC 1071) of {@code length} bytes; 0 over a message that carries its own. */
-    static int checksum(byte[] bytes, int offset, int length) {
-        long sum = 0;
-        int end = offset + length;
-        for (int i = offset; i + 1 < end; i += 2) {
-            sum += ((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff);
-        }
-        if (length % 2 == 1) {
-            sum += (bytes[end - 1] & 0xff) << 8;
-        }
-        while ((sum >>> 16) != 0) {
-            sum = (sum & 0xffff) + (sum >>> 16);
-        }
-        return (int) (~sum & 0xffff);
     }
 
     @Override

@@ -127,15 +127,7 @@ public record NeighbourDiscoveryPacket(MacAddress ethernetDestination, MacAddres
         pseudo.put(source.getAddress()).put(destination.getAddress());
         pseudo.putInt(message.length).put(new byte[3]).put((byte) NEXT_HEADER_ICMPV6);
         pseudo.put(message);
-        pseudo.flip();
-        long sum = 0;
-        while (pseudo.remaining() >= 2) {
-            sum += Short.toUnsignedInt(pseudo.getShort());
-        }
-        while ((sum >> 16) != 0) {
-            sum = (sum & 0xffff) + (sum >> 16);
-        }
-        return (int) (~sum & 0xffff);
+        return InternetChecksum.of(pseudo.array(), 0, pseudo.capacity());
     }
 
     /** ff02::1:ffXX:XXXX for the last 24 bits of {@code address}. */

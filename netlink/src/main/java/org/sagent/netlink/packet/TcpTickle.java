@@ -85,18 +85,7 @@ public final class TcpTickle implements AutoCloseable {
                     .putShort((short) segment.length);
         }
         pseudo.put(segment);
-        byte[] all = pseudo.array();
-        long sum = 0;
-        for (int i = 0; i + 1 < all.length; i += 2) {
-            sum += ((all[i] & 0xff) << 8) | (all[i + 1] & 0xff);
-        }
-        if (all.length % 2 == 1) {
-            sum += (all[all.length - 1] & 0xff) << 8;
-        }
-        while ((sum >>> 16) != 0) {
-            sum = (sum & 0xffff) + (sum >>> 16);
-        }
-        return (int) (~sum & 0xffff);
+        return InternetChecksum.of(pseudo.array(), 0, pseudo.capacity());
     }
 
     /** struct sockaddr_in or sockaddr_in6. */

@@ -24,7 +24,7 @@ class EchoPacketTest {
         assertEquals(0, message[1], "code 0");
         assertEquals(0x1234, ByteBuffer.wrap(message, 4, 2).getShort() & 0xffff);
         assertEquals(0xbeef, ByteBuffer.wrap(message, 6, 2).getShort() & 0xffff);
-        assertEquals(0, EchoPacket.checksum(message, 0, message.length), "a message with its checksum sums to zero");
+        assertEquals(0, InternetChecksum.of(message, 0, message.length), "a message with its checksum sums to zero");
         assertEquals(Optional.of(REQUEST), EchoPacket.decode(message, 0, message.length));
         message[message.length - 1] ^= 1;
         assertEquals(Optional.empty(), EchoPacket.decode(message, 0, message.length), "checksum must fail");
@@ -34,10 +34,10 @@ class EchoPacketTest {
     void theChecksumMatchesRfc1071sWorkedExample() {
         // RFC 1071, section 3: the bytes 00 01 f2 03 f4 f5 f6 f7 sum to ddf2; the checksum is its complement.
         byte[] bytes = HexFormat.of().parseHex("0001f203f4f5f6f7");
-        assertEquals(0x220d, EchoPacket.checksum(bytes, 0, bytes.length));
+        assertEquals(0x220d, InternetChecksum.of(bytes, 0, bytes.length));
         byte[] odd = HexFormat.of().parseHex("0001f203f4f5f6f7ab");
         // ddf2 + ab00 = 188f2, folded 88f3, complemented 770c.
-        assertEquals(0x770c, EchoPacket.checksum(odd, 0, odd.length), "an odd last byte is padded with zero");
+        assertEquals(0x770c, InternetChecksum.of(odd, 0, odd.length), "an odd last byte is padded with zero");
     }
 
     @Test
@@ -71,7 +71,7 @@ class EchoPacketTest {
         assertEquals(Optional.empty(), EchoPacket.decodeDatagram(fragment, fragment.length), "a first fragment");
         byte[] unreachable = icmp.clone();
         unreachable[0] = 3;
-        int sum = EchoPacket.checksum(withZeroChecksum(unreachable), 0, unreachable.length);
+        int sum = InternetChecksum.of(withZeroChecksum(unreachable), 0, unreachable.length);
         unreachable[2] = (byte) (sum >>> 8);
         unreachable[3] = (byte) sum;
         byte[] notEcho = ipv4(unreachable, 1, 0);

@@ -218,7 +218,7 @@ public final class WitnessImpostor {
                 .putShort((short) 0x4000).put((byte) 64).put((byte) EchoPacket.IPPROTO_ICMP).putShort((short) 0)
                 .put(source.getAddress()).put(destination.getAddress()).put(icmp);
         byte[] datagram = ip.array();
-        int checksum = EchoPacket.checksum(datagram, 0, 20);
+        int checksum = InternetChecksum.of(datagram, 0, 20);
         datagram[10] = (byte) (checksum >>> 8);
         datagram[11] = (byte) checksum;
         return ByteBuffer.allocate(14 + datagram.length).put(to.bytes()).put(from.bytes()).putShort((short) ETH_P_IP)
