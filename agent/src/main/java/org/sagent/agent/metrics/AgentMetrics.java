@@ -2,6 +2,7 @@ package org.sagent.agent.metrics;
 
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
+import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -10,7 +11,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.sagent.agent.cluster.FailoverEvents;
 import org.sagent.agent.control.StatusReport;
@@ -19,10 +19,16 @@ import org.sagent.agent.time.MonotonicClock;
 import org.sagent.agent.time.MonotonicInstant;
 
 /**
- * The agent's metrics: a Dropwizard registry (counters and timers updated as things happen,
- * gauges read from the status report at scrape time), served in the Prometheus text format
- * by the Prometheus client's HTTP server. Names follow Prometheus conventions: base units,
- * {@code _total} on counters, labels rather than name suffixes.
+ * The agent's metrics: a Dropwizard registry (counters updated as things happen, gauges read
+ * from the status report at scrape time) and the Prometheus client's histograms for durations,
+ * served in the Prometheus text format by the Prometheus client's HTTP server. Names follow
+ * Prometheus conventions: base units, {@code _total} on counters, labels rather than name
+ * suffixes.
+ *
+ * <p>Durations are Prometheus histograms, not Dropwizard timers: a timer is exported as a
+ * summary of quantiles over a decaying sample, which cannot be added up across the two nodes or
+ * over a month, while cumulative buckets with {@code _sum} and {@code _count} can
+ * ({@code histogram_quantile}, {@code rate(_sum)/rate(_count)}).
  */
 public final class AgentMetrics implements FailoverEvents, IsolationEvents, AutoCloseable {
 
@@ -75,12 +81,19 @@ public final class AgentMetrics implements FailoverEvents, IsolationEvents, Auto
             "1 while this node is fenced: it stood down, or came back and waits to be resynced");
     static final MetricFamily BUILD = new MetricFamily("sagent_build_info", "The agent's version");
 
+    /** From a namespace bed's 0.1 s to an emulated guest's minute: each bucket a failover can land in. */
+    static final double[] FAILOVER_BUCKETS = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120};
+    /** Around the 2 s a winner's freeze should stay under, up to DRBD's and o2hb's default minute. */
+    static final double[] IO_FREEZE_BUCKETS = {0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120};
+
     static final List<String> STATES = List.of("OK", "STARTING", "UNHEALTHY", "DISABLED", "DISCONNECTED", "STOPPING");
     static final Duration REPORT_REUSE = Duration.ofMillis(500);
 
     private final MetricRegistry registry = new MetricRegistry();
     private final DropwizardBridge bridge = new DropwizardBridge(registry);
     private final PrometheusRegistry prometheus = new PrometheusRegistry();
+    private final Histogram failoverDuration = histogram(FAILOVER_DURATION, FAILOVER_BUCKETS, "address");
+    private final Histogram ioFreeze = histogram(IO_FREEZE, IO_FREEZE_BUCKETS);
     private final Supplier<Optional<StatusReport>> reports;
     private final MonotonicClock clock;
     private Optional<StatusReport> lastReport = Optional.empty();
@@ -124,6 +137,7 @@ public final class AgentMetrics implements FailoverEvents, IsolationEvents, Auto
                 registry.counter(bridge.name(FAILOVERS, "address", address, "reason", reason));
             }
             registry.counter(bridge.name(CONFLICTS, "address", address));
+            failoverDuration.initLabelValues(address);
         }
         gauge(MEMBERS, r -> Optional.of(r.replication().peersInView().size() + 1.0));
         if (scope.isolation()) {
@@ -132,6 +146,7 @@ public final class AgentMetrics implements FailoverEvents, IsolationEvents, Auto
             for (String outcome : List.of("won", "lost", "undecided")) {
                 registry.counter(bridge.name(FENCE_DECISIONS, "outcome", outcome));
             }
+            ioFreeze.initLabelValues();
         }
         gauge(REPLICATION_UP, r -> Optional.of(r.replication().up() ? 1.0 : 0.0));
         for (var node : scope.nodes()) {
@@ -164,15 +179,14 @@ public final class AgentMetrics implements FailoverEvents, IsolationEvents, Auto
     /** How long DRBD kept this node's I/O frozen before it won. */
     @Override
     public void ioFrozen(Duration frozen) {
-        registry.timer(bridge.name(IO_FREEZE)).update(frozen);
+        ioFreeze.observe(seconds(frozen));
     }
 
     /** This node took over {@code address}; {@code outage} when it knows since when the address was unserved. */
     @Override
     public void tookOver(String address, String reason, Optional<Duration> outage) {
         registry.counter(bridge.name(FAILOVERS, "address", address, "reason", reason)).inc();
-        outage.ifPresent(d -> registry.timer(bridge.name(FAILOVER_DURATION, "address", address))
-                .update(d.toNanos(), TimeUnit.NANOSECONDS));
+        outage.ifPresent(d -> failoverDuration.labelValues(address).observe(seconds(d)));
     }
 
     public void announced(String address, int frames) {
@@ -212,6 +226,16 @@ public final class AgentMetrics implements FailoverEvents, IsolationEvents, Auto
     /** The exposition as Prometheus would scrape it, for tests. */
     PrometheusRegistry prometheusRegistry() {
         return prometheus;
+    }
+
+    private Histogram histogram(MetricFamily family, double[] buckets, String... labelNames) {
+        return Histogram.builder().name(family.name()).help(family.help()).labelNames(labelNames)
+                .classicOnly().classicUpperBounds(buckets).withoutExemplars().register(prometheus);
+    }
+
+    /** Divided, not multiplied by 1e-9: 350 ms is exported as 0.35, not 0.35000000000000003. */
+    private static double seconds(Duration duration) {
+        return duration.toNanos() / 1e9;
     }
 
     private void gauge(MetricFamily family, java.util.function.Function<StatusReport, Optional<Double>> value,
