@@ -25,7 +25,7 @@ case "$version" in
 esac
 
 rm -rf "$stage"
-mkdir -p "$root/usr/bin" "$root/usr/share/sagent/prometheus" "$root/usr/share/sagent/drbd" \
+mkdir -p "$root/usr/bin" "$root/usr/share/sagent/prometheus" "$root/usr/share/sagent/grafana" "$root/usr/share/sagent/drbd" \
     "$root/usr/share/sagent/tuning" \
     "$root/lib/systemd/system" "$root/usr/share/man/man8" "$root/usr/share/bash-completion/completions" \
     "$root/usr/share/doc/sagent" "$stage/control"
@@ -36,6 +36,7 @@ cp "$build/lib/sagent.jar" "$root/usr/share/sagent/sagent.jar"
 commit=$(git -C "$repo" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 printf '%s (commit %s)\n' "$deb_version" "$commit" > "$root/usr/share/sagent/build"
 cp "$basedir/src/deb/share/prometheus/sagent-alerts.yml" "$root/usr/share/sagent/prometheus/"
+cp "$basedir/src/deb/share/grafana/sagent-dashboard.json" "$root/usr/share/sagent/grafana/"
 cp "$basedir/src/deb/share/drbd/sagent-fencing.conf" "$root/usr/share/sagent/drbd/"
 install -m 0755 "$basedir/src/deb/share/drbd/sagent-drbd-handler" "$root/usr/share/sagent/drbd/"
 cp "$basedir/src/deb/share/tuning/drbd-fast-failover.conf" "$basedir/src/deb/share/tuning/o2cb-fast-failover" \

@@ -57,6 +57,7 @@ class DebPackageIT {
                 "-rw-r--r-- root/root .* ./usr/share/man/man8/sagent.8.gz",
                 "-rw-r--r-- root/root .* ./usr/share/bash-completion/completions/sagent",
                 "-rw-r--r-- root/root .* ./usr/share/sagent/prometheus/sagent-alerts.yml",
+                "-rw-r--r-- root/root .* ./usr/share/sagent/grafana/sagent-dashboard.json",
                 "-rw-r--r-- root/root .* ./usr/share/sagent/drbd/sagent-fencing.conf",
                 "-rwxr-xr-x root/root .* ./usr/share/sagent/drbd/sagent-drbd-handler",
                 "-rw-r--r-- root/root .* ./usr/share/sagent/tuning/drbd-fast-failover.conf",

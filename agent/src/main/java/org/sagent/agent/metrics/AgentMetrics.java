@@ -137,6 +137,10 @@ public final class AgentMetrics implements FailoverEvents, IsolationEvents, Auto
                 registry.counter(bridge.name(FAILOVERS, "address", address, "reason", reason));
             }
             registry.counter(bridge.name(CONFLICTS, "address", address));
+            // The hand-over counters too, so that a dashboard's panel on them shows 0, not "no data".
+            registry.counter(bridge.name(ANNOUNCEMENTS, "address", address));
+            registry.counter(bridge.name(KILLED, "address", address));
+            registry.counter(bridge.name(TICKLES, "address", address));
             failoverDuration.initLabelValues(address);
         }
         gauge(MEMBERS, r -> Optional.of(r.replication().peersInView().size() + 1.0));
