@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.time.Clock;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +43,11 @@ public final class StatusCommand implements Callable<Integer> {
             + "agent cannot be asked, a JSON object that says why.")
     boolean json;
 
+    @CommandLine.Option(names = "--watch", arity = "0..1", fallbackValue = "1", paramLabel = "SECONDS",
+            description = "Show the status again every SECONDS (default 1, at least 0.1) until interrupted, "
+                    + "through agent restarts; with --json, one JSON object per line.")
+    Double watchSeconds;
+
     @CommandLine.Mixin
     ControlOptions control;
 
@@ -50,17 +59,40 @@ public final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (watchSeconds == null) {
+            return show(out, spec.commandLine().getErr());
+        }
+        if (!(watchSeconds >= 0.1 && watchSeconds <= 3600)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--watch wants an interval from 0.1 to 3600 seconds, not " + watchSeconds);
+        }
+        StatusWatch watch = new StatusWatch(Duration.ofMillis(Math.round(watchSeconds * 1000)),
+                System.console() != null, json, Clock.systemDefaultZone());
+        watch.run(() -> {
+            StringWriter frame = new StringWriter();
+            PrintWriter both = new PrintWriter(frame);
+            // In a frame, why the agent cannot be asked is part of what is shown, not a line on stderr.
+            int exitCode = show(both, json ? new PrintWriter(Writer.nullWriter()) : both);
+            both.flush();
+            return new StatusWatch.Frame(frame.toString(), exitCode);
+        }, out, duration -> Thread.sleep(duration.toMillis()), Long.MAX_VALUE);
+        return ExitCodes.OK;
+    }
+
+    /** One look: the status printed on {@code out} (problems on {@code err}), and its exit status. */
+    private int show(PrintWriter out, PrintWriter err) throws Exception {
         JsonNode reply;
         try {
             reply = control.ask(JSON.createObjectNode().put("command", "status"));
         } catch (ControlClient.Unreachable e) {
-            return unreachable(out, e.getMessage(), e.getMessage().startsWith("the agent is not running"));
+            return unreachable(out, err, e.getMessage(), e.getMessage().startsWith("the agent is not running"));
         }
         if (!reply.path("ok").asBoolean()) {
-            return unreachable(out, reply.path("error").asText(), false);
+            return unreachable(out, err, reply.path("error").asText(), false);
         }
         StatusReport report = JSON.treeToValue(reply.get("status"), StatusReport.class);
-        out.print(json ? JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n"
+        out.print(json ? (watchSeconds != null ? JSON.writeValueAsString(report)
+                : JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report)) + "\n"
                 : StatusRenderer.render(report));
         out.flush();
         return report.fullyOk() ? ExitCodes.OK : ExitCodes.FAILED;
@@ -71,16 +103,18 @@ public final class StatusCommand implements Callable<Integer> {
      * node's interfaces still carry. With --json, standard output is a JSON object all the same
      * ({"ok": false, "error": ..., "addressesOnThisNode": {...}}), so a script never parses text.
      */
-    private int unreachable(PrintWriter out, String why, boolean agentDown) throws Exception {
-        spec.commandLine().getErr().println("sagent status: " + why);
-        List<Carried> carried = agentDown ? localAddresses() : null;
+    private int unreachable(PrintWriter out, PrintWriter err, String why, boolean agentDown) throws Exception {
+        err.println("sagent status: " + why);
+        err.flush();
+        List<Carried> carried = agentDown ? localAddresses(err) : null;
         if (json) {
             ObjectNode answer = JSON.createObjectNode().put("ok", false).put("error", why);
             if (carried != null) {
                 ObjectNode addresses = answer.putObject("addressesOnThisNode");
                 carried.forEach(c -> addresses.put(c.address(), c.present()));
             }
-            out.print(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(answer) + "\n");
+            out.print((watchSeconds != null ? JSON.writeValueAsString(answer)
+                    : JSON.writerWithDefaultPrettyPrinter().writeValueAsString(answer)) + "\n");
         } else if (carried != null) {
             out.println("Public addresses configured on this node's interfaces (the agent is not running):");
             carried.forEach(c -> out.printf("  %-22s %-10s %s%n", c.address(), c.interfaceName(),
@@ -99,10 +133,10 @@ public final class StatusCommand implements Callable<Integer> {
      * carries it, from the kernel; null when the configuration cannot be read (said on standard
      * error).
      */
-    private List<Carried> localAddresses() {
+    private List<Carried> localAddresses(PrintWriter err) {
         ConfigResult result = ConfigParser.parseFile(config);
         if (!(result instanceof ConfigResult.Valid valid)) {
-            spec.commandLine().getErr().println("(cannot list this node's public addresses: " + config
+            err.println("(cannot list this node's public addresses: " + config
                     + " is not a valid configuration)");
             return null;
         }

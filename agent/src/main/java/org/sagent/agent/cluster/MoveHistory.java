@@ -1,6 +1,7 @@
 package org.sagent.agent.cluster;
 
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.List;
 import org.sagent.agent.control.StatusReport;
@@ -19,7 +20,9 @@ final class MoveHistory {
 
     /** @param outageMillis how long the address was unserved, when known */
     void add(String address, String from, String to, String reason, Long outageMillis) {
-        moves.addLast(new StatusReport.Move(wallClock.instant().toString(), address, from, to, reason, outageMillis));
+        // Milliseconds are what a move's time means to an operator; the clock may give nanoseconds.
+        String at = wallClock.instant().truncatedTo(ChronoUnit.MILLIS).toString();
+        moves.addLast(new StatusReport.Move(at, address, from, to, reason, outageMillis));
         while (moves.size() > KEPT) {
             moves.removeFirst();
         }
