@@ -88,6 +88,9 @@ public final class IsolationCoordinator {
     private boolean witnessKnown;
     private Episode episode;
     private Optional<FenceRecord> ownRecord;
+    /** DRBD asked while the replication link was up (see fencePeer): said once, counted once, until the link drops. */
+    private boolean askedWithLinkUp;
+    private boolean askedWithLinkUpGaveUp;
 
     /**
      * @param nodes          every configured node (isolation works with exactly two)
@@ -170,6 +173,10 @@ public final class IsolationCoordinator {
 
     /** The replication interface's carrier, as the agent's sysfs watch reads it. */
     public void replicationCarrier(boolean up) {
+        if (!up) {
+            askedWithLinkUp = false;
+            askedWithLinkUpGaveUp = false;
+        }
         if (replicationCarrier && !up) {
             begin("replication carrier lost");
         }
@@ -211,6 +218,10 @@ public final class IsolationCoordinator {
             return new Answer(Outcome.LOST, 1, "this node " + ownRecord.get().describe() + " and is not resynced "
                     + "yet: it does not resume");
         }
+        Optional<NodeSpec> peer = peer();
+        if (episode == null && peer.isPresent() && replicationCarrier && replicationView.contains(peer.get().name())) {
+            return askedWithLinkUp(resource, peer.get().name(), gaveUp);
+        }
         begin("DRBD declared the peer lost (fence-peer " + resource + ")");
         Episode e = episode;
         if (e.drbdLostAt == null) {
@@ -230,6 +241,33 @@ public final class IsolationCoordinator {
                     + "o2hb resets the node if it stays frozen, or resume by hand once the other node is known to "
                     + "be stopped: drbdadm resume-io {}", resource, settings.handlerDeadline(), answer.message(),
                     resource);
+        }
+        return answer;
+    }
+
+    /**
+     * DRBD lost its connection while the replication link is up and the peer is in its view: no
+     * cut to arbitrate (an arbitration begun at a cut ended when the link came back). Both frozen
+     * nodes reconnect and resume by themselves; a node DRBD leaves StandAlone (one that was hung
+     * while the other took over: "I shall become SyncTarget, but I am primary!") stays frozen
+     * until o2hb resets it, and never writes before it has resynced. The handler asks again and
+     * again: each ask used to begin an arbitration that the up link ended at once, a loop that
+     * filled the journal (seen on the VMs after a hung node thawed); now it is said once.
+     */
+    private Answer askedWithLinkUp(String resource, String peerName, boolean gaveUp) {
+        if (!askedWithLinkUp) {
+            askedWithLinkUp = true;
+            log.warn("isolation: DRBD {} lost its connection while the replication link is up and {} is in the view: "
+                    + "no cut to arbitrate; I/O stays frozen here until DRBD reconnects (or, StandAlone, until o2hb "
+                    + "resets this node)", resource, peerName);
+        }
+        Answer answer = new Answer(Outcome.WAITING, 1, "the replication link is up and " + peerName + " is in the view: "
+                + "DRBD reconnects and resumes by itself, or stays frozen (StandAlone) until o2hb resets this node");
+        if (gaveUp && !askedWithLinkUpGaveUp) {
+            askedWithLinkUpGaveUp = true;
+            events.fenceDecision("undecided");
+            log.warn("isolation: the fence-peer handler for {} gave up after {}: I/O stays frozen on this node ({})",
+                    resource, settings.handlerDeadline(), answer.message());
         }
         return answer;
     }
@@ -267,6 +305,8 @@ public final class IsolationCoordinator {
         if (!settings.enabled() || episode != null) {
             return;
         }
+        askedWithLinkUp = false;
+        askedWithLinkUpGaveUp = false;
         boolean healthy = node.ok();
         episode = new Episode(clock.instant(), nanos.getAsLong(), healthy, why);
         node.urgentRounds(true);

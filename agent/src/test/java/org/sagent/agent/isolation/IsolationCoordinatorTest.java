@@ -173,6 +173,33 @@ class IsolationCoordinatorTest {
     }
 
     @Test
+    void drbdLosingItsPeerWhileTheLinkIsUpIsNoArbitrationAndIsSaidOnce() throws Exception {
+        // A hung node thawed after the other took over: its DRBD goes StandAlone and asks, again
+        // and again, while carrier and view are back. Each ask used to begin an arbitration that
+        // the up link ended at once.
+        IsolationCoordinator s0 = coordinator("s0", SECTION);
+        s0.onMembership(new MembershipEvent.ViewChanged(MembershipEvent.Path.LAN, Set.of("s0", "s1"), false));
+        s0.onMembership(new MembershipEvent.ViewChanged(MembershipEvent.Path.REPLICATION, Set.of("s0", "s1"), false));
+        s0.witnessRound(new WitnessWatch.Round(true, "198.51.100.1", Map.of()));
+        for (int ask = 0; ask < 5; ask++) {
+            IsolationCoordinator.Answer answer = s0.fencePeer("sstorage", false);
+            assertEquals(IsolationCoordinator.Outcome.WAITING, answer.outcome());
+            assertEquals(1, answer.exitCode(), "never resumes: it may be the node the other fenced");
+            assertTrue(answer.message().contains("the replication link is up"), answer.message());
+            assertNull(s0.claim(), "no arbitration begun");
+        }
+        s0.fencePeer("sstorage", true);
+        s0.fencePeer("sstorage", true);
+        assertEquals(List.of("undecided"), outcomes, "a handler that gave up is counted once");
+        assertEquals(List.of(), standDowns);
+        // A real cut afterwards is arbitrated as ever.
+        s0.replicationCarrier(false);
+        assertNotNull(s0.claim());
+        assertEquals(IsolationCoordinator.Outcome.WAITING, s0.fencePeer("sstorage", false).outcome());
+        assertTrue(s0.claim().drbdLostPeer());
+    }
+
+    @Test
     void aNodeBackFromAStandDownNeverResumesNorStandsDownAgain() throws Exception {
         new FenceRecord(T0.toString(), "s0", "s0 keeps writing", "sstorage").write(dir.resolve(FenceRecord.OWN));
         IsolationCoordinator s1 = coordinator("s1", SECTION);
