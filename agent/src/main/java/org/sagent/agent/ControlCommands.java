@@ -23,6 +23,9 @@ final class ControlCommands {
     /** In the state directory: the node stays disabled across agent restarts until enabled. */
     static final String DISABLED_FLAG = "disabled";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ControlCommands.class);
+    /** A fence-peer question that waits this long for the loop is said: DRBD's I/O is frozen meanwhile. */
+    static final long SLOW_FENCE_QUESTION_MS = 200;
 
     private final AgentLoop loop;
     private final NodeController controller;
@@ -75,7 +78,16 @@ final class ControlCommands {
                 case "fence-peer" -> {
                     String resource = request.path("resource").asText("");
                     boolean gaveUp = request.path("gave-up").asBoolean(false);
-                    IsolationCoordinator.Answer answer = loop.ask(() -> isolation.fencePeer(resource, gaveUp), wait);
+                    long received = System.nanoTime();
+                    IsolationCoordinator.Answer answer = loop.ask(() -> {
+                        long queued = (System.nanoTime() - received) / 1_000_000;
+                        if (queued >= SLOW_FENCE_QUESTION_MS) {
+                            // Frozen time the failover budget must be able to tell from the handler's start-up.
+                            log.warn("fence-peer {}: the handler's question waited {} ms for the agent's event loop",
+                                    resource, queued);
+                        }
+                        return isolation.fencePeer(resource, gaveUp);
+                    }, wait);
                     yield ControlServer.ok().put("outcome", answer.outcome().name().toLowerCase())
                             .put("exit", answer.exitCode()).put("message", answer.message())
                             .put("deadline-ms", handlerDeadline.toMillis());
