@@ -26,7 +26,11 @@
 #   handler done   DRBD's fence-peer handler returned (I/O resumes on exit 7);
 #   o2hb dead      o2dlm evicts the lost node (o2hb declared it dead);
 #   o2dlm done     o2dlm recovery ended and OCFS2 replayed the lost node's journal;
-#   SMB resumed    the acknowledged copy that ended the longest gap since the fault (client clock).
+#   SMB resumed    the acknowledged copy that ended the longest gap since the fault (client clock);
+#   SMB longest gap not a phase: the longest time without an acknowledged copy from the fault to the
+#                  round's end (the figure the graceful stop's target is about);
+#   SMB steady gap not a phase: the median time between acknowledged copies before the fault, what
+#                  one copy costs on these guests (a gap after the fault cannot be shorter).
 # A phase that did not happen within the round is "-". Settings: `defaults` is DRBD's and o2cb's
 # defaults with sagent's isolation (fencing handlers, the client as witness), as fullstack/suite.sh
 # runs it; `recommended` applies README's "Tuning for fast failover" (DRBD net timings TUNED_NET,
@@ -79,7 +83,7 @@ fi
 trap cleanup EXIT
 trap 'cleanup; exit 130' INT TERM
 failed=0
-PHASES=("sagent knows" "address moved" "DRBD notices" "agent asked" "handler done" "o2hb dead" "o2dlm done" "SMB resumed")
+PHASES=("sagent knows" "address moved" "DRBD notices" "agent asked" "handler done" "o2hb dead" "o2dlm done" "SMB resumed" "SMB longest gap" "SMB steady gap")
 
 # clock_offset NODE: the guest's clock minus the host's (ms), and the round trip it was read in.
 clock_offset() {
@@ -103,6 +107,11 @@ smb_resumed() {  # ACKS FROM TO -> ms from FROM to the ack that ended the longes
     awk -v from="$2" -v to="$3" '$1 >= from && $1 <= to { t[n++] = $1 }
         END { p = from; m = -1; e = ""; for (i = 0; i < n; i++) { if (t[i] - p > m) { m = t[i] - p; e = t[i] } p = t[i] }
               if (e == "") print "-"; else print e - from }' "$1"
+}
+steady_gap() {  # ACKS FAULT -> the median gap (ms) between the acknowledged copies before FAULT
+    awk -v f="$2" '$1 < f { if (p) g[n++] = $1 - p; p = $1 }
+        END { for (i = 0; i < n; i++) for (j = i + 1; j < n; j++) if (g[j] < g[i]) { t = g[i]; g[i] = g[j]; g[j] = t }
+              if (n) print g[int(n / 2)]; else print "-" }' "$1"
 }
 wait_for_boot_ready() {  # NODE: OCFS2 mounted and smbd active (after a power-on: resync first)
     local n=$1 i
@@ -147,6 +156,8 @@ phases() {
     printf '%s,%s' "$sc" "$rep"
     for phase in "${PHASES[@]}"; do
         if [ "$phase" = "SMB resumed" ]; then k=$v
+        elif [ "$phase" = "SMB longest gap" ]; then k=$(gap_ms "$dir/acks.txt" "$t_fault" "$t_end")
+        elif [ "$phase" = "SMB steady gap" ]; then k=$(steady_gap "$dir/acks.txt" "$t_fault")
         elif [ -n "${at[$phase]}" ]; then k=$(( ${at[$phase]} - t_fault )); else k=-; fi
         printf ',%s' "$k"
     done
