@@ -54,6 +54,8 @@ final class ClusterLab {
     /** When set, agents start through the packaged launcher on the runnable jar, as installed. */
     private Path launcher;
     private Path jar;
+    /** Extra JVM flags for the launcher (its SAGENT_JAVA_OPTS), e.g. to profile; empty for none. */
+    private String javaOptions = "";
 
     ClusterLab(NetnsLab lab, Path dir, int nodes, String failback) throws IOException {
         this(lab, dir, nodes, failback, false);
@@ -167,6 +169,11 @@ final class ClusterLab {
         this.jar = jar;
     }
 
+    /** JVM flags the launcher adds after its own (SAGENT_JAVA_OPTS), for agents started from now on. */
+    void useJavaOptions(String options) {
+        this.javaOptions = options;
+    }
+
     LabProcess start(String node) {
         Path runtime = dir.resolve(node + "-run");
         try {
@@ -180,7 +187,8 @@ final class ClusterLab {
         if (launcher == null) {
             agent = lab.startJava(servers.get(node), SagentCommand.class, run.toArray(String[]::new));
         } else {
-            List<String> command = new ArrayList<>(List.of("env", "SAGENT_JAR=" + jar, "sh", launcher.toString()));
+            List<String> command = new ArrayList<>(List.of("env", "SAGENT_JAR=" + jar,
+                    "SAGENT_JAVA_OPTS=" + javaOptions, "sh", launcher.toString()));
             command.addAll(run);
             agent = lab.start(servers.get(node), command.toArray(String[]::new));
         }
