@@ -188,7 +188,8 @@ final class ClusterLab {
             agent = lab.startJava(servers.get(node), SagentCommand.class, run.toArray(String[]::new));
         } else {
             List<String> command = new ArrayList<>(List.of("env", "SAGENT_JAR=" + jar,
-                    "SAGENT_JAVA_OPTS=" + javaOptions, "sh", launcher.toString()));
+                    "SAGENT_JAVA_OPTS=" + javaOptions, "SAGENT_CDS_ARCHIVE=" + dir.resolve(node + ".jsa"), "sh",
+                    launcher.toString()));
             command.addAll(run);
             agent = lab.start(servers.get(node), command.toArray(String[]::new));
         }
