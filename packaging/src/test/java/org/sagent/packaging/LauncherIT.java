@@ -194,8 +194,9 @@ class LauncherIT {
     }
 
     /**
-     * The daemon's class-data archive: the first run writes it as the JVM exits, later runs map
-     * it, a new jar gets a new one, and a broken one never stops the agent from starting.
+     * The daemon's class-data archive: a run writes it as the JVM exits, later runs map it once
+     * a run has lasted (a refused start's is made again), a new jar gets a new one, and a broken
+     * one never stops the agent from starting.
      */
     @Test
     void runMakesItsClassArchiveOnceRenewsItForANewJarAndStartsPastABrokenOne(@TempDir Path dir) throws Exception {
@@ -208,10 +209,16 @@ class LauncherIT {
         String config = exampleWithASecret(dir).toString();
         String refusal = "not starting: this machine has none of the nodes' replication addresses";
 
-        Ran first = run(dir, env, "run", "--config", config);
-        assertEquals(1, first.status(), first.err());
-        assertTrue(first.err().contains(refusal), first.err());
+        Ran refused = run(dir, env, "run", "--config", config);
+        assertEquals(1, refused.status(), refused.err());
+        assertTrue(refused.err().contains(refusal), refused.err());
         assertTrue(Files.size(archive) > 1_000_000, "the JVM wrote the archive as it exited");
+        java.nio.file.attribute.FileTime brief = Files.getLastModifiedTime(archive);
+        Ran again = run(dir, env, "run", "--config", config);
+        assertEquals(1, again.status(), again.err());
+        assertFalse(brief.equals(Files.getLastModifiedTime(archive)), "a run of a second is made again");
+
+        lastedAMinute(archive); // as a serving agent's run does
         java.nio.file.attribute.FileTime made = Files.getLastModifiedTime(archive);
 
         Ran second = run(dir, env, "run", "--config", config);
@@ -227,9 +234,16 @@ class LauncherIT {
 
         Files.delete(archive);
         Files.writeString(archive, "not an archive");
+        lastedAMinute(archive); // so that the launcher maps it
         Ran broken = run(dir, env, "run", "--config", config);
         assertEquals(1, broken.status(), broken.err());
         assertTrue(broken.err().contains(refusal), "the agent ran past a broken archive: " + broken.out() + broken.err());
+    }
+
+    /** Makes {@code archive} look written by a run that lasted a minute (its .for file is written at the start). */
+    private static void lastedAMinute(Path archive) throws IOException {
+        Files.setLastModifiedTime(archive.resolveSibling(archive.getFileName() + ".for"),
+                java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(archive).toMillis() - 60_000));
     }
 
     @Test
