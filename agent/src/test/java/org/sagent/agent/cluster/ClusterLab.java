@@ -210,6 +210,16 @@ final class ClusterLab {
         return this;
     }
 
+    /**
+     * Waits (bounded by {@link #START}) until each of {@code nodes} has joined both paths: an
+     * agent serves once its replication path has joined, but a SIGTERM waits until its LAN
+     * path's join ends, up to ten join attempts when the peer it asks is stopped meanwhile.
+     */
+    void awaitJoined(List<String> nodes) throws InterruptedException {
+        await(() -> nodes.stream().allMatch(n -> !logLines(n, "running as " + n + ": joined").isEmpty()), START,
+                "each of " + nodes + " joined on both paths");
+    }
+
     /** SIGKILL to the agent this lab started on {@code node}, by its pid: a crash, not a stop. */
     void kill(String node) throws InterruptedException {
         LabProcess agent = agents.get(node);

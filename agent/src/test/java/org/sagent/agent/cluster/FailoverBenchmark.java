@@ -114,6 +114,7 @@ class FailoverBenchmark {
             contender.start("s0");
             contender.start("s1");
             awaitHomes(cluster);
+            cluster.awaitJoined(List.of("s0", "s1"));
             contender.gracefulStop("s0");
             contender.gracefulStop("s1");
         }

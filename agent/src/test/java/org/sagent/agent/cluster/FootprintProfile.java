@@ -65,6 +65,7 @@ class FootprintProfile {
             cluster.start("s1");
             cluster.await(() -> cluster.answering("s0").equals(ClusterLab.FIRST)
                     && cluster.answering("s1").equals(ClusterLab.SECOND), SERVING, "the first run serving");
+            cluster.awaitJoined(List.of("s0", "s1"));
             for (String node : List.of("s0", "s1")) {
                 cluster.terminate(node).awaitExit(Duration.ofSeconds(20));
             }
