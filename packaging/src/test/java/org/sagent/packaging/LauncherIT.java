@@ -120,7 +120,8 @@ class LauncherIT {
                       - { address: 198.51.100.120/24, interface: eth1 }
                     health: { interval: 200ms, rise: 1, scripts: [ { name: ok, command: [/bin/true] } ] }
                     """.replace("SECRET", secret.toString()));
-            LabProcess agent = lab.start(node, "env", "SAGENT_JAR=" + JAR, "sh", LAUNCHER.toString(), "run",
+            LabProcess agent = lab.start(node, "env", "SAGENT_JAR=" + JAR, "SAGENT_CDS_ARCHIVE=", "sh",
+                    LAUNCHER.toString(), "run",
                     "--config", config.toString(), "--runtime-dir", dir.toString(), "--state-dir", dir.toString());
             agent.awaitErrorLine(l -> l.contains("took 198.51.100.120/24 on eth1"), "the agent taking its address",
                     Duration.ofSeconds(40));
