@@ -82,7 +82,9 @@ sagent check-config "$work/sagent.yaml"
 start_agent() {
     local node=$1
     mkdir -p "$work/$node-run"
-    ip netns exec "${prefix}-$node" env SAGENT_JAR="$jar" sh "$repo/packaging/src/deb/bin/sagent" run \
+    # Each node's class-data archive in the demo's directory, not the machine's /var/cache/sagent.
+    ip netns exec "${prefix}-$node" env SAGENT_JAR="$jar" SAGENT_CDS_ARCHIVE="$work/$node.jsa" \
+        sh "$repo/packaging/src/deb/bin/sagent" run \
         --config "$work/sagent.yaml" --node "$node" --runtime-dir "$work/$node-run" --state-dir "$work/$node-state" \
         >>"$work/$node.log" 2>&1 &
     pids+=($!)

@@ -1,8 +1,6 @@
 package org.sagent.agent;
 
-import java.io.IOException;
 import java.net.Inet4Address;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The fast path to a dead peer: reads the replication interface's carrier from sysfs every
- * carrier-poll-interval, and when it goes asks each peer over the LAN by ARP whether it is
+ * carrier-poll-interval (one pread on a descriptor kept open), and when it goes asks each peer over the LAN by ARP whether it is
  * alive (a dead peer, or only a cut cable?). Posts what it finds as events.
  *
  * <p>Sysfs, not netlink: the kernel's linkwatch batches carrier events up to a second, while
@@ -74,15 +72,16 @@ final class ReplicationCarrierWatch implements AutoCloseable {
     }
 
     private void watch() {
-        Path carrier = Path.of("/sys/class/net", replicationInterface, "carrier");
+        try (SysfsAttribute carrier = new SysfsAttribute(Path.of("/sys/class/net", replicationInterface, "carrier"))) {
+            watch(carrier);
+        }
+    }
+
+    private void watch(SysfsAttribute carrier) {
         boolean was = true;
         while (running) {
-            boolean now;
-            try {
-                now = Files.readString(carrier).strip().equals("1");
-            } catch (IOException e) {
-                now = false; // an interface that is down reads as an error (EINVAL)
-            }
+            // An interface that is down reads as an error (EINVAL): no carrier.
+            boolean now = carrier.read().map("1"::equals).orElse(false);
             up = now;
             if (was != now) {
                 events.accept(new AgentEvent.ReplicationCarrier(now));

@@ -30,8 +30,15 @@ class LauncherIT {
     }
 
     private static Process start(Path errFile, String... args) throws IOException {
+        return start(errFile, java.util.Map.of(), args);
+    }
+
+    private static Process start(Path errFile, java.util.Map<String, String> env, String... args) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command(args));
         builder.environment().put("SAGENT_JAR", JAR.toString());
+        // The machine's own /var/cache/sagent is not the tests' to write.
+        builder.environment().put("SAGENT_CDS_ARCHIVE", "");
+        builder.environment().putAll(env);
         builder.environment().remove("JOURNAL_STREAM");
         builder.redirectError(errFile.toFile());
         return builder.start();
@@ -44,8 +51,12 @@ class LauncherIT {
     }
 
     private static Ran run(Path dir, String... args) throws Exception {
+        return run(dir, java.util.Map.of(), args);
+    }
+
+    private static Ran run(Path dir, java.util.Map<String, String> env, String... args) throws Exception {
         Path err = Files.createTempFile(dir, "err", ".txt");
-        Process process = start(err, args);
+        Process process = start(err, env, args);
         process.getOutputStream().close();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "sagent " + String.join(" ", args) + " did not end");
@@ -109,7 +120,8 @@ class LauncherIT {
                       - { address: 198.51.100.120/24, interface: eth1 }
                     health: { interval: 200ms, rise: 1, scripts: [ { name: ok, command: [/bin/true] } ] }
                     """.replace("SECRET", secret.toString()));
-            LabProcess agent = lab.start(node, "env", "SAGENT_JAR=" + JAR, "sh", LAUNCHER.toString(), "run",
+            LabProcess agent = lab.start(node, "env", "SAGENT_JAR=" + JAR, "SAGENT_CDS_ARCHIVE=", "sh",
+                    LAUNCHER.toString(), "run",
                     "--config", config.toString(), "--runtime-dir", dir.toString(), "--state-dir", dir.toString());
             agent.awaitErrorLine(l -> l.contains("took 198.51.100.120/24 on eth1"), "the agent taking its address",
                     Duration.ofSeconds(40));
@@ -131,11 +143,108 @@ class LauncherIT {
         }
     }
 
+    /**
+     * The shade filters keep what the agent loads and drop what it never does; that the slim jar
+     * still runs is {@link #runServesInANamespaceAndHandsItsAddressBackOnSigterm} (JNA takes the
+     * address, JGroups builds the stack).
+     */
+    @Test
+    void theJarCarriesOnlyWhatTheAgentLoads() throws IOException {
+        List<String> entries;
+        List<String> named = new java.util.ArrayList<>();
+        try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(JAR.toFile())) {
+            entries = jar.stream().map(java.util.zip.ZipEntry::getName).toList();
+            for (String map : List.of("jg-magic-map.xml", "jg-protocol-ids.xml")) {
+                String xml = new String(jar.getInputStream(jar.getEntry(map)).readAllBytes(), StandardCharsets.UTF_8);
+                // external="true": another project's protocol (RAFT...), loaded only if present.
+                java.util.regex.Matcher name = java.util.regex.Pattern.compile("name=\"([\\w.$]+)\"(\\s+external)?")
+                        .matcher(xml);
+                while (name.find()) {
+                    if (name.group(2) == null) {
+                        named.add(name.group(1).replace('.', '/') + ".class");
+                    }
+                }
+            }
+        }
+        // JGroups loads every class its maps name when it starts (MPerf's header is one of them).
+        assertTrue(named.size() > 50, "the maps name " + named.size() + " classes");
+        assertEquals(List.of(), named.stream().filter(c -> !entries.contains(c)).toList(),
+                "classes JGroups loads at start");
+        for (String needed : List.of("com/sun/jna/linux-x86-64/libjnidispatch.so",
+                "com/sun/jna/linux-aarch64/libjnidispatch.so", "jg-magic-map.xml", "jg-protocol-ids.xml",
+                "JGROUPS_VERSION.properties", "org/jgroups/JChannel.class",
+                "org/sagent/agent/membership/membership-stack.xml",
+                "io/prometheus/metrics/expositionformats/PrometheusTextFormatWriter.class")) {
+            assertTrue(entries.contains(needed), needed + " is missing from " + JAR);
+        }
+        List<String> natives = entries.stream().filter(e -> e.matches("com/sun/jna/[^/]+/.*jnidispatch.*")).toList();
+        assertEquals(List.of("com/sun/jna/linux-aarch64/libjnidispatch.so", "com/sun/jna/linux-x86-64/libjnidispatch.so"),
+                natives.stream().sorted().toList(), "JNA natives for other systems than Linux on x86-64 and aarch64");
+        List<String> unused = entries.stream().filter(e -> e.startsWith("org/jgroups/demos/")
+                || e.matches("org/jgroups/tests/[^/]+\\.class") || e.startsWith("org/jgroups/tests/rt/")
+                || e.startsWith("org/jgroups/tests/perf/UPerf") || e.matches("(udp|tcp|fast|relay\\d?|fork-stacks)\\.xml")
+                || e.endsWith(".btm") || e.endsWith(".xsd")).toList();
+        assertEquals(List.of(), unused, "JGroups' demos, tests and sample stacks");
+    }
+
     @Test
     void runRefusesToStartWhenNoNodeMatches(@TempDir Path dir) throws Exception {
         Ran ran = run(dir, "run", "--config", exampleWithASecret(dir).toString());
         assertEquals(1, ran.status(), ran.err());
         assertTrue(ran.err().contains("not starting: this machine has none of the nodes' replication addresses"), ran.err());
+    }
+
+    /**
+     * The daemon's class-data archive: a run writes it as the JVM exits, later runs map it once
+     * a run has lasted (a refused start's is made again), a new jar gets a new one, and a broken
+     * one never stops the agent from starting.
+     */
+    @Test
+    void runMakesItsClassArchiveOnceRenewsItForANewJarAndStartsPastABrokenOne(@TempDir Path dir) throws Exception {
+        Path jar = dir.resolve("sagent.jar");
+        Files.copy(JAR, jar);
+        Path archive = dir.resolve("cache/sagent.jsa");
+        Files.createDirectories(archive.getParent());
+        java.util.Map<String, String> env = java.util.Map.of("SAGENT_JAR", jar.toString(),
+                "SAGENT_CDS_ARCHIVE", archive.toString());
+        String config = exampleWithASecret(dir).toString();
+        String refusal = "not starting: this machine has none of the nodes' replication addresses";
+
+        Ran refused = run(dir, env, "run", "--config", config);
+        assertEquals(1, refused.status(), refused.err());
+        assertTrue(refused.err().contains(refusal), refused.err());
+        assertTrue(Files.size(archive) > 1_000_000, "the JVM wrote the archive as it exited");
+        java.nio.file.attribute.FileTime brief = Files.getLastModifiedTime(archive);
+        Ran again = run(dir, env, "run", "--config", config);
+        assertEquals(1, again.status(), again.err());
+        assertFalse(brief.equals(Files.getLastModifiedTime(archive)), "a run of a second is made again");
+
+        lastedAMinute(archive); // as a serving agent's run does
+        java.nio.file.attribute.FileTime made = Files.getLastModifiedTime(archive);
+
+        Ran second = run(dir, env, "run", "--config", config);
+        assertEquals(1, second.status(), second.err());
+        assertEquals(made, Files.getLastModifiedTime(archive), "the archive is mapped, not made again");
+
+        // An upgrade: a new file, built at another time.
+        Files.copy(JAR, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 86_400_000));
+        Ran upgraded = run(dir, env, "run", "--config", config);
+        assertEquals(1, upgraded.status(), upgraded.err());
+        assertFalse(made.equals(Files.getLastModifiedTime(archive)), "a new jar, a new archive");
+
+        Files.delete(archive);
+        Files.writeString(archive, "not an archive");
+        lastedAMinute(archive); // so that the launcher maps it
+        Ran broken = run(dir, env, "run", "--config", config);
+        assertEquals(1, broken.status(), broken.err());
+        assertTrue(broken.err().contains(refusal), "the agent ran past a broken archive: " + broken.out() + broken.err());
+    }
+
+    /** Makes {@code archive} look written by a run that lasted a minute (its .for file is written at the start). */
+    private static void lastedAMinute(Path archive) throws IOException {
+        Files.setLastModifiedTime(archive.resolveSibling(archive.getFileName() + ".for"),
+                java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(archive).toMillis() - 60_000));
     }
 
     @Test

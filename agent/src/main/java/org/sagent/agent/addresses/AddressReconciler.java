@@ -56,6 +56,8 @@ public final class AddressReconciler implements AddressPort, AutoCloseable {
     static final Duration PROBE_BACKOFF = Duration.ofSeconds(1);
 
     private final Map<String, PublicAddressSpec> addresses = new LinkedHashMap<>();
+    /** The interfaces the public addresses live on, each once. */
+    private final Set<String> interfaceNames = new LinkedHashSet<>();
     private final AnnounceSettings announce;
     private final ProbeSettings probe;
     /** Every interval here (release memory, probe back-off, claim memory) is on it, never on the wall clock. */
@@ -119,9 +121,8 @@ public final class AddressReconciler implements AddressPort, AutoCloseable {
                 return announceOnTheLan(link, ip);
             }
         };
-        Set<String> interfaces = new LinkedHashSet<>();
-        addresses.values().forEach(a -> interfaces.add(a.interfaceName()));
-        for (String name : interfaces) {
+        addresses.values().forEach(a -> interfaceNames.add(a.interfaceName()));
+        for (String name : interfaceNames) {
             try {
                 // A public address may be the primary of its subnet: deleting it must not take secondaries.
                 rtnetlink.enablePromoteSecondaries(name);
@@ -140,9 +141,11 @@ public final class AddressReconciler implements AddressPort, AutoCloseable {
     @Override
     public Set<String> held() {
         Set<String> held = new LinkedHashSet<>();
+        // The configured interfaces looked up by name, not a dump of every link: this runs every
+        // turn, and a server's other links (bonds, VLANs, bridges) each cost a kilobyte of stats.
         Map<Integer, String> names = new HashMap<>();
-        for (Link link : rtnetlink.links()) {
-            names.put(link.index(), link.name());
+        for (String name : interfaceNames) {
+            rtnetlink.link(name).ifPresent(link -> names.put(link.index(), name));
         }
         for (InterfaceAddress a : rtnetlink.addresses()) {
             PublicAddressSpec spec = addresses.get(key(a.address()));

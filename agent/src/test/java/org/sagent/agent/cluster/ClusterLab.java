@@ -54,6 +54,8 @@ final class ClusterLab {
     /** When set, agents start through the packaged launcher on the runnable jar, as installed. */
     private Path launcher;
     private Path jar;
+    /** Extra JVM flags for the launcher (its SAGENT_JAVA_OPTS), e.g. to profile; empty for none. */
+    private String javaOptions = "";
 
     ClusterLab(NetnsLab lab, Path dir, int nodes, String failback) throws IOException {
         this(lab, dir, nodes, failback, false);
@@ -167,6 +169,11 @@ final class ClusterLab {
         this.jar = jar;
     }
 
+    /** JVM flags the launcher adds after its own (SAGENT_JAVA_OPTS), for agents started from now on. */
+    void useJavaOptions(String options) {
+        this.javaOptions = options;
+    }
+
     LabProcess start(String node) {
         Path runtime = dir.resolve(node + "-run");
         try {
@@ -180,7 +187,9 @@ final class ClusterLab {
         if (launcher == null) {
             agent = lab.startJava(servers.get(node), SagentCommand.class, run.toArray(String[]::new));
         } else {
-            List<String> command = new ArrayList<>(List.of("env", "SAGENT_JAR=" + jar, "sh", launcher.toString()));
+            List<String> command = new ArrayList<>(List.of("env", "SAGENT_JAR=" + jar,
+                    "SAGENT_JAVA_OPTS=" + javaOptions, "SAGENT_CDS_ARCHIVE=" + dir.resolve(node + ".jsa"), "sh",
+                    launcher.toString()));
             command.addAll(run);
             agent = lab.start(servers.get(node), command.toArray(String[]::new));
         }
@@ -199,6 +208,16 @@ final class ClusterLab {
         awaitView("s1", "s0, s1", START);
         await(() -> held("s0").equals(FIRST) && held("s1").equals(SECOND), START, "each node holding its home address");
         return this;
+    }
+
+    /**
+     * Waits (bounded by {@link #START}) until each of {@code nodes} has joined both paths: an
+     * agent serves once its replication path has joined, but a SIGTERM waits until its LAN
+     * path's join ends, up to ten join attempts when the peer it asks is stopped meanwhile.
+     */
+    void awaitJoined(List<String> nodes) throws InterruptedException {
+        await(() -> nodes.stream().allMatch(n -> !logLines(n, "running as " + n + ": joined").isEmpty()), START,
+                "each of " + nodes + " joined on both paths");
     }
 
     /** SIGKILL to the agent this lab started on {@code node}, by its pid: a crash, not a stop. */
