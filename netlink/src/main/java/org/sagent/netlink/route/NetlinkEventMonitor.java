@@ -118,13 +118,38 @@ public final class NetlinkEventMonitor implements AutoCloseable {
         }
     }
 
+    /** Enough for any queue a receive buffer holds; bounds the drain if events keep pouring in. */
+    private static final int DRAIN_LIMIT = 100_000;
+
     private void resynchronise() {
+        drain();
         List<Link> links = requests.links();
         known.clear();
         for (Link link : links) {
             known.put(link.index(), link);
         }
         listener.onEvent(new NetlinkEvent.Resynchronised(links, requests.addresses()));
+    }
+
+    /**
+     * Empties the event socket before the dump. The kernel reports an overrun once per
+     * congestion and clears its congested mark only when the queue runs empty: events it drops
+     * after the first report and before the queue empties are lost with no second report (seen
+     * as a resync that missed addresses added while it ran). Drained first, any later drop is
+     * reported again; what the drain discards, the dump that follows covers.
+     */
+    private void drain() {
+        for (int i = 0; i < DRAIN_LIMIT; i++) {
+            try {
+                if (socket.next(Duration.ZERO).isEmpty()) {
+                    return;
+                }
+            } catch (NetlinkException e) {
+                if (e.errno() != Errno.ENOBUFS) {
+                    return;
+                }
+            }
+        }
     }
 
     private static void pause() {
