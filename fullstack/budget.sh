@@ -113,15 +113,7 @@ steady_gap() {  # ACKS FAULT -> the median gap (ms) between the acknowledged cop
         END { for (i = 0; i < n; i++) for (j = i + 1; j < n; j++) if (g[j] < g[i]) { t = g[i]; g[i] = g[j]; g[j] = t }
               if (n) print g[int(n / 2)]; else print "-" }' "$1"
 }
-wait_for_boot_ready() {  # NODE: OCFS2 mounted and smbd active (after a power-on: resync first)
-    local n=$1 i
-    for ((i = 0; i < HEAL_WAIT; i += 3)); do
-        gt 30 $n 'mountpoint -q /srv/scluster && systemctl is-active -q smbd' >/dev/null 2>&1 && return 0
-        sleep 3
-    done
-    note "$n: OCFS2 or smbd not back within ${HEAL_WAIT}s"
-}
-# reboot_if_unresponsive NODE: a node that stood down reboots itself (isolation.action: reboot);
+# back_after_stand_down NODE: a node that stood down reboots itself (isolation.action: reboot);
 # waits for its guest agent, or powers it off and on when it stays silent.
 back_after_stand_down() {
     local n=$1 i

@@ -169,14 +169,6 @@ round() {  # CONTENDER SCENARIO REP
     start_manager "$c" "$victim"
     wait_steady "$c" "$HEAL_WAIT" || { note "$c: not steady again within ${HEAL_WAIT}s"; failed=1; }
 }
-wait_for_boot_ready() {  # the node's OCFS2 mounted and smbd active (after a power-on: resync first)
-    local n=$1 i
-    for ((i = 0; i < HEAL_WAIT; i += 3)); do
-        gt 30 $n 'mountpoint -q /srv/scluster && systemctl is-active -q smbd' >/dev/null 2>&1 && return 0
-        sleep 3
-    done
-    note "$n: OCFS2 or smbd not back within ${HEAL_WAIT}s"
-}
 
 # DRBD as the test bed sets it up, o2cb at its defaults, whatever an earlier run left
 apply_drbd_res 0 "" || exit 2

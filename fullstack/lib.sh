@@ -275,6 +275,16 @@ wait_serving() {
     done
     return 1
 }
+# wait_for_boot_ready NODE: until (at most HEAL_WAIT s) NODE's OCFS2 is mounted and smbd active,
+# as after a power-on (resync first); a note when not.
+wait_for_boot_ready() {
+    local n=$1 i
+    for ((i = 0; i < HEAL_WAIT; i += 3)); do
+        gt 30 $n 'mountpoint -q /srv/scluster && systemctl is-active -q smbd' >/dev/null 2>&1 && return 0
+        sleep 3
+    done
+    note "$n: OCFS2 or smbd not back within ${HEAL_WAIT}s"
+}
 # sagent_status_both: `sagent status` on both at once (a JVM start each: tens of seconds under
 # emulation), into $raw/sagent-status-NODE.txt; true when both exit 0.
 sagent_status_both() {

@@ -91,11 +91,15 @@ public final class StatusCommand implements Callable<Integer> {
             return unreachable(out, err, reply.path("error").asText(), false);
         }
         StatusReport report = JSON.treeToValue(reply.get("status"), StatusReport.class);
-        out.print(json ? (watchSeconds != null ? JSON.writeValueAsString(report)
-                : JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report)) + "\n"
-                : StatusRenderer.render(report));
+        out.print(json ? jsonLine(report) : StatusRenderer.render(report));
         out.flush();
         return report.fullyOk() ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    /** Pretty JSON for a person; one compact line per frame under --watch, for a script to follow. */
+    private String jsonLine(Object value) throws Exception {
+        return (watchSeconds != null ? JSON.writeValueAsString(value)
+                : JSON.writerWithDefaultPrettyPrinter().writeValueAsString(value)) + "\n";
     }
 
     /**
@@ -113,8 +117,7 @@ public final class StatusCommand implements Callable<Integer> {
                 ObjectNode addresses = answer.putObject("addressesOnThisNode");
                 carried.forEach(c -> addresses.put(c.address(), c.present()));
             }
-            out.print((watchSeconds != null ? JSON.writeValueAsString(answer)
-                    : JSON.writerWithDefaultPrettyPrinter().writeValueAsString(answer)) + "\n");
+            out.print(jsonLine(answer));
         } else if (carried != null) {
             out.println("Public addresses configured on this node's interfaces (the agent is not running):");
             carried.forEach(c -> out.printf("  %-22s %-10s %s%n", c.address(), c.interfaceName(),

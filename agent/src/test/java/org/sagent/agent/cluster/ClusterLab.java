@@ -381,6 +381,22 @@ final class ClusterLab {
                 .map(l -> Double.parseDouble(l.substring(series.length() + 1).strip())).orElse(0.0);
     }
 
+    /** The DRBD handler the package installs (the launcher runs it for sagent fence-peer). */
+    static final Path HANDLER = Path.of("../packaging/src/deb/share/drbd/sagent-drbd-handler");
+
+    /** Runs {@code sagent fence-peer r0} in {@code node}'s namespace, as drbdadm runs it. */
+    NetnsLab.Result fencePeer(String node) {
+        return lab.exec(servers.get(node), "perl", HANDLER.toAbsolutePath().toString(), "fence-peer",
+                "--runtime-dir", dir.resolve(node + "-run").toString(), "r0");
+    }
+
+    private static final Set<String> ARBITRATING = Set.of("deciding", "won", "standing-down", "stood-down");
+
+    /** {@code node}'s status shows an arbitration under way (or decided). */
+    boolean arbitrating(String node) {
+        return isolationState(node).map(ARBITRATING::contains).orElse(false);
+    }
+
     /** {@code node}'s own address on the LAN (its lan-address), e.g. 198.51.100.20 for s0. */
     static String lanAddress(String node) {
         return "198.51.100." + (20 + Integer.parseInt(node.substring(1)));

@@ -27,7 +27,6 @@ import org.sagent.netlink.lab.NetnsLab;
 class DashboardIT {
 
     private static final Path DASHBOARD = Path.of("../packaging/src/deb/share/grafana/sagent-dashboard.json");
-    private static final Path HANDLER = Path.of("../packaging/src/deb/share/drbd/sagent-drbd-handler");
     private static final String ISOLATION = "isolation:\n  witnesses: [198.51.100.100]\n  witness-timeout: 100ms\n"
             + "  action: stay-frozen\n  handler-deadline: 8s\n";
     private static final String PROMETHEUS = "127.0.0.1:9090";
@@ -61,9 +60,9 @@ class DashboardIT {
 
         // A cable cut that s0 wins: the failover, arbitration and freeze series get their first values.
         lab.ip(cluster.servers.get("s0"), "link", "set", "eth0", "down");
-        cluster.await(() -> arbitrating("s0") && arbitrating("s1"), MOVE, "both agents arbitrating");
-        CompletableFuture<NetnsLab.Result> s1 = CompletableFuture.supplyAsync(() -> fencePeer(cluster, "s1"));
-        assertEquals(7, fencePeer(cluster, "s0").exitCode(), "s0 wins the arbitration");
+        cluster.await(() -> cluster.arbitrating("s0") && cluster.arbitrating("s1"), MOVE, "both agents arbitrating");
+        CompletableFuture<NetnsLab.Result> s1 = CompletableFuture.supplyAsync(() -> cluster.fencePeer("s1"));
+        assertEquals(7, cluster.fencePeer("s0").exitCode(), "s0 wins the arbitration");
         assertEquals(1, s1.get().exitCode(), "s1 stands down");
         cluster.await(() -> cluster.held("s0").equals(ClusterLab.BOTH), MOVE, "s0 holding both addresses");
         cluster.await(() -> !values(query("/api/v1/query", "query",
@@ -94,17 +93,6 @@ class DashboardIT {
         assertTrue(queries >= 30, "every panel's queries were run: " + queries);
         assertTrue(failures.isEmpty(), failures.size() + " of " + queries + " panel queries returned no data:\n"
                 + String.join("\n", failures));
-    }
-
-    private boolean arbitrating(String node) {
-        return cluster.isolationState(node).map(java.util.Set.of("deciding", "won", "standing-down", "stood-down")::contains)
-                .orElse(false);
-    }
-
-    /** Runs {@code sagent fence-peer r0} in {@code node}'s namespace, as drbdadm runs it. */
-    private NetnsLab.Result fencePeer(ClusterLab cluster, String node) {
-        return lab.exec(cluster.servers.get(node), "perl", HANDLER.toAbsolutePath().toString(), "fence-peer",
-                "--runtime-dir", dir.resolve(node + "-run").toString(), "r0");
     }
 
     /** Asks Prometheus's HTTP API from the client namespace; {@code parameters} are name, value pairs. */

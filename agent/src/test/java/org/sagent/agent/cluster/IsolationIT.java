@@ -44,24 +44,16 @@ class IsolationIT {
         return cluster.twoNodesHome();
     }
 
-    /** The DRBD handler the package installs (the launcher runs it for sagent fence-peer). */
-    private static final Path HANDLER = Path.of("../packaging/src/deb/share/drbd/sagent-drbd-handler");
-
-    /** Runs {@code sagent fence-peer r0} in {@code node}'s namespace, as drbdadm runs it. */
     private NetnsLab.Result fencePeer(ClusterLab cluster, String node) {
-        return lab.exec(cluster.servers.get(node), "perl", HANDLER.toAbsolutePath().toString(), "fence-peer",
-                "--runtime-dir", dir.resolve(node + "-run").toString(), "r0");
+        return cluster.fencePeer(node);
     }
 
     private CompletableFuture<NetnsLab.Result> handler(ClusterLab cluster, String node) {
         return CompletableFuture.supplyAsync(() -> fencePeer(cluster, node));
     }
 
-    private static final Set<String> ARBITRATING = Set.of("deciding", "won", "standing-down", "stood-down");
-
-    /** {@code node}'s status shows an arbitration under way (or decided). */
     private static boolean arbitrating(ClusterLab cluster, String node) {
-        return cluster.isolationState(node).map(ARBITRATING::contains).orElse(false);
+        return cluster.arbitrating(node);
     }
 
     @Test
