@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -285,6 +286,8 @@ public final class Agent {
                         return isolation.acknowledgedByPeer();
                     }
                 }, events);
+        DrbdConnections drbd = new DrbdConnections(config.health().drbd().map(HealthSettings.Drbd::resources)
+                .orElse(List.of()), new CommandRunner());
         isolation = new IsolationCoordinator(settings, config.nodes(), self, config.file(), wallClock,
                 () -> clock.now().nanos(), stateDirectory, new IsolationCoordinator.NodeActions() {
                     @Override
@@ -307,6 +310,16 @@ public final class Agent {
                         if (witnessWatch != null) {
                             witnessWatch.urgent(on);
                         }
+                    }
+
+                    @Override
+                    public void disconnectDrbd(String why) {
+                        drbd.disconnect(why);
+                    }
+
+                    @Override
+                    public void reconnectDrbd(String why) {
+                        drbd.connect(why);
                     }
                 }, metrics);
         controller.isolationClaims(isolation::claim);

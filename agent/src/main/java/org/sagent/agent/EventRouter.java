@@ -56,7 +56,8 @@ final class EventRouter {
                 AgentLoop.safely(controller::replicationCarrierBack);
             }
         } else if (event instanceof AgentEvent.PeerLiveness p) {
-            controller.peerLiveness(p.peer(), p.alive(), p.detail());
+            AgentLoop.safely(() -> controller.peerLiveness(p.peer(), p.alive(), p.detail()));
+            AgentLoop.safely(() -> isolation.peerLiveness(p.peer(), p.alive()));
         } else if (event instanceof AgentEvent.Thawed t) {
             controller.thawed(t.frozen());
         } else if (event instanceof AgentEvent.ClientsListed c) {

@@ -806,8 +806,17 @@ public final class ConfigParser {
                 IsolationSettings.DEFAULT_HANDLER_DEADLINE), Duration.ofSeconds(1), Duration.ofSeconds(50));
         Duration silence = between(section, "peer-silence", section.duration("peer-silence",
                 IsolationSettings.DEFAULT_PEER_SILENCE), Duration.ofMillis(500), Duration.ofSeconds(30));
+        Optional<Duration> disconnectAfter;
+        if (section.text("drbd-disconnect-after").map(t -> t.trim().equals("off")).orElse(false)) {
+            disconnectAfter = Optional.empty();
+        } else {
+            disconnectAfter = Optional.of(between(section, "drbd-disconnect-after", section.duration(
+                    "drbd-disconnect-after", IsolationSettings.DEFAULT_DRBD_DISCONNECT_AFTER), Duration.ofMillis(200),
+                    Duration.ofMinutes(1)));
+        }
         section.finish();
-        return new IsolationSettings(true, witnesses, timeout, interval, preferred, action, deadline, silence);
+        return new IsolationSettings(true, witnesses, timeout, interval, preferred, action, deadline, silence,
+                disconnectAfter);
     }
 
     private ProbeSettings readProbe(YamlSection root) {

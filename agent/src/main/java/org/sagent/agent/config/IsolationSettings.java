@@ -20,10 +20,16 @@ import java.util.Optional;
  * @param handlerDeadline the fence-peer handler gives up (exit 1: I/O stays frozen) after this
  * @param peerSilence     how long the peer must be silent on the LAN (out of the LAN view, no ARP
  *                        answer, no message) to be taken for dead or cut off from everything
+ * @param drbdDisconnectAfter how long the replication carrier must stay lost before the agent
+ *                        disconnects DRBD itself (so that DRBD freezes I/O and asks fence-peer at
+ *                        once instead of after its ping timeout); empty: never, DRBD's own timers
+ *                        decide. A peer already taken for dead (carrier lost, no ARP answer) is
+ *                        disconnected at once.
  */
 public record IsolationSettings(boolean enabled, List<Inet4Address> witnesses, Duration witnessTimeout,
                                 Duration witnessInterval, Optional<String> preferredNode, Action action,
-                                Duration handlerDeadline, Duration peerSilence) {
+                                Duration handlerDeadline, Duration peerSilence,
+                                Optional<Duration> drbdDisconnectAfter) {
 
     public static final Duration DEFAULT_WITNESS_TIMEOUT = Duration.ofMillis(300);
     public static final Duration DEFAULT_WITNESS_INTERVAL = Duration.ofSeconds(2);
@@ -34,6 +40,11 @@ public record IsolationSettings(boolean enabled, List<Inet4Address> witnesses, D
     public static final Duration DEFAULT_HANDLER_DEADLINE = Duration.ofSeconds(30);
     /** Several witness rounds (twice a second during an arbitration) and a JGroups failure timeout. */
     public static final Duration DEFAULT_PEER_SILENCE = Duration.ofSeconds(3);
+    /**
+     * Spec F17: a cable back within a second fences nobody. Longer than the blips a link
+     * renegotiation or a re-plugged cable gives, short enough for the winner's 2 s freeze target.
+     */
+    public static final Duration DEFAULT_DRBD_DISCONNECT_AFTER = Duration.ofSeconds(1);
 
     public enum Action {
         /** Reboot at once (a frozen Primary with OCFS2 mounted can neither unmount nor demote). */
@@ -48,7 +59,7 @@ public record IsolationSettings(boolean enabled, List<Inet4Address> witnesses, D
 
     public static IsolationSettings off() {
         return new IsolationSettings(false, List.of(), DEFAULT_WITNESS_TIMEOUT, DEFAULT_WITNESS_INTERVAL,
-                Optional.empty(), Action.REBOOT, DEFAULT_HANDLER_DEADLINE, DEFAULT_PEER_SILENCE);
+                Optional.empty(), Action.REBOOT, DEFAULT_HANDLER_DEADLINE, DEFAULT_PEER_SILENCE, Optional.empty());
     }
 
     /** The tie-break as the configuration file spells it. */

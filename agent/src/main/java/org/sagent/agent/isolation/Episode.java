@@ -30,6 +30,8 @@ final class Episode {
     long wonNanos;
     String wonHow;
     boolean undecidedCounted;
+    /** The coordinator disconnected DRBD in this arbitration. */
+    boolean drbdDisconnectAsked;
     final Set<String> acknowledged = new LinkedHashSet<>();
 
     Episode(Instant startedAt, long startedNanos, boolean healthyAtCut, String why) {

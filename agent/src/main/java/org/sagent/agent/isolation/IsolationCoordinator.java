@@ -30,6 +30,15 @@ import org.slf4j.LoggerFactory;
  * membership) or DRBD calls the handler, whichever is first, so the decision is ready before
  * DRBD's own detection ends. Nothing irreversible happens until DRBD on one side has declared
  * the peer lost: a cable that returns within a second fences nobody (F17).
+ *
+ * <p>DRBD is told at once (docs/budget.md): its ping timer finds a dead peer 9–19 s after the
+ * fault, and every second of it is a second of frozen writes and of the share's stall. When the
+ * peer is taken for dead on the carrier path (carrier gone, no ARP answer) or the carrier stays
+ * lost for {@code isolation.drbd-disconnect-after}, the coordinator disconnects DRBD itself,
+ * which freezes I/O and calls fence-peer exactly as DRBD's own detection would; the arbitration
+ * then answers as always. It reconnects DRBD (back to waiting for the peer, the state DRBD's own
+ * detection leaves) once this node won or the link is back before anyone stood down; a loser
+ * stays disconnected and frozen.
  */
 public final class IsolationCoordinator {
 
@@ -40,6 +49,12 @@ public final class IsolationCoordinator {
      * peer's word, a win its acknowledgement or its silence).
      */
     static final Duration CLAIM_FRESH = Duration.ofSeconds(30);
+    /**
+     * After the handler was told it won: time for it to exit 7 and for DRBD to resume I/O before
+     * the connection is configured again (a reconnect resumes I/O too, but only the handler's
+     * answer may; this keeps the two apart).
+     */
+    static final Duration RECONNECT_AFTER_WIN = Duration.ofSeconds(1);
 
     /** What the handler is told. */
     public enum Outcome { WON, WAITING, LOST, NOT_CONFIGURED }
@@ -67,6 +82,15 @@ public final class IsolationCoordinator {
 
         /** Turns the witness watch's fast rounds (and peer ARP) on or off. */
         void urgentRounds(boolean on);
+
+        /**
+         * Disconnects every DRBD resource of this node from its peer ({@code drbdadm disconnect
+         * --force}), off the loop: DRBD freezes I/O and calls fence-peer at once.
+         */
+        void disconnectDrbd(String why);
+
+        /** Configures the DRBD connections again ({@code drbdadm connect}), off the loop. */
+        void reconnectDrbd(String why);
     }
 
     private final IsolationSettings settings;
@@ -84,6 +108,15 @@ public final class IsolationCoordinator {
     /** When (System.nanoTime) each peer last showed it is alive on the LAN: an ARP answer, or a state over the LAN path. */
     private final Map<String, Long> peerLastHeard = new HashMap<>();
     private boolean replicationCarrier = true;
+    /** System.nanoTime() when the replication carrier was last lost. */
+    private long carrierLostNanos;
+    /** Peers the carrier path took for dead (carrier gone, no ARP answer), and when. */
+    private final Map<String, Long> takenForDead = new HashMap<>();
+    /** This agent disconnected DRBD and has not connected it again. */
+    private boolean drbdDisconnected;
+    /** When (System.nanoTime) to connect DRBD again; null when nothing is due. */
+    private Long reconnectAtNanos;
+    private String reconnectWhy = "";
     private boolean witnessReachable;
     private boolean witnessKnown;
     private Episode episode;
@@ -178,9 +211,29 @@ public final class IsolationCoordinator {
             askedWithLinkUpGaveUp = false;
         }
         if (replicationCarrier && !up) {
+            carrierLostNanos = nanos.getAsLong();
             begin("replication carrier lost");
         }
+        if (up) {
+            takenForDead.clear();
+        }
         replicationCarrier = up;
+        turn();
+    }
+
+    /**
+     * After the replication carrier went, the node controller asked {@code peer} by ARP on the LAN:
+     * a silent peer (its kernel does not answer: no power) counts as silent on the LAN at once,
+     * until anything is heard from it again; the same evidence moves its addresses.
+     */
+    public void peerLiveness(String peer, boolean alive) {
+        long now = nanos.getAsLong();
+        if (alive) {
+            takenForDead.remove(peer);
+            peerLastHeard.put(peer, now);
+        } else if (!replicationCarrier) {
+            takenForDead.putIfAbsent(peer, now);
+        }
         turn();
     }
 
@@ -234,6 +287,9 @@ public final class IsolationCoordinator {
         }
         turn();
         Answer answer = answer(e);
+        if (answer.outcome() == Outcome.WON) {
+            reconnectLater(RECONNECT_AFTER_WIN, "this node won and its I/O resumes");
+        }
         if (gaveUp && answer.outcome() != Outcome.WON && !e.undecidedCounted) {
             e.undecidedCounted = true;
             events.fenceDecision("undecided");
@@ -337,6 +393,12 @@ public final class IsolationCoordinator {
 
     private void end(String why) {
         log.info("isolation: arbitration over: {}", why);
+        Episode e = episode;
+        if (e != null && e.wonAt == null && !e.standingDown) {
+            // Link back before a decision: the connection resumes the frozen I/O on both nodes, as
+            // it does when DRBD's own detection dropped it.
+            reconnectLater(Duration.ZERO, why);
+        }
         episode = null;
         node.urgentRounds(false);
         node.publishNow();
@@ -344,6 +406,7 @@ public final class IsolationCoordinator {
 
     /** Re-decides from what is known now; on the loop after every input. */
     public void turn() {
+        reconnectIfDue();
         Episode e = episode;
         if (e == null) {
             return;
@@ -353,6 +416,7 @@ public final class IsolationCoordinator {
             return;
         }
         String peerName = peer.get().name();
+        disconnectDrbdIfDue(e, peerName);
         boolean replicationBack = replicationCarrier && replicationView.contains(peerName);
         if (replicationBack && e.wonAt == null && !e.standingDown) {
             end("the replication link is back before anyone stood down"
@@ -373,8 +437,12 @@ public final class IsolationCoordinator {
         // Silent means silent for a while: out of the LAN view, no ARP answer, no state message. A
         // peer that is only slow (a loaded machine) must never look dead: it may be about to win.
         Long heard = peerLastHeard.get(peerName);
-        boolean peerOnLan = lanView.contains(peerName) || (heard != null
-                && now - heard < settings.peerSilence().toNanos());
+        Long deadAt = takenForDead.get(peerName);
+        // Its kernel did not answer ARP after its carrier went: no power. A peer that is only slow
+        // still answers (the kernel does), so this is not the busy peer peer-silence waits out.
+        boolean silentSinceCarrierLoss = deadAt != null && (heard == null || heard < deadAt);
+        boolean peerOnLan = !silentSinceCarrierLoss && (lanView.contains(peerName) || (heard != null
+                && now - heard < settings.peerSilence().toNanos()));
         Arbitration.Decision decision;
         String why;
         if (peerOnLan && !peerClaimFresh) {
@@ -414,6 +482,51 @@ public final class IsolationCoordinator {
             }
             default -> {
             }
+        }
+    }
+
+    /**
+     * DRBD is told the peer is gone when the carrier path took it for dead, or when the carrier
+     * has stayed lost for {@code drbd-disconnect-after} (a cable back sooner fences nobody, F17).
+     * Once per arbitration, and never on a node already fenced or standing down.
+     */
+    private void disconnectDrbdIfDue(Episode e, String peerName) {
+        if (settings.drbdDisconnectAfter().isEmpty() || replicationCarrier || e.drbdDisconnectAsked
+                || e.drbdLostAt != null || e.standingDown || e.wonAt != null) {
+            return;
+        }
+        long lostFor = nanos.getAsLong() - carrierLostNanos;
+        String why;
+        if (takenForDead.containsKey(peerName)) {
+            why = peerName + " taken for dead (replication carrier lost, no ARP answer)";
+        } else if (lostFor >= settings.drbdDisconnectAfter().get().toNanos()) {
+            why = "replication carrier lost for " + Duration.ofNanos(lostFor).toMillis() + " ms";
+        } else {
+            return;
+        }
+        e.drbdDisconnectAsked = true;
+        drbdDisconnected = true;
+        reconnectAtNanos = null;
+        log.warn("isolation: {}: disconnecting DRBD now, so that it freezes I/O and asks fence-peer at once instead "
+                + "of after its ping timeout (isolation.drbd-disconnect-after)", why);
+        node.disconnectDrbd(why);
+    }
+
+    private void reconnectLater(Duration delay, String why) {
+        if (drbdDisconnected && reconnectAtNanos == null) {
+            reconnectAtNanos = nanos.getAsLong() + delay.toNanos();
+            reconnectWhy = why;
+        }
+        reconnectIfDue();
+    }
+
+    private void reconnectIfDue() {
+        if (reconnectAtNanos != null && nanos.getAsLong() - reconnectAtNanos >= 0) {
+            reconnectAtNanos = null;
+            drbdDisconnected = false;
+            log.info("isolation: connecting DRBD again ({}): it waits for the peer as after its own detection",
+                    reconnectWhy);
+            node.reconnectDrbd(reconnectWhy);
         }
     }
 

@@ -40,14 +40,18 @@ class IsolationConfigTest {
         assertEquals(IsolationSettings.Action.REBOOT, settings.action());
         assertEquals(Duration.ofSeconds(30), settings.handlerDeadline());
         assertEquals(Duration.ofSeconds(3), settings.peerSilence());
+        assertEquals(Optional.of(Duration.ofSeconds(1)), settings.drbdDisconnectAfter());
     }
 
     @Test
     void everyKeyIsRead() throws Exception {
         IsolationSettings settings = parse("isolation:\n  witnesses: [198.51.100.1]\n  witness-timeout: 150ms\n"
                 + "  witness-interval: 1s\n  tie-break: s1\n  action: stay-frozen\n  handler-deadline: 20s\n"
-                + "  peer-silence: 5s\n").isolation();
+                + "  peer-silence: 5s\n  drbd-disconnect-after: 1500ms\n").isolation();
         assertEquals(Duration.ofSeconds(5), settings.peerSilence());
+        assertEquals(Optional.of(Duration.ofMillis(1500)), settings.drbdDisconnectAfter());
+        assertEquals(Optional.empty(), parse("isolation:\n  witnesses: [198.51.100.1]\n  drbd-disconnect-after: off\n")
+                .isolation().drbdDisconnectAfter(), "off: DRBD's own timers decide");
         assertEquals(Duration.ofMillis(150), settings.witnessTimeout());
         assertEquals(Duration.ofSeconds(1), settings.witnessInterval());
         assertEquals(Optional.of("s1"), settings.preferredNode());
@@ -69,5 +73,15 @@ class IsolationConfigTest {
                 + "isolation:\n  witnesses: [198.51.100.1, 198.51.100.2, 198.51.100.3]\n");
         assertTrue(odd.problems().stream().noneMatch(p -> p.toString().contains("isolation.witnesses")),
                 odd.problems().toString());
+    }
+
+    @Test
+    void aDisconnectDelayOutOfRangeSaysWhatToWrite() throws Exception {
+        Path good = Path.of(IsolationConfigTest.class.getResource("/config/good.yaml").toURI());
+        ConfigResult result = ConfigParser.parse("test.yaml", Files.readString(good)
+                + "isolation:\n  witnesses: [198.51.100.1]\n  drbd-disconnect-after: 50ms\n");
+        assertInstanceOf(ConfigResult.Invalid.class, result);
+        assertTrue(result.problems().stream().anyMatch(p -> p.toString().contains("isolation.drbd-disconnect-after: "
+                + "50ms is out of range; write a duration from 200ms to 1m")), result.problems().toString());
     }
 }

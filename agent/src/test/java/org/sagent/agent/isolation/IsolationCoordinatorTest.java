@@ -36,6 +36,7 @@ class IsolationCoordinatorTest {
     private final List<String> standDowns = new ArrayList<>();
     private final List<String> outcomes = new ArrayList<>();
     private final List<Duration> freezes = new ArrayList<>();
+    private final List<String> drbdCommands = new ArrayList<>();
 
     private IsolationCoordinator coordinator(String self, String section) throws Exception {
         SagentConfig config = IsolationFixtures.config(section);
@@ -61,6 +62,16 @@ class IsolationCoordinatorTest {
 
             @Override
             public void urgentRounds(boolean on) {
+            }
+
+            @Override
+            public void disconnectDrbd(String why) {
+                drbdCommands.add("disconnect: " + why);
+            }
+
+            @Override
+            public void reconnectDrbd(String why) {
+                drbdCommands.add("connect: " + why);
             }
         };
         IsolationEvents events = new IsolationEvents() {
@@ -290,5 +301,100 @@ class IsolationCoordinatorTest {
         clock.advance(Duration.ofMillis(600));
         assertEquals(IsolationCoordinator.Outcome.WON, s1.fencePeer("sstorage", false).outcome());
         assertEquals(List.of(Duration.ofMillis(600)), freezes);
+    }
+
+    /** s1 after its peer s0 lost power: LAN and replication views still hold s0, a witness answers. */
+    private IsolationCoordinator survivorAt(ManualClock clock, String section) throws Exception {
+        IsolationCoordinator s1 = coordinator(IsolationFixtures.config(section), "s1", clock);
+        s1.onMembership(new MembershipEvent.ViewChanged(MembershipEvent.Path.LAN, Set.of("s0", "s1"), false));
+        s1.onMembership(new MembershipEvent.ViewChanged(MembershipEvent.Path.REPLICATION, Set.of("s0", "s1"), false));
+        s1.witnessRound(new WitnessWatch.Round(true, "198.51.100.1", Map.of()));
+        s1.replicationCarrier(false);
+        return s1;
+    }
+
+    @Test
+    void aPeerTakenForDeadOnTheCarrierPathHasDrbdDisconnectedAndTheHandlerAnsweredAtOnce() throws Exception {
+        ManualClock clock = new ManualClock(T0);
+        IsolationCoordinator s1 = survivorAt(clock, SECTION);
+        clock.advance(Duration.ofMillis(300));
+        s1.turn();
+        assertEquals(List.of(), drbdCommands, "300 ms of lost carrier with no verdict on the peer: DRBD is not told");
+        s1.peerLiveness("s0", false);
+        assertEquals(List.of("disconnect: s0 taken for dead (replication carrier lost, no ARP answer)"), drbdCommands);
+        clock.advance(Duration.ofMillis(200));
+        IsolationCoordinator.Answer answer = s1.fencePeer("sstorage", false);
+        assertEquals(IsolationCoordinator.Outcome.WON, answer.outcome(),
+                "silent since its carrier went, though still in the LAN view: " + answer.message());
+        assertTrue(answer.message().contains("s0 is silent on the LAN and a witness answers"), answer.message());
+        assertEquals(1, drbdCommands.size(), "not connected again before the handler could exit");
+        clock.advance(IsolationCoordinator.RECONNECT_AFTER_WIN);
+        s1.turn();
+        assertEquals(2, drbdCommands.size(), drbdCommands.toString());
+        assertTrue(drbdCommands.get(1).startsWith("connect: this node won"), drbdCommands.toString());
+        s1.turn();
+        s1.fencePeer("sstorage", false);
+        clock.advance(Duration.ofSeconds(5));
+        s1.turn();
+        assertEquals(2, drbdCommands.size(), "once: " + drbdCommands);
+    }
+
+    @Test
+    void aPeerHeardAfterItWasTakenForDeadIsOnTheLanAgain() throws Exception {
+        ManualClock clock = new ManualClock(T0);
+        IsolationCoordinator s1 = survivorAt(clock, SECTION);
+        s1.peerLiveness("s0", false);
+        clock.advance(Duration.ofMillis(100));
+        s1.witnessRound(new WitnessWatch.Round(true, "198.51.100.1", Map.of("s0", true)));
+        IsolationCoordinator.Answer answer = s1.fencePeer("sstorage", false);
+        assertEquals(IsolationCoordinator.Outcome.WAITING, answer.outcome(), answer.message());
+        assertTrue(answer.message().contains("alive on the LAN"), answer.message());
+    }
+
+    @Test
+    void aCutCableHasDrbdDisconnectedAfterDrbdDisconnectAfterOnBothNodesAndOnlyTheWinnerConnectsAgain()
+            throws Exception {
+        ManualClock clock = new ManualClock(T0);
+        IsolationCoordinator s1 = survivorAt(clock, SECTION);
+        s1.onMembership(claimOf("s0", new IsolationClaim(true, true, false, null, null, Set.of())));
+        clock.advance(Duration.ofMillis(900));
+        s1.turn();
+        assertEquals(List.of(), drbdCommands, "a cable back within a second fences nobody (F17)");
+        clock.advance(Duration.ofMillis(100));
+        s1.turn();
+        assertEquals(List.of("disconnect: replication carrier lost for 1000 ms"), drbdCommands);
+        assertEquals(IsolationCoordinator.Outcome.LOST, s1.fencePeer("sstorage", false).outcome());
+        assertEquals(1, standDowns.size());
+        clock.advance(Duration.ofSeconds(10));
+        s1.replicationCarrier(true);
+        s1.onMembership(new MembershipEvent.ViewChanged(MembershipEvent.Path.REPLICATION, Set.of("s0", "s1"), false));
+        s1.turn();
+        assertEquals(1, drbdCommands.size(), "a loser stays disconnected and frozen: " + drbdCommands);
+    }
+
+    @Test
+    void aCableBackAfterTheDisconnectButBeforeAnyDecisionConnectsDrbdAgainAtOnce() throws Exception {
+        ManualClock clock = new ManualClock(T0);
+        IsolationCoordinator s0 = coordinator(IsolationFixtures.config(SECTION), "s0", clock);
+        cutWithPeerOnLan(s0);
+        clock.advance(Duration.ofMillis(1200));
+        s0.turn();
+        assertEquals(1, drbdCommands.size(), drbdCommands.toString());
+        s0.replicationCarrier(true);
+        assertNull(s0.claim(), "the arbitration is over");
+        assertEquals(2, drbdCommands.size(), drbdCommands.toString());
+        assertTrue(drbdCommands.get(1).startsWith("connect: the replication link is back"), drbdCommands.toString());
+    }
+
+    @Test
+    void drbdIsLeftToItsOwnTimersWhenTheSettingIsOff() throws Exception {
+        ManualClock clock = new ManualClock(T0);
+        IsolationCoordinator s1 = survivorAt(clock, SECTION + "  drbd-disconnect-after: off\n");
+        s1.peerLiveness("s0", false);
+        clock.advance(Duration.ofSeconds(30));
+        s1.turn();
+        assertEquals(List.of(), drbdCommands);
+        assertEquals(IsolationCoordinator.Outcome.WON, s1.fencePeer("sstorage", false).outcome(),
+                "the carrier path's verdict still answers the handler at once");
     }
 }
