@@ -56,8 +56,9 @@ final class EventRouter {
                 AgentLoop.safely(controller::replicationCarrierBack);
             }
         } else if (event instanceof AgentEvent.PeerLiveness p) {
-            AgentLoop.safely(() -> controller.peerLiveness(p.peer(), p.alive(), p.detail()));
+            // DRBD first: its disconnect runs off the loop, while the takeover's probe holds the loop.
             AgentLoop.safely(() -> isolation.peerLiveness(p.peer(), p.alive()));
+            AgentLoop.safely(() -> controller.peerLiveness(p.peer(), p.alive(), p.detail()));
         } else if (event instanceof AgentEvent.Thawed t) {
             controller.thawed(t.frozen());
         } else if (event instanceof AgentEvent.ClientsListed c) {

@@ -56,6 +56,7 @@ final class ClusterLab {
     private Path jar;
     /** Extra JVM flags for the launcher (its SAGENT_JAVA_OPTS), e.g. to profile; empty for none. */
     private String javaOptions = "";
+    private final Map<String, Path> toolDirectories = new java.util.HashMap<>();
 
     ClusterLab(NetnsLab lab, Path dir, int nodes, String failback) throws IOException {
         this(lab, dir, nodes, failback, false);
@@ -169,6 +170,14 @@ final class ClusterLab {
         this.jar = jar;
     }
 
+    /**
+     * A directory searched before the system's for {@code node}'s programs (stand-ins for DRBD's
+     * tools), for agents started from now on; not with {@link #useLauncher}.
+     */
+    void useTools(String node, Path directory) {
+        toolDirectories.put(node, directory);
+    }
+
     /** JVM flags the launcher adds after its own (SAGENT_JAVA_OPTS), for agents started from now on. */
     void useJavaOptions(String options) {
         this.javaOptions = options;
@@ -184,7 +193,11 @@ final class ClusterLab {
         List<String> run = List.of("run", "--config", configOf(node).toString(), "--node", node, "--runtime-dir",
                 runtime.toString(), "--state-dir", dir.resolve(node + "-state").toString());
         LabProcess agent;
-        if (launcher == null) {
+        Path tools = toolDirectories.get(node);
+        if (launcher == null && tools != null) {
+            agent = lab.startJava(servers.get(node), Map.of("PATH", tools + ":" + System.getenv("PATH")),
+                    SagentCommand.class, run.toArray(String[]::new));
+        } else if (launcher == null) {
             agent = lab.startJava(servers.get(node), SagentCommand.class, run.toArray(String[]::new));
         } else {
             List<String> command = new ArrayList<>(List.of("env", "SAGENT_JAR=" + jar,

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -200,6 +201,17 @@ public final class NetnsLab implements AutoCloseable, BeforeAllCallback, AfterAl
     /** Starts {@code main} in a fresh JVM inside {@code ns}, with this JVM's class path. */
     public LabProcess startJava(Netns ns, Class<?> main, String... args) {
         return launch(inside(ns, javaCommand(main, args)));
+    }
+
+    /**
+     * Starts {@code main} in a fresh JVM inside {@code ns} with {@code environment} added to this
+     * process's ({@code env} execs the JVM, so the pid held is still the JVM's).
+     */
+    public LabProcess startJava(Netns ns, Map<String, String> environment, Class<?> main, String... args) {
+        List<String> command = new ArrayList<>(List.of("env"));
+        environment.forEach((name, value) -> command.add(name + "=" + value));
+        command.addAll(javaCommand(main, args));
+        return launch(inside(ns, command));
     }
 
     /** Runs {@code main} in a fresh JVM inside {@code ns} to its end. */
