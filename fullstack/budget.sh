@@ -34,7 +34,9 @@
 # A phase that did not happen within the round is "-". Settings: `defaults` is DRBD's and o2cb's
 # defaults with sagent's isolation (fencing handlers, the client as witness), as fullstack/suite.sh
 # runs it; `recommended` applies README's "Tuning for fast failover" (DRBD net timings TUNED_NET,
-# `fullstack/o2cb-tuning.sh tuned TUNED_THRESHOLD`) and puts the defaults back at the end.
+# `fullstack/o2cb-tuning.sh tuned RECOMMENDED_THRESHOLD`, default 11, with `isolation.handler-deadline:
+# RECOMMENDED_DEADLINE`, default 12s, the pair `sagent doctor` accepts) and puts the defaults back at
+# the end.
 # Results: stdout and fullstack/results/budget-DATE.md (raw data, the journals included, in
 # fullstack/results/budget-DATE/). Not part of `mvn verify`. As root, from the repository, after
 # `mvn -q package -DskipTests`; CLUSTER_SH, VMWORK as for fullstack/suite.sh. Exit 0 when every
@@ -241,10 +243,11 @@ want=$(dpkg-deb -f "$deb" Version)
 printf 'repeat=%s\nscenarios=%q\nsettings=%s\nwant=%q\n' "$repeat" "$scenarios" "$settings" "$want" > "$raw/meta"
 say "sagent with isolation, DRBD with its fencing handlers ($settings)"
 for n in s0 s1; do g $n 'systemctl stop sagent' >/dev/null 2>&1; done
+if [ "$settings" = recommended ]; then HANDLER_DEADLINE=$RECOMMENDED_DEADLINE; fi
 install_sagent_config 1 || exit 2
 if [ "$settings" = recommended ]; then
     apply_drbd_res 1 "$TUNED_NET" || exit 2
-    bash "$repo/fullstack/o2cb-tuning.sh" tuned "$TUNED_THRESHOLD" > "$raw/o2cb-tuning.log" 2>&1 ||
+    bash "$repo/fullstack/o2cb-tuning.sh" tuned "$RECOMMENDED_THRESHOLD" > "$raw/o2cb-tuning.log" 2>&1 ||
         { echo "budget.sh: o2cb tuning failed (see $raw/o2cb-tuning.log)" >&2; exit 2; }
 else
     apply_drbd_res 1 "" || exit 2

@@ -15,6 +15,12 @@ TUNED_NET=${TUNED_NET:-ping-int 3; ping-timeout 10; timeout 25;}
 # 20 (38 s) outlasts the tuned DRBD detection (7 s) plus the deadline. Its 11 needs a deadline of 12 s
 # or less, which the fence handler cannot meet on these guests (it starts in 13-25 s there).
 TUNED_THRESHOLD=${TUNED_THRESHOLD:-20}
+# What README and `sagent doctor` recommend now that sagent tells DRBD at once (budget.sh
+# --settings recommended): threshold 11 (20 s) with a fence-peer handler deadline of 12 s.
+RECOMMENDED_THRESHOLD=${RECOMMENDED_THRESHOLD:-11}
+RECOMMENDED_DEADLINE=${RECOMMENDED_DEADLINE:-12s}
+# isolation.handler-deadline written by write_sagent_config; empty: the agent's default (30 s)
+HANDLER_DEADLINE=${HANDLER_DEADLINE:-}
 PUB0=198.51.100.120
 PUB1=198.51.100.121
 WITNESS=198.51.100.100
@@ -221,6 +227,7 @@ isolation:
   tie-break: lowest-number
   action: reboot
 YAML
+        if [ -n "$HANDLER_DEADLINE" ]; then echo "  handler-deadline: $HANDLER_DEADLINE" >> "$1"; fi
     fi
 }
 
