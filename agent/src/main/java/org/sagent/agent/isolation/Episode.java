@@ -32,6 +32,9 @@ final class Episode {
     boolean undecidedCounted;
     /** The coordinator disconnected DRBD in this arbitration. */
     boolean drbdDisconnectAsked;
+    long drbdDisconnectNanos;
+    /** Begun by the peer's silence on both paths while the replication carrier stayed up (a hung peer). */
+    boolean peerSilentOnBothPaths;
     final Set<String> acknowledged = new LinkedHashSet<>();
 
     Episode(Instant startedAt, long startedNanos, boolean healthyAtCut, String why) {

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import org.sagent.agent.config.DurationText;
 import org.sagent.agent.config.IsolationSettings;
 import org.sagent.agent.config.NodeSpec;
 import org.sagent.agent.control.StatusReport;
@@ -112,6 +113,8 @@ public final class IsolationCoordinator {
     private long carrierLostNanos;
     /** Peers the carrier path took for dead (carrier gone, no ARP answer), and when. */
     private final Map<String, Long> takenForDead = new HashMap<>();
+    /** When (System.nanoTime) the peer left the replication view while the carrier stayed up; null while in it. */
+    private Long peerGoneNanos;
     /** This agent disconnected DRBD and has not connected it again. */
     private boolean drbdDisconnected;
     /** When (System.nanoTime) to connect DRBD again; null when nothing is due. */
@@ -180,11 +183,12 @@ public final class IsolationCoordinator {
 
     public void onMembership(MembershipEvent event) {
         if (event instanceof MembershipEvent.ViewChanged view) {
-            // A peer leaving the replication view begins nothing: a graceful stop does that too. The
-            // carrier and DRBD's handler call are the signals.
+            // A peer leaving the replication view begins nothing by itself: a graceful stop does that
+            // too. The carrier, DRBD's handler call and the peer's silence on both paths are the signals.
             if (view.path() == MembershipEvent.Path.LAN) {
                 lanView = view.members();
             } else {
+                peerLeftOrCame(view.members());
                 replicationView = view.members();
             }
         } else if (event instanceof MembershipEvent.StateReceived received
@@ -202,6 +206,31 @@ public final class IsolationCoordinator {
             claims.remove(received.state().node());
         }
         turn();
+    }
+
+    /**
+     * A peer gone from the replication view while the carrier stays up is hung, cut off or merely
+     * stopping its agent: the peer's ARP answers tell (a stopping agent's kernel answers), so the
+     * witness watch asks it until it is back.
+     */
+    private void peerLeftOrCame(Set<String> members) {
+        Optional<NodeSpec> peer = peer();
+        if (peer.isEmpty()) {
+            return;
+        }
+        boolean wasIn = replicationView.contains(peer.get().name());
+        boolean isIn = members.contains(peer.get().name());
+        if (wasIn && !isIn) {
+            peerGoneNanos = nanos.getAsLong();
+            if (episode == null && settings.enabled()) {
+                node.urgentRounds(true);
+            }
+        } else if (isIn && peerGoneNanos != null) {
+            peerGoneNanos = null;
+            if (episode == null) {
+                node.urgentRounds(false);
+            }
+        }
     }
 
     /** The replication interface's carrier, as the agent's sysfs watch reads it. */
@@ -407,15 +436,18 @@ public final class IsolationCoordinator {
     /** Re-decides from what is known now; on the loop after every input. */
     public void turn() {
         reconnectIfDue();
-        Episode e = episode;
-        if (e == null) {
-            return;
-        }
         Optional<NodeSpec> peer = peer();
         if (peer.isEmpty()) {
             return;
         }
         String peerName = peer.get().name();
+        if (episode == null) {
+            beginIfPeerSilentOnBothPaths(peerName);
+        }
+        Episode e = episode;
+        if (e == null) {
+            return;
+        }
         disconnectDrbdIfDue(e, peerName);
         boolean replicationBack = replicationCarrier && replicationView.contains(peerName);
         if (replicationBack && e.wonAt == null && !e.standingDown) {
@@ -427,6 +459,13 @@ public final class IsolationCoordinator {
             end(peerName + " is back on the replication link");
             return;
         }
+        if (drbdDisconnected && e.drbdDisconnectAsked && e.drbdLostAt == null && !e.standingDown
+                && nanos.getAsLong() - e.drbdDisconnectNanos >= settings.handlerDeadline().toNanos()) {
+            // DRBD froze nothing (the peer had left it cleanly): left StandAlone it would never let
+            // the returning peer connect, and that peer's boot waits for the connection.
+            reconnectLater(Duration.ZERO, "DRBD asked nothing within isolation.handler-deadline of the disconnect: "
+                    + "its I/O never froze");
+        }
         if (e.wonAt != null || e.standingDown) {
             acknowledge(e, peerName);
             return;
@@ -436,13 +475,7 @@ public final class IsolationCoordinator {
         boolean peerClaimFresh = peerClaim != null && now - peerClaim.atNanos() <= CLAIM_FRESH.toNanos();
         // Silent means silent for a while: out of the LAN view, no ARP answer, no state message. A
         // peer that is only slow (a loaded machine) must never look dead: it may be about to win.
-        Long heard = peerLastHeard.get(peerName);
-        Long deadAt = takenForDead.get(peerName);
-        // Its kernel did not answer ARP after its carrier went: no power. A peer that is only slow
-        // still answers (the kernel does), so this is not the busy peer peer-silence waits out.
-        boolean silentSinceCarrierLoss = deadAt != null && (heard == null || heard < deadAt);
-        boolean peerOnLan = !silentSinceCarrierLoss && (lanView.contains(peerName) || (heard != null
-                && now - heard < settings.peerSilence().toNanos()));
+        boolean peerOnLan = peerOnLan(peerName, now);
         Arbitration.Decision decision;
         String why;
         if (peerOnLan && !peerClaimFresh) {
@@ -485,19 +518,57 @@ public final class IsolationCoordinator {
         }
     }
 
+    private boolean peerOnLan(String peerName, long now) {
+        Long heard = peerLastHeard.get(peerName);
+        Long deadAt = takenForDead.get(peerName);
+        // Its kernel did not answer ARP after its carrier went: no power. A peer that is only slow
+        // still answers (the kernel does), so this is not the busy peer peer-silence waits out.
+        boolean silentSinceCarrierLoss = deadAt != null && (heard == null || heard < deadAt);
+        return !silentSinceCarrierLoss && (lanView.contains(peerName) || (heard != null
+                && now - heard < settings.peerSilence().toNanos()));
+    }
+
+    /**
+     * A hung peer (its carriers up, the whole machine standing still) is found by its silence on
+     * both paths: out of the replication view, and on the LAN out of the view, no ARP answer and
+     * no message for {@code peer-silence}. DRBD's ping timer would find it 9-19 s after the fault;
+     * this begins the arbitration (which such a peer has lost already: it is silent) and tells
+     * DRBD. A peer whose agent only stopped still answers ARP and never gets here.
+     */
+    private void beginIfPeerSilentOnBothPaths(String peerName) {
+        if (!settings.enabled() || settings.drbdDisconnectAfter().isEmpty() || !replicationCarrier
+                || peerGoneNanos == null || ownRecord.isPresent()) {
+            return;
+        }
+        long now = nanos.getAsLong();
+        if (peerOnLan(peerName, now) || now - peerGoneNanos < settings.peerSilence().toNanos()) {
+            return;
+        }
+        peerGoneNanos = null; // once per absence
+        begin(peerName + " silent on both paths (out of both views, no ARP answer, no message for "
+                + DurationText.format(settings.peerSilence()) + ")");
+        if (episode != null) {
+            episode.peerSilentOnBothPaths = true;
+        }
+    }
+
     /**
      * DRBD is told the peer is gone when the carrier path took it for dead, or when the carrier
      * has stayed lost for {@code drbd-disconnect-after} (a cable back sooner fences nobody, F17).
      * Once per arbitration, and never on a node already fenced or standing down.
      */
     private void disconnectDrbdIfDue(Episode e, String peerName) {
-        if (settings.drbdDisconnectAfter().isEmpty() || replicationCarrier || e.drbdDisconnectAsked
-                || e.drbdLostAt != null || e.standingDown || e.wonAt != null) {
+        if (settings.drbdDisconnectAfter().isEmpty() || e.drbdDisconnectAsked || e.drbdLostAt != null
+                || e.standingDown || e.wonAt != null) {
             return;
         }
         long lostFor = nanos.getAsLong() - carrierLostNanos;
         String why;
-        if (takenForDead.containsKey(peerName)) {
+        if (e.peerSilentOnBothPaths) {
+            why = e.why;
+        } else if (replicationCarrier) {
+            return;
+        } else if (takenForDead.containsKey(peerName)) {
             why = peerName + " taken for dead (replication carrier lost, no ARP answer)";
         } else if (lostFor >= settings.drbdDisconnectAfter().get().toNanos()) {
             why = "replication carrier lost for " + Duration.ofNanos(lostFor).toMillis() + " ms";
@@ -505,6 +576,7 @@ public final class IsolationCoordinator {
             return;
         }
         e.drbdDisconnectAsked = true;
+        e.drbdDisconnectNanos = nanos.getAsLong();
         drbdDisconnected = true;
         reconnectAtNanos = null;
         log.warn("isolation: {}: disconnecting DRBD now, so that it freezes I/O and asks fence-peer at once instead "

@@ -146,4 +146,23 @@ class DrbdDisconnectIT {
         assertEquals(ClusterLab.FIRST, cluster.held("s0"));
         assertEquals(ClusterLab.SECOND, cluster.held("s1"));
     }
+
+    @Test
+    void aHungPeerSilentOnBothPathsHasTheSurvivorDisconnectDrbdAndWin() throws Exception {
+        ClusterLab cluster = twoNodesWithDrbd();
+        // A hung machine: its agent stands still and its kernel answers no ARP; both carriers stay up.
+        lab.ip(cluster.servers.get("s1"), "link", "set", "eth1", "arp", "off");
+        cluster.agents.get("s1").signal("STOP");
+        try {
+            cluster.await(() -> drbd("s0").contains("fence-peer exit 7"), Duration.ofSeconds(20),
+                    "s0's handler exiting 7");
+            assertEquals(List.of("disconnect --force sstorage", "fence-peer exit 7"), drbd("s0").subList(0, 2));
+            assertEquals(1, cluster.logLines("s0", "s1 silent on both paths (out of both views, no ARP answer, no "
+                    + "message for 3s): disconnecting DRBD now").size(), cluster.logTails());
+            cluster.await(() -> drbd("s0").contains("connect sstorage"), MOVE, "s0 connecting DRBD again");
+            cluster.await(() -> cluster.held("s0").equals(ClusterLab.BOTH), MOVE, "s0 holding both addresses");
+        } finally {
+            cluster.agents.get("s1").signal("CONT");
+        }
+    }
 }

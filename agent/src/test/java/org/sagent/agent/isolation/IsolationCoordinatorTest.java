@@ -397,4 +397,67 @@ class IsolationCoordinatorTest {
         assertEquals(IsolationCoordinator.Outcome.WON, s1.fencePeer("sstorage", false).outcome(),
                 "the carrier path's verdict still answers the handler at once");
     }
+
+    /** s1 with both views holding s0 and a witness answering; carriers up. */
+    private IsolationCoordinator withPeerInBothViews(ManualClock clock) throws Exception {
+        IsolationCoordinator s1 = coordinator(IsolationFixtures.config(SECTION), "s1", clock);
+        s1.onMembership(new MembershipEvent.ViewChanged(MembershipEvent.Path.LAN, Set.of("s0", "s1"), false));
+        s1.onMembership(new MembershipEvent.ViewChanged(MembershipEvent.Path.REPLICATION, Set.of("s0", "s1"), false));
+        s1.witnessRound(new WitnessWatch.Round(true, "198.51.100.1", Map.of()));
+        return s1;
+    }
+
+    private static void peerLeavesBothViews(IsolationCoordinator c) {
+        c.onMembership(new MembershipEvent.ViewChanged(MembershipEvent.Path.REPLICATION, Set.of("s1"), false));
+        c.onMembership(new MembershipEvent.ViewChanged(MembershipEvent.Path.LAN, Set.of("s1"), false));
+    }
+
+    @Test
+    void aHungPeerSilentOnBothPathsHasDrbdDisconnectedAndIsWonOver() throws Exception {
+        ManualClock clock = new ManualClock(T0);
+        IsolationCoordinator s1 = withPeerInBothViews(clock);
+        peerLeavesBothViews(s1);
+        clock.advance(Duration.ofMillis(2900));
+        s1.witnessRound(new WitnessWatch.Round(true, "198.51.100.1", Map.of("s0", false)));
+        assertEquals(List.of(), drbdCommands, "silent for less than peer-silence");
+        assertNull(s1.claim(), "no arbitration yet");
+        clock.advance(Duration.ofMillis(200));
+        s1.witnessRound(new WitnessWatch.Round(true, "198.51.100.1", Map.of("s0", false)));
+        assertEquals(1, drbdCommands.size(), drbdCommands.toString());
+        assertTrue(drbdCommands.get(0).startsWith("disconnect: s0 silent on both paths"), drbdCommands.toString());
+        assertEquals(IsolationCoordinator.Outcome.WON, s1.fencePeer("sstorage", false).outcome());
+        clock.advance(IsolationCoordinator.RECONNECT_AFTER_WIN);
+        s1.turn();
+        assertTrue(drbdCommands.get(1).startsWith("connect: this node won"), drbdCommands.toString());
+    }
+
+    @Test
+    void aPeerWhoseAgentStopsButWhoseKernelAnswersArpHasNothingToldToDrbd() throws Exception {
+        ManualClock clock = new ManualClock(T0);
+        IsolationCoordinator s1 = withPeerInBothViews(clock);
+        peerLeavesBothViews(s1);
+        for (int i = 0; i < 20; i++) {
+            clock.advance(Duration.ofMillis(500));
+            s1.witnessRound(new WitnessWatch.Round(true, "198.51.100.1", Map.of("s0", true)));
+        }
+        assertEquals(List.of(), drbdCommands);
+        assertNull(s1.claim(), "a graceful stop begins no arbitration");
+    }
+
+    @Test
+    void aDisconnectDrbdNeverFrozeOnIsUndoneAfterTheHandlerDeadline() throws Exception {
+        ManualClock clock = new ManualClock(T0);
+        IsolationCoordinator s1 = survivorAt(clock, SECTION);
+        clock.advance(Duration.ofSeconds(1));
+        s1.turn();
+        assertEquals(1, drbdCommands.size(), drbdCommands.toString());
+        clock.advance(Duration.ofSeconds(29));
+        s1.turn();
+        assertEquals(1, drbdCommands.size(), "the handler may still be starting: " + drbdCommands);
+        clock.advance(Duration.ofSeconds(1));
+        s1.turn();
+        assertEquals(2, drbdCommands.size(), drbdCommands.toString());
+        assertTrue(drbdCommands.get(1).startsWith("connect: DRBD asked nothing within isolation.handler-deadline"),
+                drbdCommands.toString());
+    }
 }
