@@ -81,9 +81,20 @@ public record NodeState(String node, long incarnation, Readiness readiness, List
         return readiness == Readiness.OK && !disabled;
     }
 
-    /** May keep an address it holds: a restarting agent keeps its addresses while its gate is closed. */
+    /**
+     * May keep an address it holds: a restarting agent keeps its addresses while its gate is
+     * closed, and so does a node in an arbitration that has not stood down (spec 7), whose checks
+     * fail because DRBD froze its I/O until the decision: its peer froze at the same cut, so a
+     * move would only send the clients to a frozen node and back. The loser's stand-down releases
+     * them; the winner resumes holding them.
+     */
     public boolean canHold() {
-        return readiness != Readiness.UNHEALTHY && !disabled;
+        return (readiness != Readiness.UNHEALTHY || arbitrating()) && !disabled;
+    }
+
+    /** In an arbitration over a lost replication link, and not stood down (yet). */
+    public boolean arbitrating() {
+        return isolation != null && isolation.stoodDownAt() == null;
     }
 
     /**

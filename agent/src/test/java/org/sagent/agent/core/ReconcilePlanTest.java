@@ -64,4 +64,24 @@ class ReconcilePlanTest {
         ReconcilePlan plan = ReconcilePlan.of("s0", Map.of(A, Optional.of("s0"), B, Optional.empty()), Set.of(A, B), p);
         assertEquals(new ReconcilePlan(List.of(), List.of(), List.of()), plan);
     }
+
+    private static NodeState arbitrating(String node, Readiness readiness, Set<String> held, String stoodDownAt) {
+        return new NodeState(node, 1, readiness, List.of(), false, held, Set.of(), 60_000, 60_000, Set.of(), Map.of(),
+                Map.of(), Set.of(), new IsolationClaim(true, true, true, stoodDownAt, stoodDownAt == null ? null
+                : "s0 keeps writing", Set.of()));
+    }
+
+    @Test
+    void aNodeFrozenInAnArbitrationKeepsItsAddressesUntilItStandsDown() {
+        // s1 froze first (its DRBD was disconnected a moment before s0's): its address stays.
+        ClusterPicture frozen = picture(Set.of("s0", "s1"), arbitrating("s0", Readiness.OK, Set.of(A), null),
+                arbitrating("s1", Readiness.UNHEALTHY, Set.of(B), null));
+        assertEquals(Optional.of("s1"), Allocation.compute(frozen).get(B));
+        ClusterPicture stoodDown = picture(Set.of("s0", "s1"), arbitrating("s0", Readiness.OK, Set.of(A), null),
+                arbitrating("s1", Readiness.UNHEALTHY, Set.of(B), "2026-12-07T12:00:00Z"));
+        assertEquals(Optional.of("s0"), Allocation.compute(stoodDown).get(B));
+        ClusterPicture unhealthy = picture(Set.of("s0", "s1"), state("s0", Set.of(A), Set.of()),
+                new NodeState("s1", 1, Readiness.UNHEALTHY, List.of(), false, Set.of(B), Set.of(), 0, 60_000, Set.of()));
+        assertEquals(Optional.of("s0"), Allocation.compute(unhealthy).get(B), "outside an arbitration it moves");
+    }
 }
