@@ -107,6 +107,9 @@ final class DoctorCommand implements Callable<Integer> {
                     + "stops both nodes from writing (see README, Isolation)");
         }
         out.println("Tuning for fast failover (README): advice, not errors");
+        if (config.isolation().enabled()) {
+            print(FailoverTuningCheck.drbdToldAtOnce(config.isolation().drbdDisconnectAfter()), out);
+        }
         Optional<O2cbLiveSettings> o2cb = readO2cb(config, out);
         for (String resource : resources) {
             DrbdConfigParser.ResourceConfig found = parsed.get(resource);

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.sagent.agent.config.DurationText;
+import org.sagent.agent.config.IsolationSettings;
 import org.sagent.agent.config.NodeSpec;
 import org.sagent.agent.health.drbd.DrbdConfigParser;
 
@@ -136,6 +138,27 @@ public final class FailoverTuningCheck {
                     + OFFLINE);
         }
         return new Advice(true, "o2net idle timeout " + idle + " ms, keepalive " + keepalive + " ms");
+    }
+
+    /**
+     * sagent's own part, with isolation on: whether the agent tells DRBD of a dead peer or a cut
+     * cable itself, rather than leaving it to DRBD's ping timer (docs/budget.md: 9-19 s with
+     * DRBD's defaults, every second of it frozen writes and a second more of the share's stall).
+     */
+    public static Advice drbdToldAtOnce(Optional<java.time.Duration> disconnectAfter) {
+        java.time.Duration recommended = IsolationSettings.DEFAULT_DRBD_DISCONNECT_AFTER;
+        if (disconnectAfter.isEmpty()) {
+            return new Advice(false, "isolation.drbd-disconnect-after is off: DRBD finds a dead peer or a cut cable "
+                    + "on its own ping timer (ping-int, 10 s by default), and the survivor's writes wait that long; "
+                    + "remove the line (" + DurationText.format(recommended) + ") to have the agent tell DRBD at once");
+        }
+        if (disconnectAfter.get().compareTo(recommended.multipliedBy(3)) > 0) {
+            return new Advice(false, "isolation.drbd-disconnect-after is " + DurationText.format(disconnectAfter.get())
+                    + ": a cut cable freezes the winner's writes at least that long; README recommends "
+                    + DurationText.format(recommended) + " (a cable back sooner fences nobody)");
+        }
+        return new Advice(true, "isolation.drbd-disconnect-after " + DurationText.format(disconnectAfter.get())
+                + ": the agent tells DRBD of a dead peer or a cut cable itself");
     }
 
     /** The DRBD part: how soon DRBD notices a dead peer (and so resumes the survivor's writes). */

@@ -91,6 +91,8 @@ class DoctorCommandTest {
         assertTrue(run.out().contains("tuning: o2cb heartbeat dead threshold is 11 (20 s): shorter than DRBD's "
                 + "detection of a lost peer plus the fence-peer handler's deadline"), run.out());
         assertTrue(run.out().contains("README recommends 20 with isolation.handler-deadline 30 s"), run.out());
+        assertTrue(run.out().contains("ok: isolation.drbd-disconnect-after 1s: the agent tells DRBD of a dead peer or "
+                + "a cut cable itself"), run.out());
     }
 
     @Test

@@ -233,4 +233,15 @@ class FailoverTuningCheckTest {
     private static O2cbLiveSettings threshold(int deadThreshold) {
         return new O2cbLiveSettings(OptionalInt.of(deadThreshold), OptionalInt.empty(), OptionalInt.empty(), Map.of());
     }
+
+    @Test
+    void drbdLeftToItsOwnTimersOrToldLateIsAdviceAndTheDefaultIsFollowed() {
+        FailoverTuningCheck.Advice off = FailoverTuningCheck.drbdToldAtOnce(Optional.empty());
+        assertFalse(off.followed());
+        assertTrue(off.text().contains("remove the line (1s)"), off.text());
+        FailoverTuningCheck.Advice late = FailoverTuningCheck.drbdToldAtOnce(Optional.of(java.time.Duration.ofSeconds(5)));
+        assertFalse(late.followed());
+        assertTrue(late.text().contains("is 5s: a cut cable freezes the winner's writes at least that long"), late.text());
+        assertTrue(FailoverTuningCheck.drbdToldAtOnce(Optional.of(java.time.Duration.ofSeconds(1))).followed());
+    }
 }
