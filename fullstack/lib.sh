@@ -21,6 +21,11 @@ RECOMMENDED_THRESHOLD=${RECOMMENDED_THRESHOLD:-11}
 RECOMMENDED_DEADLINE=${RECOMMENDED_DEADLINE:-12s}
 # isolation.handler-deadline written by write_sagent_config; empty: the agent's default (30 s)
 HANDLER_DEADLINE=${HANDLER_DEADLINE:-}
+# isolation.drbd-disconnect-after written by write_sagent_config; empty: the agent's default (1 s).
+# isolation.sh's F17 round (the cable back before the agent tells DRBD) uses F17_DISCONNECT_AFTER,
+# longer than the 2.3 s the test bed takes to cut and heal both ends.
+DRBD_DISCONNECT_AFTER=${DRBD_DISCONNECT_AFTER:-}
+F17_DISCONNECT_AFTER=${F17_DISCONNECT_AFTER:-5s}
 PUB0=198.51.100.120
 PUB1=198.51.100.121
 WITNESS=198.51.100.100
@@ -228,6 +233,7 @@ isolation:
   action: reboot
 YAML
         if [ -n "$HANDLER_DEADLINE" ]; then echo "  handler-deadline: $HANDLER_DEADLINE" >> "$1"; fi
+        if [ -n "$DRBD_DISCONNECT_AFTER" ]; then echo "  drbd-disconnect-after: $DRBD_DISCONNECT_AFTER" >> "$1"; fi
     fi
 }
 
