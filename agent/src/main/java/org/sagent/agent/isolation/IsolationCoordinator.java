@@ -17,6 +17,7 @@ import org.sagent.agent.config.NodeSpec;
 import org.sagent.agent.control.StatusReport;
 import org.sagent.agent.core.Arbitration;
 import org.sagent.agent.core.IsolationClaim;
+import org.sagent.agent.core.Readiness;
 import org.sagent.agent.membership.MembershipEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -127,6 +128,9 @@ public final class IsolationCoordinator {
     /** DRBD asked while the replication link was up (see fencePeer): said once, counted once, until the link drops. */
     private boolean askedWithLinkUp;
     private boolean askedWithLinkUpGaveUp;
+    private boolean resumedOverFencedPeer;
+    /** Each peer's readiness as its last state said. */
+    private final Map<String, Readiness> peerReadiness = new HashMap<>();
 
     /**
      * @param nodes          every configured node (isolation works with exactly two)
@@ -195,6 +199,9 @@ public final class IsolationCoordinator {
                 && received.path() == MembershipEvent.Path.LAN) {
             peerLastHeard.put(received.state().node(), received.receivedNanos());
         }
+        if (event instanceof MembershipEvent.StateReceived received) {
+            peerReadiness.put(received.state().node(), received.state().readiness());
+        }
         if (event instanceof MembershipEvent.StateReceived received && received.state().isolation() != null) {
             IsolationClaim claim = received.state().isolation();
             Claim before = claims.put(received.state().node(), new Claim(claim, received.receivedNanos()));
@@ -238,6 +245,7 @@ public final class IsolationCoordinator {
         if (!up) {
             askedWithLinkUp = false;
             askedWithLinkUpGaveUp = false;
+            resumedOverFencedPeer = false;
         }
         if (replicationCarrier && !up) {
             carrierLostNanos = nanos.getAsLong();
@@ -340,6 +348,11 @@ public final class IsolationCoordinator {
      * filled the journal (seen on the VMs after a hung node thawed); now it is said once.
      */
     private Answer askedWithLinkUp(String resource, String peerName, boolean gaveUp) {
+        Optional<FenceRecord> peerFenced = FenceRecord.read(stateDirectory.resolve(FenceRecord.PEER));
+        if (peerFenced.isPresent() && peerFenced.get().peer().equals(peerName)
+                && peerReadiness.getOrDefault(peerName, Readiness.STARTING) != Readiness.OK) {
+            return resumeOverFencedPeer(resource, peerName, peerFenced.get());
+        }
         if (!askedWithLinkUp) {
             askedWithLinkUp = true;
             log.warn("isolation: DRBD {} lost its connection while the replication link is up and {} is in the view: "
@@ -355,6 +368,27 @@ public final class IsolationCoordinator {
                     resource, settings.handlerDeadline(), answer.message());
         }
         return answer;
+    }
+
+    /**
+     * The peer this node fenced (it won, and the peer has not resynced since) is back on the link
+     * and DRBD lost the connection again: a thawed hung node whose DRBD tried to reconnect as a
+     * Primary and gave up ("SyncTarget, but I am primary"). Seen on the VMs: the serving node's
+     * I/O froze again, 29 s, until the handler gave up and o2hb reset the thawed node. That peer
+     * cannot write: its I/O has been frozen since the cut, and it never resumes before it has
+     * resynced (its own handler gets no win). A peer that says it is serving is not taken for
+     * fenced on the record alone: then this is a new cut, and the usual rules answer.
+     */
+    private Answer resumeOverFencedPeer(String resource, String peerName, FenceRecord record) {
+        if (!resumedOverFencedPeer) {
+            resumedOverFencedPeer = true;
+            events.fenceDecision("won");
+            log.warn("isolation: DRBD {} lost its connection again while {} is back on the link, still fenced since "
+                    + "this node won at {} and not resynced (it is not serving): I/O resumes here", resource, peerName,
+                    record.at());
+        }
+        return new Answer(Outcome.WON, 7, peerName + " is still fenced since this node won at " + record.at()
+                + " and not resynced; its reconnection failed");
     }
 
     /** The unfence-peer or after-resync-target handler ran: the peer is resynced. */

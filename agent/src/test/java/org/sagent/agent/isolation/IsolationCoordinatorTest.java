@@ -460,4 +460,36 @@ class IsolationCoordinatorTest {
         assertTrue(drbdCommands.get(1).startsWith("connect: DRBD asked nothing within isolation.handler-deadline"),
                 drbdCommands.toString());
     }
+
+    private static MembershipEvent stateOf(String node, Readiness readiness) {
+        return new MembershipEvent.StateReceived(MembershipEvent.Path.REPLICATION, new NodeState(node, 1, readiness,
+                List.of(), false, Set.of(), Set.of(), 0, 0, Set.of()), T0);
+    }
+
+    @Test
+    void aFencedPeerBackOnTheLinkWhoseReconnectionFailedLetsThisNodeResumeAtOnce() throws Exception {
+        new FenceRecord(T0.toString(), "s0", "s0 is silent on the LAN", "sstorage").write(dir.resolve(FenceRecord.PEER));
+        ManualClock clock = new ManualClock(T0);
+        IsolationCoordinator s1 = withPeerInBothViews(clock);
+        s1.onMembership(stateOf("s0", Readiness.UNHEALTHY));
+        IsolationCoordinator.Answer answer = s1.fencePeer("sstorage", false);
+        assertEquals(IsolationCoordinator.Outcome.WON, answer.outcome(), answer.message());
+        assertTrue(answer.message().contains("s0 is still fenced since this node won at"), answer.message());
+        assertEquals(List.of("won"), outcomes);
+        s1.fencePeer("sstorage", false);
+        assertEquals(List.of("won"), outcomes, "counted once");
+    }
+
+    @Test
+    void aPeerServingAgainIsNotTakenForFencedOnAnOldRecord() throws Exception {
+        new FenceRecord(T0.toString(), "s0", "s0 is silent on the LAN", "sstorage").write(dir.resolve(FenceRecord.PEER));
+        ManualClock clock = new ManualClock(T0);
+        IsolationCoordinator s1 = withPeerInBothViews(clock);
+        s1.onMembership(stateOf("s0", Readiness.OK));
+        assertEquals(IsolationCoordinator.Outcome.WAITING, s1.fencePeer("sstorage", false).outcome());
+        Files.delete(dir.resolve(FenceRecord.PEER));
+        s1.onMembership(stateOf("s0", Readiness.UNHEALTHY));
+        assertEquals(IsolationCoordinator.Outcome.WAITING, s1.fencePeer("sstorage", false).outcome(),
+                "no record: nothing says the peer cannot write");
+    }
 }
