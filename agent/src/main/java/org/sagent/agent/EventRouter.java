@@ -1,5 +1,6 @@
 package org.sagent.agent;
 
+import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import org.sagent.agent.cluster.NodeController;
 import org.sagent.agent.control.StatusReport;
@@ -70,10 +71,20 @@ final class EventRouter {
         }
     }
 
-    /** The periodic turn: heals whatever an event missed. */
+    /** The timed turn: what time alone changes, the publishing, and whatever an event missed. */
     void turn() {
         AgentLoop.safely(controller::turn);
         AgentLoop.safely(isolation::turn);
+    }
+
+    /**
+     * How soon the next timed turn is needed if no event comes first: as the controller asks,
+     * and at the in-motion cadence while an arbitration is on (its rules count silences).
+     */
+    Duration nextTurnWithin() {
+        Duration controllerAsks = controller.nextTurnWithin();
+        return isolation.claim() != null && NodeController.IN_MOTION.compareTo(controllerAsks) < 0
+                ? NodeController.IN_MOTION : controllerAsks;
     }
 
     private void onHealth(HealthView view) {
