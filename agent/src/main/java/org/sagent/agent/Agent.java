@@ -62,12 +62,12 @@ import org.slf4j.LoggerFactory;
  * Builds the agent's parts, starts them in order and stops them in reverse. Every decision is
  * taken on one thread ({@link AgentLoop}): the watchers post {@link AgentEvent}s there, the
  * {@link EventRouter} hands them to the node controller and the isolation coordinator, and a
- * turn every 200 ms heals whatever an event missed.
+ * timed turn ({@link TurnTimer}) comes when time alone changes something, at least once a
+ * second: it publishes this node's state and heals whatever an event missed.
  */
 public final class Agent {
 
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
-    private static final Duration TURN = Duration.ofMillis(200);
     private static final Duration HANDOVER_WAIT = Duration.ofSeconds(3);
     private static final Duration STOP_ASK_WAIT = Duration.ofSeconds(5);
     /** Present at stop time: keep the addresses in place (an upgrade's restart), do not hand over. */
@@ -193,10 +193,13 @@ public final class Agent {
         }
         joinGroups();
         watchdog = WatchdogPinger.fromEnvironment(notifier, clock);
-        loop.every(TURN, () -> {
+        // Events turn the loop as they come; the timed turn comes when the parts ask for it.
+        TurnTimer turns = new TurnTimer(loop::later, System::nanoTime, () -> {
             watchdog.ifPresent(WatchdogPinger::alive);
             router.turn();
-        });
+        }, router::nextTurnWithin);
+        loop.afterEveryTask(turns::bringForward);
+        loop.post(turns::start);
         pauseDetector = new PauseDetector(config.failover().failureTimeout(), loop, events).start();
 
         notifier.ready("STARTING: joined cluster " + config.cluster().name() + ", running " + checks.checks().size()

@@ -24,18 +24,45 @@ final class AgentLoop {
     private final LoopStallWatch stalls = new LoopStallWatch(Duration.ofSeconds(2));
     private final ScheduledExecutorService executor = stalls.newLoop("agent-loop");
 
+    /** Runs after every task (the timed turn is brought forward when a task made it due sooner). */
+    private volatile Runnable afterEveryTask = () -> { };
+
+    /** Sets what runs on the loop after every task; set once, before the loop has work that needs it. */
+    void afterEveryTask(Runnable hook) {
+        this.afterEveryTask = hook;
+    }
+
     /** Runs {@code task} on the loop later; a failure is logged and the loop goes on. Any thread. */
     void post(Runnable task) {
         try {
-            executor.execute(() -> safely(task));
+            executor.execute(() -> runThenHook(task));
         } catch (RejectedExecutionException e) {
             // stopping
         }
     }
 
-    /** Runs {@code task} on the loop every {@code period}, from now. */
-    void every(Duration period, Runnable task) {
-        executor.scheduleWithFixedDelay(() -> safely(task), 0, period.toMillis(), TimeUnit.MILLISECONDS);
+    /** Runs {@code task} on the loop after {@code delay}; null when the loop is stopping. Any thread. */
+    Future<?> later(Duration delay, Runnable task) {
+        try {
+            return executor.schedule(() -> runThenHook(task), delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
+    }
+
+    private void runThenHook(Runnable task) {
+        safely(task);
+        safely(afterEveryTask);
+    }
+
+    private <T> Callable<T> thenHook(Callable<T> question) {
+        return () -> {
+            try {
+                return question.call();
+            } finally {
+                safely(afterEveryTask);
+            }
+        };
     }
 
     /** A failing task is logged and the next turn tries again: the loop must never die. */
@@ -54,7 +81,7 @@ final class AgentLoop {
      * @throws TimeoutException the loop is busy or stuck
      */
     <T> T ask(Callable<T> question, Duration wait) throws Exception {
-        return answer(executor.submit(question), wait, true);
+        return answer(executor.submit(thenHook(question)), wait, true);
     }
 
     /**
@@ -62,7 +89,7 @@ final class AgentLoop {
      * the loop is free (the stop's drain: late is better than never).
      */
     <T> T await(Callable<T> task, Duration wait) throws Exception {
-        return answer(executor.submit(task), wait, false);
+        return answer(executor.submit(thenHook(task)), wait, false);
     }
 
     private static <T> T answer(Future<T> future, Duration wait, boolean withdrawOnTimeout) throws Exception {

@@ -1,5 +1,6 @@
 package org.sagent.agent;
 
+import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import org.sagent.agent.cluster.NodeController;
 import org.sagent.agent.control.StatusReport;
@@ -72,10 +73,21 @@ final class EventRouter {
         }
     }
 
-    /** The periodic turn: heals whatever an event missed. */
+    /** The timed turn: what time alone changes, the publishing, and whatever an event missed. */
     void turn() {
         AgentLoop.safely(controller::turn);
         AgentLoop.safely(isolation::turn);
+    }
+
+    /**
+     * How soon the next timed turn is needed if no event comes first: as the controller asks,
+     * and at the in-motion cadence while the isolation coordinator counts time (an arbitration,
+     * a silent peer, DRBD to connect again).
+     */
+    Duration nextTurnWithin() {
+        Duration controllerAsks = controller.nextTurnWithin();
+        return isolation.countingTime() && NodeController.IN_MOTION.compareTo(controllerAsks) < 0
+                ? NodeController.IN_MOTION : controllerAsks;
     }
 
     private void onHealth(HealthView view) {

@@ -6,14 +6,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sleeps 100 ms at a time and notices when it overslept by more than the failure timeout: the
- * whole process was stopped (SIGSTOP, a paused VM), which the peers took for a death. Also
- * says when one task has held the agent's loop too long. Monotonic time throughout.
+ * Sleeps a quarter of the failure timeout at a time (250 ms at most) and notices when the gap
+ * between two looks is longer than the failure timeout: the whole process was stopped
+ * (SIGSTOP, a paused VM), which the peers took for a death. Also says when one task has held
+ * the agent's loop too long. Monotonic time throughout.
  */
 final class PauseDetector implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
-    private static final long TICK_MILLIS = 100;
+    /** Each look wakes the process: no more often than the freezes it looks for need. */
+    private static final long MAX_TICK_MILLIS = 250;
 
     private final Duration failureTimeout;
     private final AgentLoop loop;
@@ -35,10 +37,11 @@ final class PauseDetector implements AutoCloseable {
 
     private void run() {
         long limit = failureTimeout.toNanos();
+        long tick = Math.max(10, Math.min(MAX_TICK_MILLIS, failureTimeout.toMillis() / 4));
         long last = System.nanoTime();
         while (running) {
             try {
-                Thread.sleep(TICK_MILLIS);
+                Thread.sleep(tick);
             } catch (InterruptedException e) {
                 return;
             }

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -70,5 +72,21 @@ class AgentLoopTest {
         assertEquals(Optional.empty(), loop.tryAsk(() -> {
             throw new IllegalStateException("no");
         }, Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void theHookRunsOnTheLoopAfterEveryKindOfTaskEvenAFailingOne() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        loop.afterEveryTask(() -> seen.add("hook on " + Thread.currentThread().getName()));
+        loop.post(() -> seen.add("posted"));
+        loop.post(() -> {
+            throw new IllegalStateException("a bug in one turn");
+        });
+        CountDownLatch later = new CountDownLatch(1);
+        loop.later(Duration.ofMillis(10), later::countDown);
+        assertTrue(later.await(5, TimeUnit.SECONDS), "the delayed task ran");
+        loop.ask(() -> seen.add("asked"), Duration.ofSeconds(5));
+        String hook = "hook on agent-loop";
+        assertEquals(List.of("posted", hook, hook, hook, "asked", hook), seen);
     }
 }

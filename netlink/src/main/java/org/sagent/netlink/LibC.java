@@ -52,4 +52,11 @@ interface LibC extends Library {
     int poll(byte[] pollfds, NativeLong count, int timeoutMillis) throws LastErrorException;
 
     int close(int fd) throws LastErrorException;
+
+    int EFD_CLOEXEC = 0x80000;
+    int EFD_NONBLOCK = 0x800;
+
+    int eventfd(int initialValue, int flags) throws LastErrorException;
+
+    NativeLong write(int fd, byte[] buffer, NativeLong count) throws LastErrorException;
 }

@@ -79,23 +79,32 @@ public final class NativeSocket implements AutoCloseable {
      * An {@code ENOBUFS} (the kernel dropped messages for us) is thrown for the caller to resynchronise.
      */
     public Optional<Integer> receive(byte[] buffer, Duration timeout, byte[] sourceAddress) {
-        byte[] pollfd = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putInt(fd).putShort(LibC.POLLIN)
-                .putShort((short) 0).array();
+        return receive(buffer, timeout, sourceAddress, null);
+    }
+
+    /** As {@link #receive(byte[], Duration, byte[])}, and empty at once when {@code wake} is signalled (null: none). */
+    public Optional<Integer> receive(byte[] buffer, Duration timeout, byte[] sourceAddress, WakeUp wake) {
+        ByteBuffer fds = ByteBuffer.allocate(wake == null ? 8 : 16).order(ByteOrder.nativeOrder());
+        fds.putInt(fd).putShort(LibC.POLLIN).putShort((short) 0);
+        if (wake != null) {
+            fds.putInt(wake.fd()).putShort(LibC.POLLIN).putShort((short) 0);
+        }
+        byte[] pollfd = fds.array();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             long left = Math.max(0, deadline - System.nanoTime());
             int ready;
             try {
-                ready = LibC.INSTANCE.poll(pollfd, new NativeLong(1), (int) Math.min(Integer.MAX_VALUE,
-                        (left + 999_999) / 1_000_000));
+                ready = LibC.INSTANCE.poll(pollfd, new NativeLong(wake == null ? 1 : 2), (int) Math.min(
+                        Integer.MAX_VALUE, (left + 999_999) / 1_000_000));
             } catch (LastErrorException e) {
                 if (e.getErrorCode() == Errno.EINTR) {
                     continue;
                 }
                 throw new NetlinkException(e.getErrorCode(), "waiting on " + description);
             }
-            if (ready == 0) {
-                return Optional.empty();
+            if (ready == 0 || (wake != null && ByteBuffer.wrap(pollfd).order(ByteOrder.nativeOrder()).getShort(14) != 0)) {
+                return Optional.empty(); // timed out, or woken
             }
             try {
                 IntByReference addressLength = new IntByReference(sourceAddress == null ? 0 : sourceAddress.length);

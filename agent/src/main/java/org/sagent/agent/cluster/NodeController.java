@@ -29,6 +29,7 @@ import org.sagent.agent.core.PlanOverrides;
 import org.sagent.agent.core.Readiness;
 import org.sagent.agent.core.ReconcilePlan;
 import org.sagent.agent.core.ReleaseReason;
+import org.sagent.agent.core.TimedChange;
 import org.sagent.agent.health.HealthView;
 import org.sagent.agent.logging.Notice;
 import org.sagent.agent.membership.MembershipEvent;
@@ -50,6 +51,12 @@ public final class NodeController {
 
     private static final Logger log = LoggerFactory.getLogger(NodeController.class);
     static final Duration PUBLISH_EVERY = Duration.ofSeconds(1);
+    /**
+     * How soon the next turn comes while something is in motion (a release, a take, a wait for
+     * a holder, a take held back, a duplicate check): the cadence every turn had before turns
+     * were driven by events.
+     */
+    public static final Duration IN_MOTION = Duration.ofMillis(200);
 
     private final ControllerSettings settings;
     private final String self;
@@ -77,6 +84,10 @@ public final class NodeController {
     /** The move-ip commands given to this node that still stand, published with its state. */
     private final Map<String, Pin> pins = new HashMap<>();
     private ClusterPicture lastPicture;
+    /** What the last turn left to do: something in motion, or when time alone changes a decision. */
+    private boolean inMotion = true;
+    private Optional<Duration> timedChange = Optional.empty();
+    private MonotonicInstant lastTurnAt;
     /** The MAC addresses of every node this node has heard of: their ARP is no foreign conflict. */
     private volatile Set<String> clusterMacs;
     /** This node's side of an arbitration, published with its state (spec 7). */
@@ -126,9 +137,15 @@ public final class NodeController {
         }
     }
 
+    /** The checks' latest verdict: a turn when it changes this node's fitness (most results repeat the last). */
     public void onHealth(HealthView health) {
+        Readiness readiness = local.readiness();
+        List<String> reasons = local.reasons();
+        Optional<String> fenced = local.fenced();
         local.health(health);
-        turn();
+        if (local.readiness() != readiness || !local.reasons().equals(reasons) || !local.fenced().equals(fenced)) {
+            turn();
+        }
     }
 
     /**
@@ -157,7 +174,15 @@ public final class NodeController {
             lastPublishedAt = Optional.empty(); // newcomers need our state now
         } else if (event instanceof MembershipEvent.StateReceived received && peers.member(received.state().node())) {
             NodeState state = received.state();
-            if (peers.keep(state, receivedAt).isEmpty()) {
+            Optional<PeerStates.Received> previous = peers.keep(state, receivedAt);
+            boolean talkingAgain = peers.talking(state.node(), receivedAt);
+            if (talkingAgain) {
+                log.info("{} is talking again: no longer suspected", state.node());
+            }
+            if (!talkingAgain && previous.filter(p -> sameForTheDecisions(p.state(), state)).isPresent()) {
+                return; // a peer's periodic state with nothing new: its ageing is the timed turn's
+            }
+            if (previous.isEmpty()) {
                 // What a member holds is unknown until this line: worth seeing how long after it joined.
                 // Both from this loop's point of view: the view and the state may each have queued behind other work.
                 MonotonicInstant learnt = clock.now();
@@ -168,11 +193,18 @@ public final class NodeController {
                         queued >= 100 ? "; it waited " + queued + " ms for the event loop" : "",
                         state.held().isEmpty() ? "nothing" : String.join(", ", state.held()));
             }
-            if (peers.talking(state.node(), receivedAt)) {
-                log.info("{} is talking again: no longer suspected", state.node());
-            }
         }
         turn();
+    }
+
+    /**
+     * A member's new state changes no decision of the core against its last one: the same run of
+     * its agent, the same news, the same nodes seen, still (in)eligible. Its durations only aged,
+     * which {@link TimedChange} accounts for.
+     */
+    private static boolean sameForTheDecisions(NodeState before, NodeState now) {
+        return before.incarnation() == now.incarnation() && before.sameNews(now) && before.seen().equals(now.seen())
+                && (before.eligibleForMillis() > 0) == (now.eligibleForMillis() > 0);
     }
 
     /** A public address changed in the kernel (perhaps removed by hand: F12), or just time passed. */
@@ -181,7 +213,10 @@ public final class NodeController {
             return; // nothing is taken or published before the first view; a fenced node releases anyway
         }
         MonotonicInstant now = clock.now();
+        inMotion = true; // until this turn has run to its end
+        lastTurnAt = now;
         Set<String> held = addresses.held();
+        boolean checkedDuplicates = checkDuplicates;
         if (checkDuplicates) {
             checkDuplicates = false;
             held = releaseDuplicates(held);
@@ -193,8 +228,9 @@ public final class NodeController {
         clusterMacs = Set.copyOf(macs);
         executor.observe(picture, clusterMacs, now);
         Map<String, Optional<String>> allocation = Allocation.compute(picture);
-        ReconcilePlan plan = PlanOverrides.apply(ReconcilePlan.of(self, allocation, held, picture), held,
-                local.fenced().isPresent(), peers.heardFromEveryMember(now, PUBLISH_EVERY));
+        ReconcilePlan planned = ReconcilePlan.of(self, allocation, held, picture);
+        ReconcilePlan plan = PlanOverrides.apply(planned, held, local.fenced().isPresent(),
+                peers.heardFromEveryMember(now, PUBLISH_EVERY));
         if (executor.execute(plan, picture, allocation, address -> releaseReason(address, picture),
                 this::publishReleases, peers.memberStates())) {
             held = addresses.held();
@@ -204,6 +240,29 @@ public final class NodeController {
             held.forEach(addresses::announceInBackground);
         }
         publishIfDue(ownState(held, now), now);
+        timedChange = TimedChange.next(picture);
+        inMotion = !planned.isEmpty() || !planned.waiting().isEmpty() || !plan.isEmpty() || checkedDuplicates
+                || local.draining();
+    }
+
+    /**
+     * How soon this node needs its next turn if no input comes first: {@link #IN_MOTION} while
+     * the last turn left something in motion; otherwise when time alone changes a decision
+     * ({@link TimedChange}) or this node's state is due to be published again, whichever is
+     * first. The publishing is also the safety net: at least once every {@link #PUBLISH_EVERY}
+     * a turn compares the kernel's addresses with the plan, so one removed behind the agent's
+     * back with its event lost is put back within that.
+     */
+    public Duration nextTurnWithin() {
+        if (inMotion || lastTurnAt == null) {
+            return lastTurnAt == null ? PUBLISH_EVERY : IN_MOTION;
+        }
+        MonotonicInstant now = clock.now();
+        Duration sinceTurn = now.since(lastTurnAt);
+        Duration untilPublish = lastPublishedAt.map(at -> PUBLISH_EVERY.minus(now.since(at))).orElse(Duration.ZERO);
+        Duration next = timedChange.map(change -> change.minus(sinceTurn)).filter(d -> d.compareTo(untilPublish) < 0)
+                .orElse(untilPublish);
+        return next.isNegative() ? Duration.ZERO : next;
     }
 
     /** The cluster as this node sees it now, once the pins that no longer stand are dropped. */

@@ -26,14 +26,22 @@ import org.slf4j.LoggerFactory;
  * failed, and so does every interval while it still hangs; no second run of that check starts
  * until the hung one returns. A stuck OCFS2 write therefore costs one blocked thread, never
  * more, and never blocks the agent.
+ *
+ * <p>At start-up the gate need not wait {@code rise} intervals: a check that passes and has not
+ * risen yet runs again after {@link #RISE_PAUSE} (spec 4). One that fails after a pass before
+ * it has risen, a flapping service, loses that and rises at the interval.
  */
 public final class HealthMonitor implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HealthMonitor.class);
+    /** Between a check's start-up passes until it has risen (or the interval, if shorter). */
+    public static final Duration RISE_PAUSE = Duration.ofMillis(200);
 
     private final Map<String, HealthCheck> checks = new LinkedHashMap<>();
     private final Map<String, CheckState> states = new LinkedHashMap<>();
     private final Map<String, Run> inFlight = new LinkedHashMap<>();
+    /** Each check's start-up pace: quick passes until it has flapped. */
+    private final Map<String, RisePace.Pace> paces = new LinkedHashMap<>();
     private final Duration interval;
     private final Duration timeout;
     private final int rise;
@@ -187,6 +195,20 @@ public final class HealthMonitor implements AutoCloseable {
         apply(name, new CheckResult(outcome, clock.now(), took));
     }
 
+    /** Before a check has risen: a pass brings its next run forward, unless it has flapped. */
+    private void riseSooner(String name, CheckState before, CheckState after) {
+        RisePace.Pace was = paces.getOrDefault(name, RisePace.Pace.QUICK);
+        RisePace.Pace pace = RisePace.after(was, before, after);
+        paces.put(name, pace);
+        if (pace != was) {
+            log.info("check {} failed after a pass while starting: it rises at the interval ({} ms), not {} ms apart",
+                    name, interval.toMillis(), RISE_PAUSE.toMillis());
+        }
+        if (RisePace.runSooner(pace, after) && RISE_PAUSE.compareTo(interval) < 0) {
+            scheduler.schedule(() -> launch(name), RISE_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
     private Duration timeoutOf(String name) {
         return checks.get(name).timeout().orElse(timeout);
     }
@@ -196,6 +218,9 @@ public final class HealthMonitor implements AutoCloseable {
         int fallOf = checks.get(name).failsAtOnce() ? 1 : fall;
         CheckState after = before.next(result, rise, fallOf);
         states.put(name, after);
+        if (!after.risen()) {
+            riseSooner(name, before, after);
+        }
         if (before.healthy() != after.healthy()) {
             if (after.healthy()) {
                 log.info("check {} is healthy after {} passes: {}", name, rise, result.outcome().reason());

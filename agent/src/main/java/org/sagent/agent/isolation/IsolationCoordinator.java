@@ -174,6 +174,15 @@ public final class IsolationCoordinator {
         }
     }
 
+    /**
+     * Time alone may change what this coordinator does: an arbitration is on (silences, the
+     * disconnect delay, the handler's deadline), a peer is gone from the replication view (its
+     * silence on both paths), or DRBD is to be connected again.
+     */
+    public boolean countingTime() {
+        return episode != null || peerGoneNanos != null || reconnectAtNanos != null;
+    }
+
     /** This node's claim for its published state; null outside an arbitration. */
     public IsolationClaim claim() {
         Episode e = episode;

@@ -104,6 +104,18 @@ class HealthMonitorTest {
         }
     }
 
+    @Test
+    void theStartUpPassesComeAShortPauseApartNotAnIntervalApart() throws Exception {
+        Switch check = new Switch();
+        // An interval longer than the wait: the gate can only open through the quick start-up passes.
+        try (HealthMonitor monitor = new HealthMonitor(List.of(check), Duration.ofSeconds(60), Duration.ofSeconds(1), 3,
+                3, MonotonicClock.system(), latest::set)) {
+            monitor.start();
+            await(HealthView::gateOpen, "the gate open after three quick passes");
+            assertEquals(3, check.runs.get(), "one run per pass the gate needed");
+        }
+    }
+
     /** Asks for runs (one at a time: a run in flight is not doubled) until {@code wanted} is seen. */
     private void poke(HealthMonitor monitor, Predicate<HealthView> wanted, String what) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Optional;
 import org.sagent.netlink.MacAddress;
 import org.sagent.netlink.NetlinkException;
+import org.sagent.netlink.WakeUp;
 import org.sagent.netlink.route.Link;
 
 /**
@@ -106,12 +107,17 @@ public final class ArpChannel implements AutoCloseable {
 
     /** The next ARP packet from someone else before {@code deadlineNanos} (System.nanoTime), or empty. */
     private Optional<ArpPacket> nextArp(long deadlineNanos) {
+        return nextArp(deadlineNanos, null);
+    }
+
+    /** As {@link #nextArp(long)}, and empty at once when {@code wake} is signalled. */
+    private Optional<ArpPacket> nextArp(long deadlineNanos, WakeUp wake) {
         while (true) {
             long left = deadlineNanos - System.nanoTime();
             if (left <= 0) {
                 return Optional.empty();
             }
-            Optional<PacketSocket.Frame> frame = socket.receive(Duration.ofNanos(left));
+            Optional<PacketSocket.Frame> frame = socket.receive(Duration.ofNanos(left), wake);
             if (frame.isEmpty()) {
                 return Optional.empty();
             }
@@ -154,7 +160,12 @@ public final class ArpChannel implements AutoCloseable {
 
     /** The next ARP packet from someone else within {@code timeout}. */
     public Optional<ArpPacket> receive(Duration timeout) {
-        return nextArp(System.nanoTime() + timeout.toNanos());
+        return receive(timeout, null);
+    }
+
+    /** As {@link #receive(Duration)}, and empty at once when {@code wake} is signalled (null: none). */
+    public Optional<ArpPacket> receive(Duration timeout, WakeUp wake) {
+        return nextArp(System.nanoTime() + timeout.toNanos(), wake);
     }
 
     static void sleep(Duration duration) {

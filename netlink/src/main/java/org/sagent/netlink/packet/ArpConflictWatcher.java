@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.sagent.netlink.MacAddress;
+import org.sagent.netlink.WakeUp;
 import org.sagent.netlink.route.Link;
 
 /**
@@ -20,9 +21,14 @@ public final class ArpConflictWatcher implements AutoCloseable {
         void onConflict(Inet4Address address, MacAddress claimedBy, ArpPacket packet);
     }
 
-    private static final Duration POLL = Duration.ofMillis(200);
+    /** Nothing to do between packets: {@link #close} wakes the thread, so this only bounds a lost wake-up. */
+    private static final Duration IDLE_WAIT = Duration.ofMinutes(1);
+    /** After a failed receive, before the next. */
+    private static final Duration RETRY = Duration.ofMillis(200);
+    private static final long JOIN_MILLIS = 2000;
 
     private final ArpChannel channel;
+    private final WakeUp stopping = WakeUp.open();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -43,12 +49,12 @@ public final class ArpConflictWatcher implements AutoCloseable {
         while (running) {
             Optional<ArpPacket> packet;
             try {
-                packet = channel.receive(POLL);
+                packet = channel.receive(IDLE_WAIT, stopping);
             } catch (RuntimeException e) {
                 if (!running) {
                     return;
                 }
-                ArpChannel.sleep(POLL);
+                ArpChannel.sleep(RETRY);
                 continue;
             }
             if (packet.isEmpty()) {
@@ -65,11 +71,13 @@ public final class ArpConflictWatcher implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        stopping.signal();
         try {
-            thread.join(2 * POLL.toMillis() + 1000);
+            thread.join(JOIN_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         channel.close();
+        stopping.close();
     }
 }

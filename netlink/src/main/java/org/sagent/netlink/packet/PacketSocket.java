@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.sagent.netlink.LibCConstants;
 import org.sagent.netlink.MacAddress;
 import org.sagent.netlink.NativeSocket;
+import org.sagent.netlink.WakeUp;
 
 /**
  * An AF_PACKET socket bound to one interface and one EtherType: whole Ethernet frames in and out.
@@ -72,13 +73,18 @@ final class PacketSocket implements AutoCloseable {
 
     /** The next frame from someone else within {@code timeout}, or empty. */
     Optional<Frame> receive(Duration timeout) {
+        return receive(timeout, null);
+    }
+
+    /** As {@link #receive(Duration)}, and empty at once when {@code wake} is signalled. */
+    Optional<Frame> receive(Duration timeout, WakeUp wake) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return Optional.empty();
             }
-            Optional<Integer> n = socket.receive(buffer, Duration.ofNanos(left), source);
+            Optional<Integer> n = socket.receive(buffer, Duration.ofNanos(left), source, wake);
             if (n.isEmpty()) {
                 return Optional.empty();
             }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.sagent.netlink.Errno;
 import org.sagent.netlink.NetlinkException;
+import org.sagent.netlink.WakeUp;
 
 /**
  * Subscribes to link and IPv4/IPv6 address changes and delivers them as typed events on a
@@ -22,11 +23,14 @@ public final class NetlinkEventMonitor implements AutoCloseable {
     static final int RTMGRP_LINK = 0x1;
     static final int RTMGRP_IPV4_IFADDR = 0x10;
     static final int RTMGRP_IPV6_IFADDR = 0x100;
-    private static final Duration POLL = Duration.ofMillis(200);
+    /** Nothing to do between events: {@link #close} wakes the thread, so this only bounds a lost wake-up. */
+    private static final Duration IDLE_WAIT = Duration.ofMinutes(1);
+    private static final long JOIN_MILLIS = 2000;
     /** Events come in bursts (a link going down takes its routes and addresses with it). */
     public static final int DEFAULT_RECEIVE_BUFFER = 1 << 20;
 
     private final RouteSocket socket;
+    private final WakeUp stopping = WakeUp.open();
     private final RtNetlink requests;
     private final NetlinkEventListener listener;
     private final Map<Integer, Link> known = new HashMap<>();
@@ -61,7 +65,7 @@ public final class NetlinkEventMonitor implements AutoCloseable {
     private void loop() {
         while (running) {
             try {
-                Optional<List<NetlinkMessage>> messages = socket.next(POLL);
+                Optional<List<NetlinkMessage>> messages = socket.next(IDLE_WAIT, stopping);
                 if (messages.isPresent()) {
                     for (NetlinkMessage message : messages.get()) {
                         handle(message);
@@ -160,16 +164,18 @@ public final class NetlinkEventMonitor implements AutoCloseable {
         }
     }
 
-    /** Stops the thread (within one poll interval) and closes the sockets. */
+    /** Wakes and stops the thread, then closes the sockets. */
     @Override
     public void close() {
         running = false;
+        stopping.signal();
         try {
-            thread.join(2 * POLL.toMillis() + 1000);
+            thread.join(JOIN_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         socket.close();
         requests.close();
+        stopping.close();
     }
 }

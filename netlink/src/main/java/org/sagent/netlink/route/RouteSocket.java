@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.sagent.netlink.LibCConstants;
 import org.sagent.netlink.NativeSocket;
 import org.sagent.netlink.NetlinkException;
+import org.sagent.netlink.WakeUp;
 
 /**
  * A NETLINK_ROUTE socket. For requests: sends one, collects the replies that carry its
@@ -122,7 +123,12 @@ final class RouteSocket implements AutoCloseable {
 
     /** For event listeners: the next datagram's messages, or empty after {@code timeout}. */
     Optional<List<NetlinkMessage>> next(Duration timeout) {
-        return socket.receive(buffer, timeout, null).map(n -> NetlinkMessage.decodeAll(buffer, n));
+        return next(timeout, null);
+    }
+
+    /** As {@link #next(Duration)}, and empty at once when {@code wake} is signalled. */
+    Optional<List<NetlinkMessage>> next(Duration timeout, WakeUp wake) {
+        return socket.receive(buffer, timeout, null, wake).map(n -> NetlinkMessage.decodeAll(buffer, n));
     }
 
     @Override
