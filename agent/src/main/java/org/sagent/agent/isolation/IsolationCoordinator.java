@@ -57,6 +57,8 @@ public final class IsolationCoordinator {
      * answer may; this keeps the two apart).
      */
     static final Duration RECONNECT_AFTER_WIN = Duration.ofSeconds(1);
+    /** Unanswered ARP rounds in a row before a peer gone from the replication view counts as hung. */
+    static final int HUNG_ARP_MISSES = 2;
 
     /** What the handler is told. */
     public enum Outcome { WON, WAITING, LOST, NOT_CONFIGURED }
@@ -116,6 +118,8 @@ public final class IsolationCoordinator {
     private final Map<String, Long> takenForDead = new HashMap<>();
     /** When (System.nanoTime) the peer left the replication view while the carrier stayed up; null while in it. */
     private Long peerGoneNanos;
+    /** Witness rounds in a row that asked a peer by ARP and got no answer. */
+    private final Map<String, Integer> arpMisses = new HashMap<>();
     /** This agent disconnected DRBD and has not connected it again. */
     private boolean drbdDisconnected;
     /** When (System.nanoTime) to connect DRBD again; null when nothing is due. */
@@ -236,7 +240,9 @@ public final class IsolationCoordinator {
         }
         boolean wasIn = replicationView.contains(peer.get().name());
         boolean isIn = members.contains(peer.get().name());
-        if (wasIn && !isIn) {
+        // Only with the carrier up: a peer that left with its carrier (a power loss) is the carrier
+        // path's, and one still booting after it is back is no hung peer.
+        if (wasIn && !isIn && replicationCarrier) {
             peerGoneNanos = nanos.getAsLong();
             if (episode == null && settings.enabled()) {
                 node.urgentRounds(true);
@@ -258,6 +264,7 @@ public final class IsolationCoordinator {
         }
         if (replicationCarrier && !up) {
             carrierLostNanos = nanos.getAsLong();
+            peerGoneNanos = null;
             begin("replication carrier lost");
         }
         if (up) {
@@ -291,6 +298,9 @@ public final class IsolationCoordinator {
         round.peersAlive().forEach((peer, alive) -> {
             if (alive) {
                 peerLastHeard.put(peer, nanos.getAsLong());
+                arpMisses.remove(peer);
+            } else {
+                arpMisses.merge(peer, 1, Integer::sum);
             }
         });
         if (changed && episode != null) {
@@ -472,7 +482,7 @@ public final class IsolationCoordinator {
             reconnectLater(Duration.ZERO, why);
         }
         episode = null;
-        node.urgentRounds(false);
+        node.urgentRounds(peerGoneNanos != null); // a peer still gone is still asked
         node.publishNow();
     }
 
@@ -576,7 +586,11 @@ public final class IsolationCoordinator {
      * both paths: out of the replication view, and on the LAN out of the view, no ARP answer and
      * no message for {@code peer-silence}. DRBD's ping timer would find it 9-19 s after the fault;
      * this begins the arbitration (which such a peer has lost already: it is silent) and tells
-     * DRBD. A peer whose agent only stopped still answers ARP and never gets here.
+     * DRBD. A peer whose agent only stopped still answers ARP and never gets here. Silence is
+     * evidence only where the peer was asked: two witness rounds in a row asked it by ARP and got
+     * no answer (seen on the VMs without that: a peer rebooting after a power loss, its kernel
+     * up but its agent not yet, looked silent because nobody asked it, and its healthy DRBD was
+     * disconnected).
      */
     private void beginIfPeerSilentOnBothPaths(String peerName) {
         if (!settings.enabled() || settings.drbdDisconnectAfter().isEmpty() || !replicationCarrier
@@ -584,7 +598,8 @@ public final class IsolationCoordinator {
             return;
         }
         long now = nanos.getAsLong();
-        if (peerOnLan(peerName, now) || now - peerGoneNanos < settings.peerSilence().toNanos()) {
+        if (arpMisses.getOrDefault(peerName, 0) < HUNG_ARP_MISSES || peerOnLan(peerName, now)
+                || now - peerGoneNanos < settings.peerSilence().toNanos()) {
             return;
         }
         peerGoneNanos = null; // once per absence

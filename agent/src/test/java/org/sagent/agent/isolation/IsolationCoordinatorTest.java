@@ -492,4 +492,40 @@ class IsolationCoordinatorTest {
         assertEquals(IsolationCoordinator.Outcome.WAITING, s1.fencePeer("sstorage", false).outcome(),
                 "no record: nothing says the peer cannot write");
     }
+
+    @Test
+    void aPeerRebootingAfterAPowerLossIsNoHungPeerThoughItsAgentIsNotBackYet() throws Exception {
+        ManualClock clock = new ManualClock(T0);
+        IsolationCoordinator s1 = survivorAt(clock, SECTION);
+        s1.peerLiveness("s0", false);
+        peerLeavesBothViews(s1);
+        s1.fencePeer("sstorage", false);
+        clock.advance(IsolationCoordinator.RECONNECT_AFTER_WIN);
+        s1.turn();
+        assertEquals(2, drbdCommands.size(), drbdCommands.toString());
+        // s0 powers on: carrier back, DRBD resyncs (unfence-peer), its agent still starting
+        s1.replicationCarrier(true);
+        s1.unfence("unfence-peer", "sstorage");
+        assertNull(s1.claim());
+        for (int i = 0; i < 20; i++) {
+            clock.advance(Duration.ofMillis(500));
+            s1.turn();
+        }
+        assertEquals(2, drbdCommands.size(), "nothing told to a resynced DRBD: " + drbdCommands);
+        assertNull(s1.claim(), "no arbitration");
+    }
+
+    @Test
+    void aPeerGoneWithTheCarrierUpIsSilentOnlyOnceAskedByArpWithoutAnAnswer() throws Exception {
+        ManualClock clock = new ManualClock(T0);
+        IsolationCoordinator s1 = withPeerInBothViews(clock);
+        peerLeavesBothViews(s1);
+        clock.advance(Duration.ofSeconds(10));
+        s1.turn();
+        assertEquals(List.of(), drbdCommands, "not asked is not silent");
+        s1.witnessRound(new WitnessWatch.Round(true, "198.51.100.1", Map.of("s0", false)));
+        assertEquals(List.of(), drbdCommands, "one unanswered round");
+        s1.witnessRound(new WitnessWatch.Round(true, "198.51.100.1", Map.of("s0", false)));
+        assertEquals(1, drbdCommands.size(), drbdCommands.toString());
+    }
 }
