@@ -81,6 +81,13 @@ public final class NodeController {
     private Optional<MonotonicInstant> lastPublishedAt = Optional.empty();
     private final Set<String> aliveOnLanLogged = new LinkedHashSet<>();
     private boolean checkDuplicates;
+    /**
+     * After a thaw the held addresses are checked again on every turn until then: one ARP round
+     * can miss the other holder's answer (this node's LAN link coming back, a loaded machine), and
+     * the duplicate would then last until the views merge (3-4 s seen in CI, against spec F4's 1 s).
+     */
+    private Optional<MonotonicInstant> checkDuplicatesUntil = Optional.empty();
+    static final Duration DUPLICATE_CHECK_WINDOW = Duration.ofSeconds(2);
     /** The move-ip commands given to this node that still stand, published with its state. */
     private final Map<String, Pin> pins = new HashMap<>();
     private ClusterPicture lastPicture;
@@ -216,8 +223,9 @@ public final class NodeController {
         inMotion = true; // until this turn has run to its end
         lastTurnAt = now;
         Set<String> held = addresses.held();
-        boolean checkedDuplicates = checkDuplicates;
-        if (checkDuplicates) {
+        checkDuplicatesUntil = checkDuplicatesUntil.filter(now::isBefore);
+        boolean checkedDuplicates = checkDuplicates || checkDuplicatesUntil.isPresent();
+        if (checkedDuplicates) {
             checkDuplicates = false;
             held = releaseDuplicates(held);
         }
@@ -344,6 +352,7 @@ public final class NodeController {
                 + "checking this node's addresses for duplicates", frozen.toMillis());
         local.eligibleFromNow();
         checkDuplicates = true;
+        checkDuplicatesUntil = Optional.of(clock.now().plus(DUPLICATE_CHECK_WINDOW));
         turn();
     }
 

@@ -140,6 +140,9 @@ class FailureMatrixIT {
             cluster.await(() -> !cluster.held("s0").contains(ClusterLab.PUBLIC_0), MOVE, "s0 dropping its stale .120");
             long resolved = System.currentTimeMillis();
             System.out.printf("F4 thaw: duplicate resolved %d ms after the thaw%n", resolved - thaw);
+            if (resolved - thaw > 2000) {
+                System.out.println(cluster.logTails());
+            }
             assertTrue(resolved - thaw <= 2000, "duplicate lasted " + (resolved - thaw) + " ms after the thaw");
             assertTrue(cluster.held("s1").contains(ClusterLab.PUBLIC_0), "s1 kept .120 (no early move back)");
             // Failback after failback-delay (2 s in the test configuration) of continuous eligibility.

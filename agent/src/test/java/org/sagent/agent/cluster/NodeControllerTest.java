@@ -117,6 +117,19 @@ class NodeControllerTest {
         }
 
         @Test
+        @DisplayName("F4: a duplicate the first check after the thaw missed is found by the next ones, for a while")
+        void f4ADuplicateMissedByTheFirstCheckIsFoundByTheNext() {
+            ControllerHarness a = ControllerHarness.twoNodesHome("s0");
+            a.clock.advance(Duration.ofSeconds(5));
+            a.kernel.silent(A20); // the first ARP round after the thaw misses s1's answer
+            a.controller.thawed(Duration.ofSeconds(5));
+            assertEquals(Set.of(A20), a.kernel.held(), "no answer, no duplicate yet");
+            a.kernel.answers(A20, mac("s1"));
+            a.after(Duration.ofMillis(400));
+            assertEquals(Set.of(), a.kernel.held(), "found by a later check, the views not merged yet");
+        }
+
+        @Test
         @DisplayName("F5/F7: an unhealthy node releases its address; the peer takes it without a probe")
         void f5f7UnhealthyNodeReleasesAndThePeerTakesIt() {
             ControllerHarness a = ControllerHarness.twoNodesHome("s0");
