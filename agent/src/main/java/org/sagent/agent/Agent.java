@@ -191,6 +191,9 @@ public final class Agent {
         if (carrierWatch != null) {
             carrierWatch.start();
         }
+        // Before the join, which can take seconds: a node already serving while its LAN path still
+        // joins must notice a freeze too (seen in CI: frozen then, it kept a duplicate until the merge).
+        pauseDetector = new PauseDetector(config.failover().failureTimeout(), loop, events).start();
         joinGroups();
         watchdog = WatchdogPinger.fromEnvironment(notifier, clock);
         // Events turn the loop as they come; the timed turn comes when the parts ask for it.
@@ -200,7 +203,6 @@ public final class Agent {
         }, router::nextTurnWithin);
         loop.afterEveryTask(turns::bringForward);
         loop.post(turns::start);
-        pauseDetector = new PauseDetector(config.failover().failureTimeout(), loop, events).start();
 
         notifier.ready("STARTING: joined cluster " + config.cluster().name() + ", running " + checks.checks().size()
                 + " health checks");
