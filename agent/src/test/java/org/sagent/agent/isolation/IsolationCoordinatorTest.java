@@ -305,10 +305,7 @@ class IsolationCoordinatorTest {
 
     /** s1 after its peer s0 lost power: LAN and replication views still hold s0, a witness answers. */
     private IsolationCoordinator survivorAt(ManualClock clock, String section) throws Exception {
-        IsolationCoordinator s1 = coordinator(IsolationFixtures.config(section), "s1", clock);
-        s1.onMembership(new MembershipEvent.ViewChanged(MembershipEvent.Path.LAN, Set.of("s0", "s1"), false));
-        s1.onMembership(new MembershipEvent.ViewChanged(MembershipEvent.Path.REPLICATION, Set.of("s0", "s1"), false));
-        s1.witnessRound(new WitnessWatch.Round(true, "198.51.100.1", Map.of()));
+        IsolationCoordinator s1 = withPeerInBothViews(clock, section);
         s1.replicationCarrier(false);
         return s1;
     }
@@ -400,7 +397,11 @@ class IsolationCoordinatorTest {
 
     /** s1 with both views holding s0 and a witness answering; carriers up. */
     private IsolationCoordinator withPeerInBothViews(ManualClock clock) throws Exception {
-        IsolationCoordinator s1 = coordinator(IsolationFixtures.config(SECTION), "s1", clock);
+        return withPeerInBothViews(clock, SECTION);
+    }
+
+    private IsolationCoordinator withPeerInBothViews(ManualClock clock, String section) throws Exception {
+        IsolationCoordinator s1 = coordinator(IsolationFixtures.config(section), "s1", clock);
         s1.onMembership(new MembershipEvent.ViewChanged(MembershipEvent.Path.LAN, Set.of("s0", "s1"), false));
         s1.onMembership(new MembershipEvent.ViewChanged(MembershipEvent.Path.REPLICATION, Set.of("s0", "s1"), false));
         s1.witnessRound(new WitnessWatch.Round(true, "198.51.100.1", Map.of()));
