@@ -15,11 +15,16 @@
 #
 # Not part of `mvn verify` (the VMs take minutes to boot under emulation). Run as root from the
 # repository:
-#   fullstack/isolation.sh [F14|F15|F16|F17|F18|all ...] [--repeat N] [--tuned] [--fresh]
-#                          [--baseline] [--f18-tc]
+#   fullstack/isolation.sh [F14|F15|F16|F17|F18|all ...] [--repeat N] [--tuned]
+#                          [--settings defaults|recommended] [--fresh] [--baseline] [--f18-tc]
 #   --repeat N   run each chosen scenario N times (default 1)
-#   --tuned      shorter DRBD peer-loss detection (net ping-int 3 s, ping-timeout 1 s,
-#                timeout 2.5 s; TUNED_NET overrides) instead of DRBD's defaults
+#   --tuned      shorter DRBD peer-loss detection (TUNED_NET: ping-int 3 s, ping-timeout 1 s,
+#                timeout 2.5 s) instead of DRBD's defaults
+#   --settings recommended
+#                README's recommended settings, as budget.sh applies them: --tuned, o2cb's
+#                heartbeat threshold RECOMMENDED_THRESHOLD (11) with o2net on the LAN, and
+#                isolation.handler-deadline RECOMMENDED_DEADLINE (12 s); put back to the test
+#                bed's defaults at the end. `defaults` (the default) changes none of them.
 #   --fresh      `cluster.sh up` first even if the cluster is healthy
 #   --baseline   no `isolation:` section and DRBD without fencing or handlers (the test bed as set
 #                up): what the cluster does without sagent's isolation rules; F14 is expected to fail
@@ -59,21 +64,27 @@ if [ "${1:-}" = --writer ]; then
     exit 0
 fi
 # --- arguments ------------------------------------------------------------------------------
-scenarios=() repeat=1 tuned=0 fresh=0 baseline=0 f18tc=0
+scenarios=() repeat=1 tuned=0 fresh=0 baseline=0 f18tc=0 settings=defaults
 while [ $# -gt 0 ]; do
     case $1 in
         F14|F15|F16|F17|F18) scenarios+=("$1") ;;
         all) scenarios+=(F14 F15 F16 F17 F18) ;;
         --repeat) repeat=${2:-}; shift; [[ $repeat =~ ^[1-9][0-9]*$ ]] || { echo "isolation.sh: --repeat needs a number" >&2; exit 2; } ;;
         --tuned) tuned=1 ;;
+        --settings) settings=${2:-}; shift
+            case $settings in defaults|recommended) ;; *) echo "isolation.sh: --settings is defaults or recommended" >&2; exit 2 ;; esac ;;
         --fresh) fresh=1 ;;
         --baseline) baseline=1 ;;
         --f18-tc) f18tc=1 ;;
         -h|--help) sed -n '2,/^set -uo/p' "$self" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-        *) echo "isolation.sh: unknown argument '$1' (F14..F18, all, --repeat N, --tuned, --fresh, --baseline, --f18-tc)" >&2; exit 2 ;;
+        *) echo "isolation.sh: unknown argument '$1' (F14..F18, all, --repeat N, --tuned, --settings S, --fresh, --baseline, --f18-tc)" >&2; exit 2 ;;
     esac
     shift
 done
+if [ $settings = recommended ]; then
+    [ $baseline = 0 ] || { echo "isolation.sh: --settings recommended needs sagent's isolation, not --baseline" >&2; exit 2; }
+    tuned=1 HANDLER_DEADLINE=$RECOMMENDED_DEADLINE
+fi
 [ ${#scenarios[@]} -gt 0 ] || scenarios=(F14 F15 F16 F17 F18)
 
 need_root_and_cluster isolation.sh
@@ -143,6 +154,15 @@ case $out in
 esac
 
 
+if [ $settings = recommended ]; then
+    say "o2cb: heartbeat threshold $RECOMMENDED_THRESHOLD, o2net on the LAN (fullstack/o2cb-tuning.sh)"
+    bash "$repo/fullstack/o2cb-tuning.sh" tuned "$RECOMMENDED_THRESHOLD" > "$raw/o2cb-tuning.log" 2>&1 ||
+        { bad "o2cb tuning failed (see $raw/o2cb-tuning.log)"; exit 1; }
+elif [ "$(gt 30 s0 'cat /sys/kernel/config/cluster/scluster/heartbeat/dead_threshold' 2>/dev/null)" != 31 ]; then
+    say "o2cb: back to the test bed's defaults (threshold 31, o2net on the replication cable)"
+    bash "$repo/fullstack/o2cb-tuning.sh" default > "$raw/o2cb-default.log" 2>&1 ||
+        { bad "o2cb defaults failed (see $raw/o2cb-default.log)"; exit 1; }
+fi
 say "start sagent on both and wait (at most ${READY_WAIT}s) until each serves its address"
 for n in s0 s1; do g $n systemctl restart --no-block sagent; done
 t0=$SECONDS
@@ -480,9 +500,17 @@ for sc in "${scenarios[@]}"; do
     for ((r = 1; r <= repeat; r++)); do run_scenario "$sc" "$r"; done
 done
 
+if [ $settings = recommended ]; then
+    say "back to the test bed's defaults: DRBD timers, o2cb, the handler deadline"
+    HANDLER_DEADLINE= install_sagent_config 1 && apply_drbd_res 1 "" &&
+        bash "$repo/fullstack/o2cb-tuning.sh" default > "$raw/o2cb-default.log" 2>&1 ||
+        bad "could not put the defaults back (see $raw/o2cb-default.log)"
+fi
+
 # --- results --------------------------------------------------------------------------------
 drbd_setup=$( [ $baseline = 1 ] && echo "without fencing (--baseline)" || echo "fencing resource-and-stonith + sagent handlers")
 drbd_timers=$( [ $tuned = 1 ] && echo ", tuned net: $TUNED_NET" || echo ", default DRBD timers")
+[ $settings = recommended ] && drbd_timers+="; recommended settings: o2cb threshold $RECOMMENDED_THRESHOLD, handler deadline $RECOMMENDED_DEADLINE"
 {
     echo "# Isolation scenarios on the test VMs, $(date '+%F %T')"
     echo
