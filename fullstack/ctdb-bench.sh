@@ -1,22 +1,27 @@
 #!/usr/bin/env bash
 # The user's real alternative on the reference cluster's two VMs (../shared/vm, see its README):
 # CTDB managing the two public addresses as the reference cluster ran it, against sagent with its
-# defaults and with README's o2cb tuning, in one invocation. For each: a power loss of the node
+# defaults and with README's recommended settings, in one invocation. For each: a power loss of the node
 # holding 198.51.100.120 and a graceful stop of its manager, REPEAT times each. A client in the
 # client namespace pings .120 every 10 ms and copies a file through it in a loop with smbclient;
 # the script reports the IP outage (longest ping silence) and the SMB copy loop's longest gap.
 #
-#   fullstack/ctdb-bench.sh [--repeat N] [--contenders 'ctdb sagent sagent-tuned'] [--fresh]
+#   fullstack/ctdb-bench.sh [--repeat N] [--contenders 'ctdb sagent sagent-recommended'] [--fresh]
 #
 # CTDB as the reference ran it (../shared/reference): nodes = the replication addresses, public
 # addresses on eth1, no recovery lock (OCFS2 on o2cb cannot hold CTDB's fcntl lock), CTDB's
 # default tunables, only the 10.interface event script (it moves the addresses). DRBD as the test
-# bed sets it up (no fencing: CTDB has none). sagent: the .deb, the VM suite's timings for emulated
-# guests (failure-timeout 3 s, health every 10 s). sagent-tuned: the same with README's "Tuning for
-# fast failover" applied: DRBD's net timings TUNED_NET ('ping-int 3; ping-timeout 10; timeout 25;')
-# and `fullstack/o2cb-tuning.sh tuned` (o2net on the LAN, heartbeat threshold 11); the script puts
-# the defaults back at the end. (The o2cb half alone is unsafe: with DRBD's default detection the
-# survivor's own heartbeat writes hung past the 20 s threshold and o2hb reset it, measured.)
+# bed sets it up (no fencing: CTDB has none). sagent: the .deb as README sets it up, with its
+# isolation (DRBD's fencing and sagent's handlers, the client as witness: it is also what tells
+# DRBD at once that a dead peer is gone) and the VM suite's timings for emulated guests
+# (failure-timeout 3 s, health every 10 s), DRBD's and o2cb's default timers. sagent-recommended:
+# the same with README's recommended settings, as `fullstack/budget.sh --settings recommended`
+# applies them: DRBD's net timings TUNED_NET ('ping-int 3; ping-timeout 10; timeout 25;'), o2cb's
+# heartbeat threshold RECOMMENDED_THRESHOLD (11, o2net on the LAN) and isolation.handler-deadline
+# RECOMMENDED_DEADLINE (12 s); the script puts the defaults back at the end. sagent-tuned, the
+# earlier runs' contender (the same timers without isolation), is kept for comparison. (The o2cb
+# half alone is unsafe: with DRBD's default detection the survivor's own heartbeat writes hung past
+# the 20 s threshold and o2hb reset it, measured.)
 # Results: stdout and fullstack/results/ctdb-bench-DATE.md (raw data in
 # fullstack/results/ctdb-bench-DATE/). Not part of `mvn verify`. As root, from the repository;
 # CLUSTER_SH, VMWORK as for fullstack/isolation.sh. Exit 0 when every round ran, 1 otherwise.
@@ -28,7 +33,7 @@ repo=$(cd "$(dirname "$self")/.." && pwd)
 RESUME_WAIT=${RESUME_WAIT:-300}
 HEAL_WAIT=${HEAL_WAIT:-600}
 
-repeat=3 contenders="ctdb sagent sagent-tuned" fresh=0
+repeat=3 contenders="ctdb sagent sagent-recommended" fresh=0
 while [ $# -gt 0 ]; do
     case $1 in
         --repeat) repeat=${2:-}; shift; [[ $repeat =~ ^[1-9][0-9]*$ ]] || { echo "ctdb-bench.sh: --repeat needs a number" >&2; exit 2; } ;;
@@ -40,7 +45,8 @@ while [ $# -gt 0 ]; do
     shift
 done
 for c in $contenders; do
-    case $c in ctdb|sagent|sagent-tuned) ;; *) echo "ctdb-bench.sh: unknown contender '$c' (ctdb, sagent, sagent-tuned)" >&2; exit 2 ;; esac
+    case $c in ctdb|sagent|sagent-recommended|sagent-tuned) ;;
+        *) echo "ctdb-bench.sh: unknown contender '$c' (ctdb, sagent, sagent-recommended, sagent-tuned)" >&2; exit 2 ;; esac
 done
 need_root_and_cluster ctdb-bench.sh
 deb=$(newest_deb "$repo") || exit 2
@@ -59,8 +65,7 @@ cluster_up ctdb-bench.sh $fresh
 install_deb_if_needed "$deb"
 want=$(dpkg-deb -f "$deb" Version)
 
-say "sagent's configuration (no isolation: DRBD without fencing, as CTDB runs) and CTDB's"
-install_sagent_config 0 || exit 2
+say "CTDB's configuration"
 printf '192.0.2.10\n192.0.2.11\n' > "$raw/ctdb-nodes"
 printf '%s/24 eth1\n%s/24 eth1\n' $PUB0 $PUB1 > "$raw/ctdb-public_addresses"
 cat > "$raw/ctdb.conf" <<'EOF'
@@ -176,18 +181,28 @@ if [ "$(gt 30 s0 'cat /sys/kernel/config/cluster/scluster/heartbeat/dead_thresho
     bash "$repo/fullstack/o2cb-tuning.sh" default > "$raw/o2cb-default.log" 2>&1 ||
         { echo "o2cb default failed (see $raw/o2cb-default.log)"; exit 2; }
 fi
-tuned_now=0
+tuned_now=0  # the o2cb threshold o2cb-tuning.sh set, 0 for the test bed's default
 for c in $contenders; do
     say "contender: $c"
     stop_all
-    if [ "$c" = sagent-tuned ] && [ $tuned_now = 0 ]; then
-        apply_drbd_res 0 "$TUNED_NET" || exit 1
-        bash "$repo/fullstack/o2cb-tuning.sh" tuned > "$raw/o2cb-tuning.log" 2>&1 ||
+    # sagent's configuration and DRBD's fencing for this contender: isolation (fencing, handlers)
+    # except for CTDB and the earlier runs' sagent-tuned; the recommended handler deadline.
+    fencing=1; case $c in ctdb|sagent-tuned) fencing=0 ;; esac
+    HANDLER_DEADLINE=; [ "$c" = sagent-recommended ] && HANDLER_DEADLINE=$RECOMMENDED_DEADLINE
+    install_sagent_config $fencing || exit 2
+    for n in s0 s1; do g $n 'rm -f /var/lib/sagent/fenced /var/lib/sagent/peer-fenced'; done
+    case $c in
+        sagent-recommended) want_net=$TUNED_NET threshold=$RECOMMENDED_THRESHOLD ;;
+        sagent-tuned) want_net=$TUNED_NET threshold=11 ;;
+        *) want_net= threshold=31 ;;
+    esac
+    apply_drbd_res $fencing "$want_net" || exit 1
+    if [ "$threshold" != 31 ] && [ "$tuned_now" != "$threshold" ]; then
+        bash "$repo/fullstack/o2cb-tuning.sh" tuned "$threshold" > "$raw/o2cb-tuning.log" 2>&1 ||
             { echo "o2cb tuning failed (see $raw/o2cb-tuning.log)"; exit 1; }
-        tuned_now=1
+        tuned_now=$threshold
         stop_all
-    elif [ "$c" != sagent-tuned ] && [ $tuned_now = 1 ]; then
-        apply_drbd_res 0 "" || exit 1
+    elif [ "$threshold" = 31 ] && [ "$tuned_now" != 0 ]; then
         bash "$repo/fullstack/o2cb-tuning.sh" default > "$raw/o2cb-default.log" 2>&1 || { echo "o2cb default failed"; exit 1; }
         tuned_now=0
         stop_all
@@ -211,7 +226,9 @@ for c in $contenders; do
     done
 done
 stop_all
-if [ $tuned_now = 1 ]; then apply_drbd_res 0 ""; bash "$repo/fullstack/o2cb-tuning.sh" default > "$raw/o2cb-default.log" 2>&1; fi
+HANDLER_DEADLINE= install_sagent_config 1
+apply_drbd_res 1 ""
+if [ "$tuned_now" != 0 ]; then bash "$repo/fullstack/o2cb-tuning.sh" default > "$raw/o2cb-default.log" 2>&1; fi
 for n in s0 s1; do g $n 'systemctl enable -q sagent; systemctl start --no-block sagent'; done
 
 table=$results/ctdb-bench-$stamp.md
