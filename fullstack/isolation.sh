@@ -7,6 +7,8 @@
 #   F16  s1 loses both its replication link and its LAN; healed after CUT_HOLD s
 #   F17  replication cable cut and back within a second: nobody may be fenced or rebooted
 #   F18  only o2net (tcp/7777) lost on s1, DRBD still connected: o2cb reboots s1
+#   F4   s1 hung (frozen, its carriers up) for FREEZE_HOLD s, then thawed: s0 serves both, and the
+#        thawed s1 never writes again before it has resynced (no split brain, every write kept)
 # After each one it checks that every write a client saw acknowledged is on both nodes with its
 # exact content, that DRBD is Connected UpToDate/UpToDate again without a manual step and that no
 # split brain happened; it prints the winner's I/O freeze, the client-visible outage per address
@@ -15,7 +17,7 @@
 #
 # Not part of `mvn verify` (the VMs take minutes to boot under emulation). Run as root from the
 # repository:
-#   fullstack/isolation.sh [F14|F15|F16|F17|F18|all ...] [--repeat N] [--tuned]
+#   fullstack/isolation.sh [F14|F15|F16|F17|F18|F4|all ...] [--repeat N] [--tuned]
 #                          [--settings defaults|recommended] [--fresh] [--baseline] [--f18-tc]
 #   --repeat N   run each chosen scenario N times (default 1)
 #   --tuned      shorter DRBD peer-loss detection (TUNED_NET: ping-int 3 s, ping-timeout 1 s,
@@ -31,7 +33,7 @@
 #   --f18-tc     the guest image has neither nft nor iptables: block tcp/7777 with tc filters instead
 # The .deb is the newest packaging/target/sagent_*_all.deb (build it with
 # `mvn -q package -DskipTests`). CLUSTER_SH names cluster.sh (default ../shared/vm/cluster.sh next
-# to the repository); VMWORK is cluster.sh's (same default). CUT_HOLD (90), POWER_HOLD (60),
+# to the repository); VMWORK is cluster.sh's (same default). CUT_HOLD (90), POWER_HOLD (60), FREEZE_HOLD (120),
 # HEAL_WAIT (600: a full 256 MiB resync took over 7 min on a loaded host) and READY_WAIT (300) are
 # seconds. Exit 0 when every check passed, 1 when one failed, 2 when it could not run.
 set -uo pipefail
@@ -41,6 +43,7 @@ repo=$(cd "$(dirname "$self")/.." && pwd)
 . "$repo/fullstack/lib.sh"
 CUT_HOLD=${CUT_HOLD:-90}
 POWER_HOLD=${POWER_HOLD:-60}
+FREEZE_HOLD=${FREEZE_HOLD:-120}
 HEAL_WAIT=${HEAL_WAIT:-600}
 READY_WAIT=${READY_WAIT:-300}
 
@@ -67,8 +70,8 @@ fi
 scenarios=() repeat=1 tuned=0 fresh=0 baseline=0 f18tc=0 settings=defaults
 while [ $# -gt 0 ]; do
     case $1 in
-        F14|F15|F16|F17|F18) scenarios+=("$1") ;;
-        all) scenarios+=(F14 F15 F16 F17 F18) ;;
+        F14|F15|F16|F17|F18|F4) scenarios+=("$1") ;;
+        all) scenarios+=(F14 F15 F16 F17 F18 F4) ;;
         --repeat) repeat=${2:-}; shift; [[ $repeat =~ ^[1-9][0-9]*$ ]] || { echo "isolation.sh: --repeat needs a number" >&2; exit 2; } ;;
         --tuned) tuned=1 ;;
         --settings) settings=${2:-}; shift
@@ -77,7 +80,7 @@ while [ $# -gt 0 ]; do
         --baseline) baseline=1 ;;
         --f18-tc) f18tc=1 ;;
         -h|--help) sed -n '2,/^set -uo/p' "$self" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-        *) echo "isolation.sh: unknown argument '$1' (F14..F18, all, --repeat N, --tuned, --settings S, --fresh, --baseline, --f18-tc)" >&2; exit 2 ;;
+        *) echo "isolation.sh: unknown argument '$1' (F14..F18, F4, all, --repeat N, --tuned, --settings S, --fresh, --baseline, --f18-tc)" >&2; exit 2 ;;
     esac
     shift
 done
@@ -85,7 +88,7 @@ if [ $settings = recommended ]; then
     [ $baseline = 0 ] || { echo "isolation.sh: --settings recommended needs sagent's isolation, not --baseline" >&2; exit 2; }
     tuned=1 HANDLER_DEADLINE=$RECOMMENDED_DEADLINE
 fi
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(F14 F15 F16 F17 F18)
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(F14 F15 F16 F17 F18 F4)
 
 need_root_and_cluster isolation.sh
 deb=$(newest_deb "$repo") || exit 2
@@ -249,7 +252,8 @@ run_scenario() {
         F15) echo "power loss of s1, powered on after ${POWER_HOLD}s" ;;
         F16) echo "s1 loses its replication link and its LAN, healed after ${CUT_HOLD}s" ;;
         F17) echo "replication cable cut and back after 1s" ;;
-        F18) echo "only o2net (tcp/7777) blocked on s1 ($f18tool)" ;; esac)"
+        F18) echo "only o2net (tcp/7777) blocked on s1 ($f18tool)" ;;
+        F4) echo "s1 hung (frozen, carriers up), thawed after ${FREEZE_HOLD}s" ;; esac)"
     if [ $sc = F18 ] && [ -z "$f18tool" ]; then
         echo "SKIP: F18 needs nft or iptables in the guests and the image has neither ($VMWORK/image/packages.txt);"
         echo "      --f18-tc blocks tcp/7777 with tc filters (iproute2) instead"
@@ -301,12 +305,14 @@ run_scenario() {
         F16) "$C" cut s1 rep; "$C" cut s1 lan ;;
         F17) "$C" cut s0 rep; "$C" cut s1 rep ;;
         F18) block_o2net s1 add && echo "tcp/7777 blocked on s1 at $(date +%T.%3N)" || bad "$sc: could not block o2net on s1" ;;
+        F4) "$C" freeze s1 ;;
     esac
     case $sc in
         F14|F16) hold=$CUT_HOLD ;;
         F15) hold=$POWER_HOLD ;;
         F17) hold=1 ;;
         F18) hold=0 ;;
+        F4) hold=$FREEZE_HOLD ;;
     esac
     sleep "$hold"
     if [ $sc = F18 ]; then
@@ -326,6 +332,7 @@ run_scenario() {
         F14|F17) "$C" heal s0 rep; "$C" heal s1 rep ;;
         F15) "$C" power-on s1 ;;
         F16) "$C" heal s1 rep; "$C" heal s1 lan ;;
+        F4) "$C" thaw s1 ;;
     esac
     if wait_serving "$HEAL_WAIT"; then
         t_serving=$(now_ms)
@@ -454,6 +461,15 @@ run_scenario() {
             grep -q 'fenced=yes' "$dir/state.txt" && bad "$sc: a fence record appeared: $(grep -m1 'fenced=yes' "$dir/state.txt")" \
                 || ok "$sc: no fence record on either node at any sample"
             for n in s0 s1; do g $n 'test ! -e /var/lib/sagent/fenced' || bad "$sc: $n has /var/lib/sagent/fenced"; done ;;
+        F4)
+            winner=s0
+            [ "$nb0" = "$boot0" ] && ok "$sc: s0 did not reboot" || bad "$sc: s0 rebooted"
+            [ "$h0" = s0 ] && [ "$h1" = s0 ] && ok "$sc: s0 served both addresses while s1 was hung" ||
+                bad "$sc: while s1 was hung $PUB0 was on $h0 and $PUB1 on $h1"
+            # The thawed node must not write before it has resynced: had it written alone, DRBD
+            # would have found both sides changed when they connected again (the split-brain
+            # check above); its own I/O freeze after the thaw is printed with the numbers.
+            echo "s1 after the thaw: rebooted: $([ "$nb1" != "$boot1" ] && echo yes || echo no)" ;;
         F18)
             winner=s0
             [ "$rb" = s1 ] && ok "$sc: o2cb rebooted s1 only" || bad "$sc: rebooted: '${rb:-nobody}' (expected s1)"
