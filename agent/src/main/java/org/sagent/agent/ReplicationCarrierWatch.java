@@ -55,25 +55,21 @@ final class ReplicationCarrierWatch implements AutoCloseable {
 
     /** A link event for the replication interface (on the netlink events' thread). */
     void linkEvent(boolean carrier) {
-        if (told(carrier)) {
-            log.debug("replication carrier {} (link event first)", carrier ? "back" : "lost");
-        }
+        told(carrier, "the link event");
     }
 
-    /**
-     * Either source's reading: a change is posted once, by the first source to see it, and a
-     * loss starts the peer check. True when this reading was the change.
-     */
-    private synchronized boolean told(boolean carrier) {
+    /** Either source's reading: a change is posted once, by the first source to see it, and a loss starts the peer check. */
+    private synchronized void told(boolean carrier, String source) {
         if (carrier == up || !running) {
-            return false;
+            return;
         }
         up = carrier;
-        events.accept(new AgentEvent.ReplicationCarrier(carrier));
         if (!carrier) {
             peerCheck.start();
         }
-        return true;
+        events.accept(new AgentEvent.ReplicationCarrier(carrier));
+        log.info("replication carrier {} on {} (seen first by {}){}", carrier ? "back" : "lost", replicationInterface,
+                source, carrier ? "" : ": one ARP round on the LAN asks the peers and probes the public addresses");
     }
 
     /**
@@ -82,7 +78,7 @@ final class ReplicationCarrierWatch implements AutoCloseable {
      */
     private synchronized void poll(SysfsAttribute carrier) {
         // An interface that is down reads as an error (EINVAL): no carrier.
-        told(carrier.read().map("1"::equals).orElse(false));
+        told(carrier.read().map("1"::equals).orElse(false), "the poll");
     }
 
     private void watch() {
