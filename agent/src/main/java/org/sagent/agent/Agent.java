@@ -109,6 +109,7 @@ public final class Agent {
     private ConnectionTracker connectionTracker;
     /** Read by the netlink events' thread. */
     private volatile ReplicationCarrierWatch carrierWatch;
+    private PeerCheck peerCheck;
     private PauseDetector pauseDetector;
     private Optional<WatchdogPinger> watchdog = Optional.empty();
 
@@ -165,9 +166,9 @@ public final class Agent {
         health = new HealthMonitor(checks.checks(), settings.interval(), settings.timeout(), settings.rise(),
                 settings.fall(), clock, view -> post(new AgentEvent.Health(view)));
         OwnInterfaces own = OwnInterfaces.find(self);
+        peerCheck = own.replicationInterface().map(name -> peerCheck(own.lanLink().orElseThrow(), events)).orElse(null);
         carrierWatch = own.replicationInterface().map(name -> new ReplicationCarrierWatch(name,
-                config.failover().carrierPollInterval(), peerCheck(own.lanLink().orElseThrow(), events), events))
-                .orElse(null);
+                config.failover().carrierPollInterval(), peerCheck::start, events)).orElse(null);
         router = new EventRouter(controller, isolation, config.isolation().enabled(), notifier,
                 own.replicationInterface().orElse(null), () -> carrierWatch == null || carrierWatch.up());
         startWitnessWatch(own.lanLink(), events);
@@ -425,6 +426,7 @@ public final class Agent {
         // The watchers stop before the loop does: nothing they would post is wanted any more.
         closeQuietly(pauseDetector);
         closeQuietly(carrierWatch);
+        closeQuietly(peerCheck);
         boolean loopEnded = loop.stop(Duration.ofSeconds(2));
         if (!released && loopEnded) {
             controller.releaseRemaining(); // the loop has stopped: nothing else touches the controller now

@@ -21,19 +21,29 @@ final class ReplicationCarrierWatch implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
 
     private final String replicationInterface;
+    private final Path carrierFile;
     private final Duration pollInterval;
-    private final PeerCheck peerCheck;
+    private final Runnable carrierLost;
     private final Consumer<AgentEvent> events;
     private final Thread poller = new Thread(this::watch, "replication-carrier");
     private volatile boolean running = true;
     /** The carrier as last told, by either source; guarded by this. */
     private boolean up = true;
 
-    ReplicationCarrierWatch(String replicationInterface, Duration pollInterval, PeerCheck peerCheck,
+    /** @param carrierLost starts the peer check (must return at once) */
+    ReplicationCarrierWatch(String replicationInterface, Duration pollInterval, Runnable carrierLost,
+                            Consumer<AgentEvent> events) {
+        this(replicationInterface, Path.of("/sys/class/net", replicationInterface, "carrier"), pollInterval,
+                carrierLost, events);
+    }
+
+    /** @param carrierFile the sysfs attribute to poll (a test's own file) */
+    ReplicationCarrierWatch(String replicationInterface, Path carrierFile, Duration pollInterval, Runnable carrierLost,
                             Consumer<AgentEvent> events) {
         this.replicationInterface = replicationInterface;
+        this.carrierFile = carrierFile;
         this.pollInterval = pollInterval;
-        this.peerCheck = peerCheck;
+        this.carrierLost = carrierLost;
         this.events = events;
         poller.setDaemon(true);
     }
@@ -65,7 +75,7 @@ final class ReplicationCarrierWatch implements AutoCloseable {
         }
         up = carrier;
         if (!carrier) {
-            peerCheck.start();
+            carrierLost.run();
         }
         events.accept(new AgentEvent.ReplicationCarrier(carrier));
         log.info("replication carrier {} on {} (seen first by {}){}", carrier ? "back" : "lost", replicationInterface,
@@ -76,13 +86,13 @@ final class ReplicationCarrierWatch implements AutoCloseable {
      * Read under the lock: a reading taken before a link event and told after it would undo it
      * (the attribute changes before the kernel sends the event, so a read after it agrees).
      */
-    private synchronized void poll(SysfsAttribute carrier) {
+    synchronized void poll(SysfsAttribute carrier) {
         // An interface that is down reads as an error (EINVAL): no carrier.
         told(carrier.read().map("1"::equals).orElse(false), "the poll");
     }
 
     private void watch() {
-        try (SysfsAttribute carrier = new SysfsAttribute(Path.of("/sys/class/net", replicationInterface, "carrier"))) {
+        try (SysfsAttribute carrier = new SysfsAttribute(carrierFile)) {
             while (running) {
                 poll(carrier);
                 try {
@@ -98,6 +108,5 @@ final class ReplicationCarrierWatch implements AutoCloseable {
     public void close() {
         running = false;
         poller.interrupt();
-        peerCheck.close();
     }
 }
