@@ -9,8 +9,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The fast path to a dead peer: follows the replication interface's carrier, and when it goes
  * starts the {@link PeerCheck} (a dead peer, or only a cut cable?). Two sources, the first to
- * tell wins: the kernel's link event (at once for a veth or any stacked device) and a read of
- * the sysfs attribute every carrier-poll-interval (one pread on a descriptor kept open).
+ * tell wins: the kernel's link event (sent at once only for a stacked device whose lower link's
+ * index differs from its own: a bond's port, a VLAN, most veths) and a read of the sysfs
+ * attribute every carrier-poll-interval (one pread on a descriptor kept open).
  *
  * <p>The poll stays as the bound: for a plain NIC the kernel's linkwatch is not urgent and may
  * hold the carrier event up to a second, while the sysfs attribute changes the moment the

@@ -341,9 +341,6 @@ public final class NodeController {
         if (!peers.member(peer)) {
             return;
         }
-        if (!alive) {
-            peerCheck = round;
-        }
         if (alive) {
             if (aliveOnLanLogged.add(peer)) {
                 log.warn("replication link down; {} alive on LAN ({}): nothing moves", peer, detail);
@@ -351,6 +348,7 @@ public final class NodeController {
             return;
         }
         aliveOnLanLogged.remove(peer);
+        peerCheck = round;
         if (peers.suspect(peer, clock.now())) {
             log.warn("{} taken for dead: replication carrier lost and {}", peer, detail);
         }
