@@ -209,7 +209,7 @@ YAML
   # The VMs are emulated (TCG) and the agents pause for a second or two under load: the default
   # 1 s would take a busy peer for dead.
   failure-timeout: 3s
-# An emulated guest under load answers ARP in hundreds of ms: with the default 60 ms wait a probe of
+# An emulated guest under load answers ARP in hundreds of ms: with the default 40 ms wait a probe of
 # an address the peer still holds can come back clear (seen in F14: a 5 s duplicate while both froze).
 probe: { count: 3, interval: 100ms, wait: 1s }
 YAML

@@ -101,13 +101,15 @@ public final class Agent {
     private IsolationCoordinator isolation;
     private MembershipChannel membership;
     private MembershipChannel lanMembership;
-    private NetlinkEventMonitor addressEvents;
+    private NetlinkEventMonitor kernelEvents;
     private AgentMetrics metrics;
     private ControlServer controlServer;
     private WitnessWatch witnessWatch;
     private ConflictWatch conflictWatch;
     private ConnectionTracker connectionTracker;
-    private ReplicationCarrierWatch carrierWatch;
+    /** Read by the netlink events' thread. */
+    private volatile ReplicationCarrierWatch carrierWatch;
+    private PeerCheck peerCheck;
     private PauseDetector pauseDetector;
     private Optional<WatchdogPinger> watchdog = Optional.empty();
 
@@ -164,13 +166,13 @@ public final class Agent {
         health = new HealthMonitor(checks.checks(), settings.interval(), settings.timeout(), settings.rise(),
                 settings.fall(), clock, view -> post(new AgentEvent.Health(view)));
         OwnInterfaces own = OwnInterfaces.find(self);
+        peerCheck = own.replicationInterface().map(name -> peerCheck(own.lanLink().orElseThrow(), events)).orElse(null);
         carrierWatch = own.replicationInterface().map(name -> new ReplicationCarrierWatch(name,
-                own.lanLink().orElseThrow(), (Inet4Address) self.lanAddress(), peersOnTheLan(),
-                config.failover().carrierPollInterval(), config.failover().peerCheckTimeout(), events)).orElse(null);
+                config.failover().carrierPollInterval(), peerCheck::start, events)).orElse(null);
         router = new EventRouter(controller, isolation, config.isolation().enabled(), notifier,
                 own.replicationInterface().orElse(null), () -> carrierWatch == null || carrierWatch.up());
         startWitnessWatch(own.lanLink(), events);
-        addressEvents = NetlinkEventMonitor.start(publicAddressChanges());
+        kernelEvents = NetlinkEventMonitor.start(kernelEvents());
         checks.start();
         health.start();
         if (Files.exists(stateDirectory.resolve(DISABLED_FLAG))) {
@@ -210,6 +212,13 @@ public final class Agent {
                 self.name(), config.cluster().name(), checks.checks().size());
     }
 
+    /** The ARP round after the replication carrier goes: the peers asked, the public addresses on the LAN probed. */
+    private PeerCheck peerCheck(Link lanLink, Consumer<AgentEvent> events) {
+        PeerCheck.Timing timing = PeerCheck.Timing.of(config.probe(), config.failover().peerCheckTimeout());
+        return new PeerCheck(lanLink, (Inet4Address) self.lanAddress(), peersOnTheLan(),
+                PeerCheck.onTheLan(config.publicAddresses(), lanLink), timing, clock, events);
+    }
+
     /** The other nodes' IPv4 LAN addresses, in configuration order: the peers asked when the cable goes. */
     private Map<String, Inet4Address> peersOnTheLan() {
         Map<String, Inet4Address> peers = new LinkedHashMap<>();
@@ -221,11 +230,22 @@ public final class Agent {
         return peers;
     }
 
-    /** Kernel address events that concern the public addresses (or a resynchronisation) become a turn. */
-    private NetlinkEventListener publicAddressChanges() {
+    /**
+     * Kernel address events that concern the public addresses (or a resynchronisation) become a
+     * turn; the replication interface's carrier events go to the carrier watch.
+     */
+    private NetlinkEventListener kernelEvents() {
         Set<String> publicAddresses = config.publicAddresses().stream()
                 .map(a -> AddressReconciler.key(a.address().address())).collect(Collectors.toSet());
         return event -> {
+            ReplicationCarrierWatch carrier = carrierWatch;
+            if (carrier != null && event instanceof NetlinkEvent.CarrierLost lost
+                    && lost.link().name().equals(carrier.interfaceName())) {
+                carrier.linkEvent(false);
+            } else if (carrier != null && event instanceof NetlinkEvent.CarrierRegained regained
+                    && regained.link().name().equals(carrier.interfaceName())) {
+                carrier.linkEvent(true);
+            }
             if ((event instanceof NetlinkEvent.AddressRemoved r
                     && publicAddresses.contains(AddressReconciler.key(r.address().address())))
                     || (event instanceof NetlinkEvent.AddressAdded a
@@ -406,6 +426,7 @@ public final class Agent {
         // The watchers stop before the loop does: nothing they would post is wanted any more.
         closeQuietly(pauseDetector);
         closeQuietly(carrierWatch);
+        closeQuietly(peerCheck);
         boolean loopEnded = loop.stop(Duration.ofSeconds(2));
         if (!released && loopEnded) {
             controller.releaseRemaining(); // the loop has stopped: nothing else touches the controller now
@@ -424,7 +445,7 @@ public final class Agent {
         closeQuietly(lanMembership);
         closeQuietly(health);
         closeQuietly(checks);
-        closeQuietly(addressEvents);
+        closeQuietly(kernelEvents);
         closeQuietly(addresses);
     }
 

@@ -3,6 +3,7 @@ package org.sagent.agent;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.sagent.agent.core.PeerCheckRound;
 import org.sagent.agent.health.HealthView;
 import org.sagent.agent.isolation.WitnessWatch;
 import org.sagent.agent.membership.MembershipEvent;
@@ -27,8 +28,11 @@ sealed interface AgentEvent {
     record ReplicationCarrier(boolean up) implements AgentEvent {
     }
 
-    /** After the replication carrier went: {@code peer} answered ARP on the LAN, or stayed silent. */
-    record PeerLiveness(String peer, boolean alive, String detail) implements AgentEvent {
+    /**
+     * After the replication carrier went: {@code peer} answered ARP on the LAN, or stayed silent;
+     * {@code round} is what the same ARP round found for the public addresses it probed.
+     */
+    record PeerLiveness(String peer, boolean alive, String detail, PeerCheckRound round) implements AgentEvent {
     }
 
     /** The whole process stood still this long (SIGSTOP, a paused machine). */

@@ -57,9 +57,9 @@ final class EventRouter {
                 AgentLoop.safely(controller::replicationCarrierBack);
             }
         } else if (event instanceof AgentEvent.PeerLiveness p) {
-            // DRBD first: its disconnect runs off the loop, while the takeover's probe holds the loop.
+            // DRBD first: its disconnect runs off the loop, while the takeover holds the loop.
             AgentLoop.safely(() -> isolation.peerLiveness(p.peer(), p.alive()));
-            AgentLoop.safely(() -> controller.peerLiveness(p.peer(), p.alive(), p.detail()));
+            AgentLoop.safely(() -> controller.peerLiveness(p.peer(), p.alive(), p.detail(), p.round()));
         } else if (event instanceof AgentEvent.Thawed t) {
             controller.thawed(t.frozen());
         } else if (event instanceof AgentEvent.ClientsListed c) {

@@ -1,62 +1,50 @@
 package org.sagent.agent;
 
-import java.net.Inet4Address;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Consumer;
-import org.sagent.netlink.packet.ArpChannel;
-import org.sagent.netlink.packet.Liveness;
-import org.sagent.netlink.route.Link;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The fast path to a dead peer: reads the replication interface's carrier from sysfs every
- * carrier-poll-interval (one pread on a descriptor kept open), and when it goes asks each peer over the LAN by ARP whether it is
- * alive (a dead peer, or only a cut cable?). Posts what it finds as events.
+ * The fast path to a dead peer: follows the replication interface's carrier, and when it goes
+ * starts the {@link PeerCheck} (a dead peer, or only a cut cable?). Two sources, the first to
+ * tell wins: the kernel's link event (sent at once only for a stacked device whose lower link's
+ * index differs from its own: a bond's port, a VLAN, most veths) and a read of the sysfs
+ * attribute every carrier-poll-interval (one pread on a descriptor kept open).
  *
- * <p>Sysfs, not netlink: the kernel's linkwatch batches carrier events up to a second, while
- * the sysfs attribute changes the moment the cable does.
+ * <p>The poll stays as the bound: for a plain NIC the kernel's linkwatch is not urgent and may
+ * hold the carrier event up to a second, while the sysfs attribute changes the moment the
+ * driver reports the loss.
  */
 final class ReplicationCarrierWatch implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
-    /** A peer that still answers is asked again after these waits: a dying machine's links do not all fail at once. */
-    private static final List<Duration> ASK_AGAIN = List.of(Duration.ZERO, Duration.ofMillis(250), Duration.ofMillis(750));
 
     private final String replicationInterface;
-    private final Link lanLink;
-    private final Inet4Address ownLanAddress;
-    private final Map<String, Inet4Address> peers;
+    private final Path carrierFile;
     private final Duration pollInterval;
-    private final Duration peerCheckTimeout;
+    private final Runnable carrierLost;
     private final Consumer<AgentEvent> events;
-    private final ExecutorService peerCheck = Executors.newSingleThreadExecutor(r -> {
-        Thread thread = new Thread(r, "peer-check");
-        thread.setDaemon(true);
-        return thread;
-    });
     private final Thread poller = new Thread(this::watch, "replication-carrier");
     private volatile boolean running = true;
-    private volatile boolean up = true;
+    /** The carrier as last told, by either source; guarded by this. */
+    private boolean up = true;
 
-    /**
-     * @param peers            every other node's LAN address, by name, in the order to ask them
-     * @param peerCheckTimeout how long one ARP question waits for an answer
-     */
-    ReplicationCarrierWatch(String replicationInterface, Link lanLink, Inet4Address ownLanAddress,
-                            Map<String, Inet4Address> peers, Duration pollInterval, Duration peerCheckTimeout,
+    /** @param carrierLost starts the peer check (must return at once) */
+    ReplicationCarrierWatch(String replicationInterface, Duration pollInterval, Runnable carrierLost,
+                            Consumer<AgentEvent> events) {
+        this(replicationInterface, Path.of("/sys/class/net", replicationInterface, "carrier"), pollInterval,
+                carrierLost, events);
+    }
+
+    /** @param carrierFile the sysfs attribute to poll (a test's own file) */
+    ReplicationCarrierWatch(String replicationInterface, Path carrierFile, Duration pollInterval, Runnable carrierLost,
                             Consumer<AgentEvent> events) {
         this.replicationInterface = replicationInterface;
-        this.lanLink = lanLink;
-        this.ownLanAddress = ownLanAddress;
-        this.peers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(peers));
+        this.carrierFile = carrierFile;
         this.pollInterval = pollInterval;
-        this.peerCheckTimeout = peerCheckTimeout;
+        this.carrierLost = carrierLost;
         this.events = events;
         poller.setDaemon(true);
     }
@@ -66,73 +54,54 @@ final class ReplicationCarrierWatch implements AutoCloseable {
         return this;
     }
 
-    /** The carrier as last read (true until the first read says otherwise). */
-    boolean up() {
+    /** The replication interface's name. */
+    String interfaceName() {
+        return replicationInterface;
+    }
+
+    /** The carrier as last told (true until a source says otherwise). */
+    synchronized boolean up() {
         return up;
     }
 
+    /** A link event for the replication interface (on the netlink events' thread). */
+    void linkEvent(boolean carrier) {
+        told(carrier, "the link event");
+    }
+
+    /** Either source's reading: a change is posted once, by the first source to see it, and a loss starts the peer check. */
+    private synchronized void told(boolean carrier, String source) {
+        if (carrier == up || !running) {
+            return;
+        }
+        up = carrier;
+        if (!carrier) {
+            carrierLost.run();
+        }
+        events.accept(new AgentEvent.ReplicationCarrier(carrier));
+        log.info("replication carrier {} on {} (seen first by {}){}", carrier ? "back" : "lost", replicationInterface,
+                source, carrier ? "" : ": one ARP round on the LAN asks the peers and probes the public addresses");
+    }
+
+    /**
+     * Read under the lock: a reading taken before a link event and told after it would undo it
+     * (the attribute changes before the kernel sends the event, so a read after it agrees).
+     */
+    synchronized void poll(SysfsAttribute carrier) {
+        // An interface that is down reads as an error (EINVAL): no carrier.
+        told(carrier.read().map("1"::equals).orElse(false), "the poll");
+    }
+
     private void watch() {
-        try (SysfsAttribute carrier = new SysfsAttribute(Path.of("/sys/class/net", replicationInterface, "carrier"))) {
-            watch(carrier);
-        }
-    }
-
-    private void watch(SysfsAttribute carrier) {
-        boolean was = true;
-        while (running) {
-            // An interface that is down reads as an error (EINVAL): no carrier.
-            boolean now = carrier.read().map("1"::equals).orElse(false);
-            up = now;
-            if (was != now) {
-                events.accept(new AgentEvent.ReplicationCarrier(now));
-            }
-            if (was && !now) {
-                peerCheck.execute(this::askPeersOverTheLan);
-            }
-            was = now;
-            try {
-                Thread.sleep(pollInterval.toMillis());
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
-    }
-
-    /** The replication cable lost carrier: an ARP request to each peer tells dead from cut, in a fraction of a second. */
-    private void askPeersOverTheLan() {
-        for (Map.Entry<String, Inet4Address> peer : peers.entrySet()) {
-            Liveness answer = null;
-            for (Duration wait : ASK_AGAIN) {
+        try (SysfsAttribute carrier = new SysfsAttribute(carrierFile)) {
+            while (running) {
+                poll(carrier);
                 try {
-                    Thread.sleep(wait.toMillis());
+                    Thread.sleep(pollInterval.toMillis());
                 } catch (InterruptedException e) {
                     return;
                 }
-                answer = askOnce(peer.getValue());
-                if (answer == null || answer instanceof Liveness.Silent) {
-                    break;
-                }
             }
-            if (answer == null) {
-                continue;
-            }
-            boolean alive = answer instanceof Liveness.Alive;
-            String detail = alive ? "it answered ARP at " + peer.getValue().getHostAddress() + " in "
-                    + ((Liveness.Alive) answer).roundTrip().toMillis() + " ms"
-                    : "no ARP answer from " + peer.getValue().getHostAddress() + " on " + lanLink.name()
-                    + " within " + 2 * peerCheckTimeout.toMillis() + " ms";
-            events.accept(new AgentEvent.PeerLiveness(peer.getKey(), alive, detail));
-        }
-    }
-
-    /** Two ARP requests at most; null when the question could not even be asked. */
-    private Liveness askOnce(Inet4Address peerLan) {
-        try (ArpChannel arp = ArpChannel.open(lanLink)) {
-            Liveness answer = arp.ping(ownLanAddress, peerLan, peerCheckTimeout);
-            return answer instanceof Liveness.Silent ? arp.ping(ownLanAddress, peerLan, peerCheckTimeout) : answer;
-        } catch (RuntimeException e) {
-            log.warn("could not ask {} over the LAN: {}", peerLan.getHostAddress(), e.getMessage());
-            return null;
         }
     }
 
@@ -140,6 +109,5 @@ final class ReplicationCarrierWatch implements AutoCloseable {
     public void close() {
         running = false;
         poller.interrupt();
-        peerCheck.shutdownNow();
     }
 }

@@ -23,6 +23,7 @@ import org.sagent.agent.config.ConnectionsSettings;
 import org.sagent.agent.config.ProbeSettings;
 import org.sagent.agent.config.PublicAddressSpec;
 import org.sagent.agent.core.ReconcilePlan;
+import org.sagent.agent.core.TakeProbe;
 import org.sagent.agent.time.MonotonicClock;
 import org.sagent.agent.time.MonotonicInstant;
 import org.sagent.netlink.Errno;
@@ -261,7 +262,10 @@ public final class AddressReconciler implements AddressPort, AutoCloseable {
         });
     }
 
-    /** Probes (if asked), adds and announces {@code address}. */
+    /**
+     * Probes (if asked), adds and announces {@code address}. An answer found by the peer check's
+     * round counts as this probe's answer: not taken, reported, probed again after the back-off.
+     */
     @Override
     public TakeOutcome take(ReconcilePlan.Take take) {
         String address = take.address();
@@ -273,25 +277,28 @@ public final class AddressReconciler implements AddressPort, AutoCloseable {
         }
         Link link = rtnetlink.requireLink(spec.interfaceName());
         InetAddress ip = spec.address().address();
-        if (take.probe()) {
-            ProbeResult result = frames.probe(link, ip, true);
-            if (result instanceof ProbeResult.InUse inUse) {
-                probeBlockedUntil.put(address, now.plus(PROBE_BACKOFF));
-                String previous = conflicts.put(address, inUse.by().toString());
-                if (!inUse.by().toString().equals(previous)) {
-                    log.warn("not taking {} on {}: {} answers for it (a node whose agent died, or a foreign host); "
-                            + "probing again every {} s", spec.address(), link.name(), inUse.by(),
-                            PROBE_BACKOFF.toSeconds());
-                }
-                return new TakeOutcome.InUse(inUse.by().toString());
+        Optional<String> answeredBy = Optional.empty();
+        if (take.probing() instanceof TakeProbe.AnsweredInPeerCheck answered) {
+            answeredBy = Optional.of(answered.mac()); // the round was this take's probe: its answer counts as one
+        } else if (take.probe() && frames.probe(link, ip, true) instanceof ProbeResult.InUse inUse) {
+            answeredBy = Optional.of(inUse.by().toString());
+        }
+        if (answeredBy.isPresent()) {
+            probeBlockedUntil.put(address, now.plus(PROBE_BACKOFF));
+            String previous = conflicts.put(address, answeredBy.get());
+            if (!answeredBy.get().equals(previous)) {
+                log.warn("not taking {} on {}: {} answers for it{} (a node whose agent died, or a foreign host); "
+                        + "probing again every {} s", spec.address(), link.name(), answeredBy.get(),
+                        take.probe() ? "" : " in the peer check's ARP round", PROBE_BACKOFF.toSeconds());
             }
+            return new TakeOutcome.InUse(answeredBy.get());
         }
         conflicts.remove(address);
         probeBlockedUntil.remove(address);
         rtnetlink.addAddress(link, ip, spec.address().prefixLength(), Optional.empty());
         released.remove(address);
         announceInBackground(address);
-        return new TakeOutcome.Taken(take.probe(), announce.count());
+        return new TakeOutcome.Taken(!(take.probing() instanceof TakeProbe.Released), announce.count());
     }
 
     /** Asks the LAN whether another host answers for an address this node holds: the MAC if so. */

@@ -5,7 +5,10 @@ import java.time.Duration;
 /** The outcome of trying to take a public address. */
 public sealed interface TakeOutcome {
 
-    /** Added: after a clear probe ({@code probed}), or without one; {@code announcements} rounds sent. */
+    /**
+     * Added: after a clear probe ({@code probed}: its own, or the peer check's round), or without
+     * one; {@code announcements} rounds sent.
+     */
     record Taken(boolean probed, int announcements) implements TakeOutcome {
     }
 

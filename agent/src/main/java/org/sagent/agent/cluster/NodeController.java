@@ -22,6 +22,7 @@ import org.sagent.agent.core.ClusterPicture;
 import org.sagent.agent.core.IsolationClaim;
 import org.sagent.agent.core.MoveIp;
 import org.sagent.agent.core.NodeState;
+import org.sagent.agent.core.PeerCheckRound;
 import org.sagent.agent.core.Pin;
 import org.sagent.agent.core.PinEnd;
 import org.sagent.agent.core.Pins;
@@ -80,6 +81,8 @@ public final class NodeController {
     /** Empty: publish at the next turn, whether or not anything changed. */
     private Optional<MonotonicInstant> lastPublishedAt = Optional.empty();
     private final Set<String> aliveOnLanLogged = new LinkedHashSet<>();
+    /** The last peer check's ARP round that found a peer dead: recent, it is a take's probe. */
+    private PeerCheckRound peerCheck = PeerCheckRound.none();
     private boolean checkDuplicates;
     /**
      * After a thaw the held addresses are checked again on every turn until then: one ARP round
@@ -236,7 +239,7 @@ public final class NodeController {
         clusterMacs = Set.copyOf(macs);
         executor.observe(picture, clusterMacs, now);
         Map<String, Optional<String>> allocation = Allocation.compute(picture);
-        ReconcilePlan planned = ReconcilePlan.of(self, allocation, held, picture);
+        ReconcilePlan planned = ReconcilePlan.of(self, allocation, held, picture, peerCheck.findings(now));
         ReconcilePlan plan = PlanOverrides.apply(planned, held, local.fenced().isPresent(),
                 peers.heardFromEveryMember(now, PUBLISH_EVERY));
         if (executor.execute(plan, picture, allocation, address -> releaseReason(address, picture),
@@ -326,6 +329,15 @@ public final class NodeController {
      * cable is down (F6), and nothing moves.
      */
     public void peerLiveness(String peer, boolean alive, String detail) {
+        peerLiveness(peer, alive, detail, PeerCheckRound.none());
+    }
+
+    /**
+     * As {@link #peerLiveness(String, boolean, String)}, with what the same ARP round found for
+     * the public addresses it probed: a take right after it needs no probe of its own for an
+     * address it found clear, and one it found answered is not taken (spec 2.4).
+     */
+    public void peerLiveness(String peer, boolean alive, String detail, PeerCheckRound round) {
         if (!peers.member(peer)) {
             return;
         }
@@ -336,6 +348,7 @@ public final class NodeController {
             return;
         }
         aliveOnLanLogged.remove(peer);
+        peerCheck = round;
         if (peers.suspect(peer, clock.now())) {
             log.warn("{} taken for dead: replication carrier lost and {}", peer, detail);
         }
@@ -358,6 +371,7 @@ public final class NodeController {
 
     /** The replication cable has carrier again. */
     public void replicationCarrierBack() {
+        peerCheck = PeerCheckRound.none(); // what it found was about a peer that may be back now
         if (!aliveOnLanLogged.isEmpty()) {
             log.info("replication link up again");
         }

@@ -121,7 +121,7 @@ final class PlanExecutor {
             Optional<Duration> outage = Optional.ofNullable(unservedSince.remove(address))
                     .map(clock::since);
             log.info(Notice.NOTICE, "took {} from {}: {}, {} announcements, {} ms{}", settings.where(address), origin.describe(),
-                    taken.probed() ? "probe clear" : "released, no probe", taken.announcements() * 2,
+                    take.probing().describeClear(), taken.announcements() * 2,
                     clock.since(start).toMillis(),
                     outage.map(d -> "; unserved for " + d.toMillis() + " ms").orElse(""));
             events.tookOver(address, origin.metricReason(), outage);

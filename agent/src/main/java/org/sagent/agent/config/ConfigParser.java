@@ -820,7 +820,7 @@ public final class ConfigParser {
     }
 
     private ProbeSettings readProbe(YamlSection root) {
-        Optional<YamlSection> found = root.section("probe", "{ count: 3, interval: 20ms, wait: 60ms }");
+        Optional<YamlSection> found = root.section("probe", "{ count: 3, interval: 20ms, wait: 40ms }");
         if (found.isEmpty()) {
             return new ProbeSettings(ProbeSettings.DEFAULT_COUNT, ProbeSettings.DEFAULT_INTERVAL, ProbeSettings.DEFAULT_WAIT);
         }

@@ -27,6 +27,7 @@ import org.sagent.agent.config.IpPrefix;
 import org.sagent.agent.config.ProbeSettings;
 import org.sagent.agent.config.PublicAddressSpec;
 import org.sagent.agent.core.ReconcilePlan;
+import org.sagent.agent.core.TakeProbe;
 import org.sagent.netlink.MacAddress;
 import org.sagent.netlink.packet.ProbeResult;
 import org.sagent.netlink.route.AddResult;
@@ -137,6 +138,31 @@ class AddressReconcilerTest {
         assertEquals(new TakeOutcome.Taken(true, 3), reconciler.take(take),
                 "a second passed, though the wall clock went back: probed again and taken");
         assertEquals(2, frames.probes);
+    }
+
+    @Test
+    void aTakeThePeerChecksRoundFoundClearAddsWithoutAProbeOfItsOwn() throws Exception {
+        frames.answer = "02:aa:bb:cc:dd:ee"; // a probe now would find it: the take must not send one
+        assertEquals(new TakeOutcome.Taken(true, 3), reconciler.take(new ReconcilePlan.Take(A20,
+                new TakeProbe.ClearWithPeerCheck())));
+        assertEquals(0, frames.probes, "the round was the probe");
+        assertEquals(Set.of(A20), reconciler.held());
+    }
+
+    @Test
+    void anAnswerInThePeerChecksRoundCountsAsAProbeAnswerBackOffAndAllThenAProbeOfItsOwn() {
+        ReconcilePlan.Take answered = new ReconcilePlan.Take(A20, new TakeProbe.AnsweredInPeerCheck("02:aa:bb:cc:dd:ee"));
+        assertEquals(new TakeOutcome.InUse("02:aa:bb:cc:dd:ee"), reconciler.take(answered));
+        assertEquals(0, frames.probes, "the round's answer is this take's");
+        assertEquals(Set.of(), reconciler.held(), "not taken");
+        assertEquals(Map.of(A20, "02:aa:bb:cc:dd:ee"), reconciler.conflicts(), "reported as a probe's answer is");
+        clock.advance(Duration.ofMillis(400));
+        assertEquals(new TakeOutcome.Deferred(Duration.ofMillis(600)), reconciler.take(new ReconcilePlan.Take(A20, true)),
+                "the same back-off as after a probe's answer");
+        clock.advance(Duration.ofMillis(600));
+        assertEquals(new TakeOutcome.Taken(true, 3), reconciler.take(new ReconcilePlan.Take(A20, true)));
+        assertEquals(1, frames.probes, "probed again, later, by a probe of its own");
+        assertEquals(Map.of(), reconciler.conflicts());
     }
 
     @Test

@@ -451,10 +451,18 @@ final class ClusterLab {
     /** Agents the test ended on purpose (their death is no failure). */
     final java.util.Set<LabProcess> stopped = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    /** Power loss: the agent dies at once and the node's links go down (its addresses stay configured). */
-    void powerLoss(String node) throws InterruptedException {
-        kill(node);
+    /**
+     * Power loss: the agent freezes, the node's links go down (its addresses stay configured),
+     * then the agent is killed. Frozen first, as the benchmark does it: nothing leaves the node
+     * after the cut, not even the kernel's reset of a killed agent's connections, which would
+     * tell the survivor through JGroups before the cable does.
+     */
+    void powerLoss(String node) throws IOException, InterruptedException {
+        LabProcess agent = agents.get(node);
+        stopped.add(agent);
+        agent.signal("STOP");
         linksDown(node);
+        agent.kill();
     }
 
     /** Runs a sagent command (status, disable, enable...) inside {@code node}'s namespace against its agent. */

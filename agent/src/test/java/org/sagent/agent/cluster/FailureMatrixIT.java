@@ -120,6 +120,14 @@ class FailureMatrixIT {
             report("F3 power loss", probe, fault);
             assertTrue(probe.longestGapAfter(fault).compareTo(Duration.ofSeconds(3)) < 0);
             assertNoDuplicate();
+            // One ARP round: the peer check asked s0's LAN address and probed .120 together. (From s0
+            // if s0's state had reached s1 before the cut, else from nobody: a loaded machine.)
+            assertEquals(1, cluster.logLines("s1", "s0 taken for dead: replication carrier lost and no ARP answer from "
+                    + ClusterLab.lanAddress("s0") + " on eth1 in one round").size(), cluster.logTails());
+            assertEquals(1, cluster.logLines("s1", "probe clear (with the peer check)").stream()
+                    .filter(l -> l.contains("took 198.51.100.120/24 on eth1 from ")).count(), cluster.logTails());
+            cluster.log("s1").stream().filter(l -> l.contains("replication carrier lost") || l.contains("taken for dead")
+                    || l.contains("took 198.51.100.120")).forEach(l -> System.out.println("  s1: " + l));
         }
     }
 
@@ -182,6 +190,25 @@ class FailureMatrixIT {
         lab.ip(cluster.servers.get("s0"), "link", "set", "eth0", "up");
         cluster.awaitView("s1", "s0, s1", START);
         cluster.assertStable(Duration.ofSeconds(2), FIRST, SECOND);
+        assertNoDuplicate();
+    }
+
+    @Test
+    void f6APeerSilentForItsLanAddressButAnsweringForItsPublicOneKeepsIt() throws Exception {
+        twoNodesRunning();
+        NetnsLab.Netns s0 = cluster.servers.get("s0");
+        // s0 lives on, but nothing answers ARP for its LAN address any more (gone from its eth1;
+        // .120 stays, promoted): s1's peer check hears nothing from s0 when the cable goes, while
+        // the same round's probe of .120 is answered by s0's kernel. That answer must stop the take.
+        lab.ip(s0, "addr", "del", ClusterLab.lanAddress("s0") + "/24", "dev", "eth1");
+        lab.ip(s0, "link", "set", "eth0", "down");
+        cluster.await(() -> !cluster.logLines("s1", "not taking 198.51.100.120/24 on eth1").isEmpty(), MOVE,
+                "s1 finding .120 answered");
+        assertEquals(1, cluster.logLines("s1", "s0 taken for dead: replication carrier lost and no ARP answer").size(),
+                cluster.logTails());
+        assertEquals(1, cluster.logLines("s1", "answers for it in the peer check's ARP round").size(),
+                "the round's own answer stopped the take" + cluster.logTails());
+        cluster.assertStable(Duration.ofSeconds(3), FIRST, SECOND);
         assertNoDuplicate();
     }
 

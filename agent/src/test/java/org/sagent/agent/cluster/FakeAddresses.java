@@ -12,14 +12,16 @@ import java.util.function.IntConsumer;
 import org.sagent.agent.addresses.AddressPort;
 import org.sagent.agent.addresses.TakeOutcome;
 import org.sagent.agent.core.ReconcilePlan;
+import org.sagent.agent.core.TakeProbe;
 import org.sagent.agent.time.MonotonicClock;
 import org.sagent.agent.time.MonotonicInstant;
 
 /**
  * An in-memory stand-in for this node's interfaces and the LAN around them: what the node
  * holds, which other hosts answer for an address (by MAC), and a record of every act. Follows
- * {@link org.sagent.agent.addresses.AddressReconciler}'s contract: a probe that is answered
- * does not add, records the conflict, and a release is remembered for a few seconds.
+ * {@link org.sagent.agent.addresses.AddressReconciler}'s contract: a probe that is answered (its
+ * own, or the peer check's round) does not add, records the conflict, and a release is
+ * remembered for a few seconds.
  */
 final class FakeAddresses implements AddressPort {
 
@@ -93,8 +95,9 @@ final class FakeAddresses implements AddressPort {
     @Override
     public TakeOutcome take(ReconcilePlan.Take take) {
         takes.add(take);
-        String mac = answeredBy.get(take.address());
-        if (take.probe() && mac != null) {
+        String mac = take.probing() instanceof TakeProbe.AnsweredInPeerCheck answered ? answered.mac()
+                : take.probe() ? answeredBy.get(take.address()) : null;
+        if (mac != null) {
             conflicts.put(take.address(), mac);
             return new TakeOutcome.InUse(mac);
         }
@@ -102,7 +105,7 @@ final class FakeAddresses implements AddressPort {
         held.add(take.address());
         released.remove(take.address());
         announcements.add(take.address());
-        return new TakeOutcome.Taken(take.probe(), 3);
+        return new TakeOutcome.Taken(!(take.probing() instanceof TakeProbe.Released), 3);
     }
 
     @Override

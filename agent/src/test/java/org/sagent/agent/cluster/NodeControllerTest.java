@@ -15,6 +15,7 @@ import static org.sagent.agent.cluster.ControllerHarness.mac;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,7 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.sagent.agent.config.FailbackMode;
 import org.sagent.agent.control.StatusReport;
 import org.sagent.agent.core.Readiness;
+import org.sagent.agent.core.PeerCheckRound;
 import org.sagent.agent.core.ReconcilePlan;
+import org.sagent.agent.core.TakeProbe;
 
 /**
  * The failure matrix (docs/spec.md, section 3 and 7) at the controller level: one controller,
@@ -99,6 +102,59 @@ class NodeControllerTest {
             b.controller.peerLiveness("s0", false, "no ARP answer within 200 ms");
             assertEquals(Set.of(A20, B21), b.kernel.held(), "the replication view still has s0; the LAN says it is dead");
             assertEquals("DISCONNECTED", b.controller.report(null, "eth0", false).nodes().get(0).state());
+        }
+
+        @Test
+        @DisplayName("F3: carrier lost, the peer silent and its address clear in the same ARP round: no second probe")
+        void f3OneArpRoundForThePeerCheckAndTheProbe() {
+            ControllerHarness b = ControllerHarness.twoNodesHome("s1");
+            b.kernel.answers(A20, mac("s0")); // a probe now would find it: the take must not send one
+            b.controller.peerLiveness("s0", false, "no ARP answer", new PeerCheckRound(true, Set.of(A20), Map.of(),
+                    b.clock.now()));
+            assertEquals(Set.of(A20, B21), b.kernel.held());
+            assertEquals(List.of(new ReconcilePlan.Take(A20, new TakeProbe.ClearWithPeerCheck())), b.kernel.takes);
+        }
+
+        @Test
+        @DisplayName("F3: a round more than a second old is no probe: the take probes again")
+        void f3AStaleRoundIsNoProbe() {
+            ControllerHarness b = ControllerHarness.twoNodesHome("s1");
+            PeerCheckRound round = new PeerCheckRound(true, Set.of(A20), Map.of(), b.clock.now());
+            b.clock.advance(PeerCheckRound.RECENT.plusMillis(1)); // the loop was held up that long
+            b.controller.peerLiveness("s0", false, "no ARP answer", round);
+            assertEquals(List.of(new ReconcilePlan.Take(A20, true)), b.kernel.takes);
+            assertEquals(Set.of(A20, B21), b.kernel.held());
+        }
+
+        @Test
+        @DisplayName("F6: the peer's LAN answer lost, its address answered in the round: not taken, as a probe's answer")
+        void f6AnAnswerForThePeersAddressInTheRoundStopsTheTake() {
+            ControllerHarness b = ControllerHarness.twoNodesHome("s1");
+            b.kernel.answers(A20, mac("s0"));
+            b.controller.peerLiveness("s0", false, "no ARP answer", new PeerCheckRound(true, Set.of(),
+                    Map.of(A20, mac("s0")), b.clock.now()));
+            assertEquals(Set.of(B21), b.kernel.held(), "s0 still answers for .120: s1 must not add it");
+            assertEquals(List.of(new ReconcilePlan.Take(A20, new TakeProbe.AnsweredInPeerCheck(mac("s0")))),
+                    b.kernel.takes);
+            b.after(Duration.ofSeconds(3)); // its own probes later, still answered
+            assertEquals(Set.of(B21), b.kernel.held());
+            assertTrue(b.kernel.takes.subList(1, b.kernel.takes.size()).stream().allMatch(ReconcilePlan.Take::probe),
+                    "after the round, each attempt probes on its own: " + b.kernel.takes);
+            verify(b.events, never()).conflict(anyString()); // a cluster node's MAC is no foreign host
+            verify(b.events, never()).tookOver(anyString(), anyString(), any());
+        }
+
+        @Test
+        @DisplayName("F6: a round about a peer whose cable came back is no probe any more")
+        void aRoundIsForgottenWhenTheCarrierComesBack() {
+            ControllerHarness b = ControllerHarness.twoNodesHome("s1");
+            b.health(false); // s1 takes nothing while the round is fresh
+            b.controller.peerLiveness("s0", false, "no ARP answer", new PeerCheckRound(true, Set.of(A20), Map.of(),
+                    b.clock.now()));
+            b.controller.replicationCarrierBack();
+            b.health(true);
+            assertTrue(b.kernel.takes.contains(new ReconcilePlan.Take(A20, true)), "probed on its own: " + b.kernel.takes);
+            assertFalse(b.kernel.takes.stream().anyMatch(t -> t.probing() instanceof TakeProbe.ClearWithPeerCheck));
         }
 
         @Test

@@ -50,7 +50,7 @@ public class ConfigParserTest {
                 new PublicAddressSpec(IpPrefix.parse("198.51.100.121/24").orElseThrow(), "eth1", "s1")),
                 config.publicAddresses());
         assertEquals(new FailoverSettings(Duration.ofMillis(200), Duration.ofSeconds(1), FailbackMode.AUTO,
-                Duration.ofSeconds(30), Duration.ofMillis(50), Duration.ofMillis(100)), config.failover());
+                Duration.ofSeconds(30), Duration.ofMillis(50), Duration.ofMillis(40)), config.failover());
         assertEquals(new AnnounceSettings(3, Duration.ofMillis(100)), config.announce());
         assertEquals(new ProbeSettings(3, Duration.ofMillis(20), Duration.ofMillis(60)), config.probe());
         HealthSettings health = config.health();
@@ -178,6 +178,32 @@ public class ConfigParserTest {
         ConfigResult.Valid valid = assertInstanceOf(ConfigResult.Valid.class, result, result.problems()::toString);
         assertEquals("t.yaml:12:35: warning: health.scripts[0].command: /nonexistent/check is not an executable file "
                 + "on this machine; the check will fail until it is", valid.problems().get(0).toString());
+    }
+
+    @Test
+    void theFastPathsTimingsOfEarlierReleasesStillReadAsWritten() {
+        SagentConfig config = valid(MINIMAL + """
+                failover: { carrier-poll-interval: 50ms, peer-check-timeout: 100ms }
+                probe: { count: 3, interval: 20ms, wait: 60ms }
+                """);
+        assertEquals(Duration.ofMillis(100), config.failover().peerCheckTimeout());
+        assertEquals(new ProbeSettings(3, Duration.ofMillis(20), Duration.ofMillis(60)), config.probe());
+    }
+
+    @Test
+    void thePeerCheckTimeoutIsRefusedOutsideItsRange() {
+        ConfigResult result = ConfigParser.parse("t.yaml", MINIMAL + """
+                failover: { peer-check-timeout: 5ms }
+                """);
+        assertEquals(List.of("t.yaml:13:33: error: failover.peer-check-timeout: 5ms is out of range; write a duration "
+                + "from 10ms to 2s"), result.problems().stream().map(ConfigProblem::toString).toList());
+    }
+
+    @Test
+    void theDefaultsMakeThePeerCheckAndTheProbeOneRoundOf80Ms() {
+        SagentConfig config = valid(MINIMAL);
+        assertEquals(Duration.ofMillis(40), config.failover().peerCheckTimeout());
+        assertEquals(new ProbeSettings(3, Duration.ofMillis(20), Duration.ofMillis(40)), config.probe());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.sagent.agent.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.util.List;
 import java.util.Map;
@@ -9,7 +10,10 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.sagent.agent.config.FailbackMode;
 
-/** Release before acquire (spec 2.4), probes only when the last holder did not let go, adoption. */
+/**
+ * Release before acquire (spec 2.4), probes only when the last holder did not let go and no
+ * recent peer check's round probed the address, adoption.
+ */
 class ReconcilePlanTest {
 
     private static final String A = "198.51.100.120";
@@ -56,6 +60,43 @@ class ReconcilePlanTest {
         ClusterPicture p = picture(Set.of("s1"), state("s0", Set.of(A), Set.of()), state("s1", Set.of(B), Set.of()));
         ReconcilePlan plan = ReconcilePlan.of("s1", Map.of(A, Optional.of("s1"), B, Optional.of("s1")), Set.of(B), p);
         assertEquals(List.of(new ReconcilePlan.Take(A, true)), plan.take());
+    }
+
+    @Test
+    void takesWithoutASecondProbeWhatTheRecentPeerCheckRoundFoundClear() {
+        // F3 on the carrier path: s0 taken for dead, .120 probed in the same ARP round, nobody answered.
+        ClusterPicture p = picture(Set.of("s1"), state("s0", Set.of(A), Set.of()), state("s1", Set.of(B), Set.of()));
+        ReconcilePlan plan = ReconcilePlan.of("s1", Map.of(A, Optional.of("s1"), B, Optional.of("s1")), Set.of(B), p,
+                Map.of(A, new TakeProbe.ClearWithPeerCheck()));
+        assertEquals(List.of(new ReconcilePlan.Take(A, new TakeProbe.ClearWithPeerCheck())), plan.take());
+        assertFalse(plan.take().get(0).probe(), "no second probe");
+    }
+
+    @Test
+    void probesAsEverWithoutARoundOrForAnAddressTheRoundDidNotProbe() {
+        ClusterPicture p = picture(Set.of("s1"), state("s0", Set.of(A), Set.of()), state("s1", Set.of(B), Set.of()));
+        Map<String, Optional<String>> allocation = Map.of(A, Optional.of("s1"), B, Optional.of("s1"));
+        assertEquals(List.of(new ReconcilePlan.Take(A, true)), ReconcilePlan.of("s1", allocation, Set.of(B), p,
+                Map.of()).take(), "no recent round: a probe of its own");
+        assertEquals(List.of(new ReconcilePlan.Take(A, true)), ReconcilePlan.of("s1", allocation, Set.of(B), p,
+                Map.of("198.51.100.122", new TakeProbe.ClearWithPeerCheck())).take());
+    }
+
+    @Test
+    void anAnswerInTheRoundStopsTheTakeEvenOfAnAddressReleased() {
+        ClusterPicture p = picture(Set.of("s0", "s1"), state("s0", Set.of(), Set.of()), state("s1", Set.of(B), Set.of(A)));
+        ReconcilePlan plan = ReconcilePlan.of("s0", Map.of(A, Optional.of("s0"), B, Optional.of("s1")), Set.of(), p,
+                Map.of(A, new TakeProbe.AnsweredInPeerCheck("02:00:00:00:00:11")));
+        assertEquals(List.of(new ReconcilePlan.Take(A, new TakeProbe.AnsweredInPeerCheck("02:00:00:00:00:11"))),
+                plan.take(), "somebody answers for it: whoever released it, a probe's answer stops the take");
+    }
+
+    @Test
+    void aReleasedAddressTheRoundFoundClearIsStillTakenAsReleased() {
+        ClusterPicture p = picture(Set.of("s0", "s1"), state("s0", Set.of(), Set.of()), state("s1", Set.of(B), Set.of(A)));
+        ReconcilePlan plan = ReconcilePlan.of("s0", Map.of(A, Optional.of("s0"), B, Optional.of("s1")), Set.of(), p,
+                Map.of(A, new TakeProbe.ClearWithPeerCheck()));
+        assertEquals(List.of(new ReconcilePlan.Take(A, false)), plan.take());
     }
 
     @Test

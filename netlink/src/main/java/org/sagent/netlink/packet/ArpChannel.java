@@ -2,6 +2,9 @@ package org.sagent.netlink.packet;
 
 import java.net.Inet4Address;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.sagent.netlink.MacAddress;
 import org.sagent.netlink.NetlinkException;
@@ -9,7 +12,8 @@ import org.sagent.netlink.WakeUp;
 import org.sagent.netlink.route.Link;
 
 /**
- * ARP on one interface: gratuitous announcements, RFC 5227 probes, and liveness requests.
+ * ARP on one interface: gratuitous announcements, RFC 5227 probes, liveness requests, and both
+ * at once in one round.
  * Not thread-safe: give each thread its own channel (they are cheap).
  */
 public final class ArpChannel implements AutoCloseable {
@@ -156,6 +160,61 @@ public final class ArpChannel implements AutoCloseable {
             }
         }
         return new Liveness.Silent(timeout);
+    }
+
+    /**
+     * Asks each of {@code neighbours} "who has?" from {@code source} and probes each of
+     * {@code probed} (RFC 5227 form) in the same round: {@code count} times, {@code interval}
+     * apart, then listening {@code wait} more. A neighbour that replies is {@link Liveness.Alive}
+     * (its round trip counted from the first question); anyone else who claims a probed address
+     * or probes for it too makes it {@link ProbeResult.InUse}, as in {@link #probe}. The round
+     * always runs to its end, so every probe result is as complete as a probe of its own.
+     */
+    public ArpRound askAndProbe(Inet4Address source, Collection<Inet4Address> neighbours,
+                                Collection<Inet4Address> probed, int count, Duration interval, Duration wait) {
+        Map<Inet4Address, Liveness> alive = new LinkedHashMap<>();
+        Map<Inet4Address, ProbeResult> inUse = new LinkedHashMap<>();
+        long start = System.nanoTime();
+        long deadline = start;
+        for (int i = 0; i < count; i++) {
+            for (Inet4Address neighbour : neighbours) {
+                if (!alive.containsKey(neighbour)) {
+                    ArpPacket request = new ArpPacket(MacAddress.BROADCAST, mac, ArpPacket.REQUEST, mac, source,
+                            MacAddress.ZERO, neighbour);
+                    socket.send(request.encode(), MacAddress.BROADCAST, "sending ARP request for "
+                            + neighbour.getHostAddress() + " on " + link.name());
+                }
+            }
+            for (Inet4Address address : probed) {
+                if (!inUse.containsKey(address)) {
+                    ArpPacket probe = new ArpPacket(MacAddress.BROADCAST, mac, ArpPacket.REQUEST, mac,
+                            ArpPacket.UNSPECIFIED, MacAddress.ZERO, address);
+                    socket.send(probe.encode(), MacAddress.BROADCAST, "sending ARP probe for "
+                            + address.getHostAddress() + " on " + link.name());
+                }
+            }
+            // Paced from the round's start, not from each send: the round lasts what it says.
+            deadline = start + interval.toNanos() * i + (i == count - 1 ? wait : interval).toNanos();
+            Optional<ArpPacket> packet;
+            while ((packet = nextArp(deadline)).isPresent()) {
+                ArpPacket p = packet.get();
+                if (p.operation() == ArpPacket.REPLY && neighbours.contains(p.senderIp())
+                        && !alive.containsKey(p.senderIp())) {
+                    alive.put(p.senderIp(), new Liveness.Alive(p.senderMac(), Duration.ofNanos(System.nanoTime() - start)));
+                }
+                for (Inet4Address address : probed) {
+                    if (!inUse.containsKey(address) && claims(p, address)) {
+                        inUse.put(address, new ProbeResult.InUse(p.senderMac()));
+                    }
+                }
+            }
+        }
+        Duration waited = Duration.ofNanos(deadline - start);
+        Map<Inet4Address, Liveness> neighbourResults = new LinkedHashMap<>();
+        neighbours.forEach(n -> neighbourResults.put(n, alive.getOrDefault(n, new Liveness.Silent(waited))));
+        Map<Inet4Address, ProbeResult> probeResults = new LinkedHashMap<>();
+        probed.forEach(a -> probeResults.put(a, inUse.getOrDefault(a, new ProbeResult.Free())));
+        return new ArpRound(neighbourResults, probeResults);
     }
 
     /** The next ARP packet from someone else within {@code timeout}. */

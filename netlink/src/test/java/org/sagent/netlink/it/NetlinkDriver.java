@@ -14,6 +14,7 @@ import java.util.Set;
 import org.sagent.netlink.NetlinkException;
 import org.sagent.netlink.packet.AnnounceForm;
 import org.sagent.netlink.packet.ArpChannel;
+import org.sagent.netlink.packet.ArpRound;
 import org.sagent.netlink.packet.ArpConflictWatcher;
 import org.sagent.netlink.packet.EchoChannel;
 import org.sagent.netlink.packet.EchoRound;
@@ -62,6 +63,15 @@ public final class NetlinkDriver {
                 c.close();
             }
         }
+    }
+
+    /** Comma-separated IPv4 addresses. */
+    private static List<Inet4Address> ipv4s(String list) throws java.io.IOException {
+        List<Inet4Address> all = new ArrayList<>();
+        for (String one : list.split(",")) {
+            all.add((Inet4Address) InetAddress.getByName(one));
+        }
+        return all;
     }
 
     private static void run(RtNetlink rt, String[] w, List<AutoCloseable> open) throws Exception {
@@ -140,6 +150,21 @@ public final class NetlinkDriver {
                     Liveness r = arp.ping((Inet4Address) InetAddress.getByName(w[2]),
                             (Inet4Address) InetAddress.getByName(w[3]), Duration.ofMillis(Long.parseLong(w[4])));
                     say(r instanceof Liveness.Alive a ? "alive " + a.mac() : "silent");
+                }
+            }
+            case "round" -> {
+                // round IFACE SOURCE COUNT INTERVAL_MS WAIT_MS ASKED,... PROBED,...: one askAndProbe round
+                try (ArpChannel arp = ArpChannel.open(rt.requireLink(w[1]))) {
+                    long start = System.nanoTime();
+                    ArpRound r = arp.askAndProbe((Inet4Address) InetAddress.getByName(w[2]), ipv4s(w[6]), ipv4s(w[7]),
+                            Integer.parseInt(w[3]), Duration.ofMillis(Long.parseLong(w[4])),
+                            Duration.ofMillis(Long.parseLong(w[5])));
+                    StringBuilder line = new StringBuilder();
+                    r.neighbours().forEach((ip, l) -> line.append(ip.getHostAddress()).append('=')
+                            .append(l instanceof Liveness.Alive a ? "alive/" + a.mac() : "silent").append(' '));
+                    r.probes().forEach((ip, p) -> line.append(ip.getHostAddress()).append('=')
+                            .append(p instanceof ProbeResult.InUse u ? "in-use/" + u.by() : "free").append(' '));
+                    say(line.append((System.nanoTime() - start) / 1_000_000).append("ms").toString());
                 }
             }
             case "echo" -> {

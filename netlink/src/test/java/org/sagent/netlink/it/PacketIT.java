@@ -114,6 +114,29 @@ class PacketIT extends TwoServersAndAClient {
     }
 
     @Test
+    void oneRoundAsksThePeersAndProbesTheAddressesTogether() throws Exception {
+        DriverClient driverA = DriverClient.start(lab, a);
+        DriverClient driverB = DriverClient.start(lab, b);
+        String macA = HexFormat.ofDelimiter(":").formatHex(mac(a));
+        assertEquals("added", driverA.one("add eth1 198.51.100.120/24"));
+        String round = driverB.one("round eth1 198.51.100.2 3 20 40 198.51.100.1,198.51.100.77 "
+                + "198.51.100.120,198.51.100.121");
+        assertTrue(round.startsWith("198.51.100.1=alive/" + macA + " 198.51.100.77=silent 198.51.100.120=in-use/" + macA
+                + " 198.51.100.121=free "), round);
+        long millis = Long.parseLong(round.replaceAll(".* (\\d+)ms", "$1"));
+        System.out.printf("ARP round, 3 questions 20 ms apart + 40 ms: %d ms%n", millis);
+        // Configured: 2 x 20 ms + 40 ms = 80 ms, whoever answered; the bound only catches a round that hangs.
+        assertTrue(millis >= 75 && millis < 1000, "took " + millis + " ms");
+
+        // A peer whose LAN address no longer answers still answers for the address it holds
+        // (promoted to primary as the agent has it: promote_secondaries).
+        assertEquals(0, lab.exec(a, "sysctl", "-qw", "net.ipv4.conf.eth1.promote_secondaries=1").exitCode());
+        lab.ip(a, "addr", "del", "198.51.100.1/24", "dev", "eth1");
+        String lost = driverB.one("round eth1 198.51.100.2 2 10 30 198.51.100.1 198.51.100.120");
+        assertTrue(lost.startsWith("198.51.100.1=silent 198.51.100.120=in-use/" + macA + " "), lost);
+    }
+
+    @Test
     void aLivenessRequestFindsAPeerAndTimesOutOnSilence() throws Exception {
         DriverClient driverB = DriverClient.start(lab, b);
         String macA = HexFormat.ofDelimiter(":").formatHex(mac(a));
