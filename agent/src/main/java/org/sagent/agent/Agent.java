@@ -368,7 +368,7 @@ public final class Agent {
             return;
         }
         witnessWatch = new WitnessWatch(lanLink.get(), source, settings.witnesses(), new java.util.TreeMap<>(
-                peersOnTheLan()), settings.witnessTimeout(), settings.witnessInterval(),
+                peersOnTheLan()), settings.witnessTimeout(), settings.witnessInterval(), () -> clock.now().nanos(),
                 round -> events.accept(new AgentEvent.WitnessRound(round))).start();
         log.info("isolation: witnesses {} on {} ({} must answer), tie-break {}, action {}, handler deadline {}",
                 settings.witnesses().stream().map(Inet4Address::getHostAddress).toList(), lanLink.get().name(),

@@ -127,6 +127,8 @@ public final class IsolationCoordinator {
     private String reconnectWhy = "";
     private boolean witnessReachable;
     private boolean witnessKnown;
+    /** When the witnesses behind {@link #witnessReachable} were asked (the agent's monotonic clock). */
+    private long witnessAskedNanos = Long.MIN_VALUE;
     private Episode episode;
     private Optional<FenceRecord> ownRecord;
     /** DRBD asked while the replication link was up (see fencePeer): said once, counted once, until the link drops. */
@@ -284,8 +286,8 @@ public final class IsolationCoordinator {
         if (alive) {
             takenForDead.remove(peer);
             peerLastHeard.put(peer, now);
-        } else if (!replicationCarrier) {
-            takenForDead.putIfAbsent(peer, now);
+        } else if (!replicationCarrier && takenForDead.putIfAbsent(peer, now) == null && episode != null) {
+            node.urgentRounds(true); // a witness asked from now on is what the silence needs (peerOnLan)
         }
         turn();
     }
@@ -295,6 +297,7 @@ public final class IsolationCoordinator {
         boolean changed = !witnessKnown || round.witnessReachable() != witnessReachable;
         witnessKnown = true;
         witnessReachable = round.witnessReachable();
+        witnessAskedNanos = round.askedAtNanos().orElse(nanos.getAsLong());
         round.peersAlive().forEach((peer, alive) -> {
             if (alive) {
                 peerLastHeard.put(peer, nanos.getAsLong());
@@ -576,7 +579,11 @@ public final class IsolationCoordinator {
         Long deadAt = takenForDead.get(peerName);
         // Its kernel did not answer ARP after its carrier went: no power. A peer that is only slow
         // still answers (the kernel does), so this is not the busy peer peer-silence waits out.
-        boolean silentSinceCarrierLoss = deadAt != null && (heard == null || heard < deadAt);
+        // Only once a witness asked since then has answered or not: the silence may be this node's
+        // own LAN going (a node losing both links, one after the other, F16), and a witness
+        // reached before it went says nothing about that (seen on the VMs: the isolated node won).
+        boolean silentSinceCarrierLoss = deadAt != null && (heard == null || heard < deadAt)
+                && witnessAskedNanos >= deadAt;
         return !silentSinceCarrierLoss && (lanView.contains(peerName) || (heard != null
                 && now - heard < settings.peerSilence().toNanos()));
     }

@@ -4,10 +4,12 @@ import java.net.Inet4Address;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.sagent.agent.core.WitnessQuorum;
 import org.sagent.netlink.packet.ArpChannel;
 import org.sagent.netlink.packet.EchoChannel;
@@ -36,8 +38,17 @@ public final class WitnessWatch implements AutoCloseable {
      * @param witnessReachable a strict majority of the witnesses answered this round's echo requests
      * @param answeredBy       the witnesses that answered (", "-separated), or null when none did
      * @param peersAlive       by node name: answered ARP on its LAN address (only asked while urgent)
+     * @param askedAtNanos     when the witnesses were asked, on the agent's monotonic clock: what
+     *                         the round says of them is true from then on, not before; empty: as of
+     *                         the moment the round is handled
      */
-    public record Round(boolean witnessReachable, String answeredBy, Map<String, Boolean> peersAlive) {
+    public record Round(boolean witnessReachable, String answeredBy, Map<String, Boolean> peersAlive,
+                        OptionalLong askedAtNanos) {
+
+        /** A round taken as asked the moment it is handled. */
+        public Round(boolean witnessReachable, String answeredBy, Map<String, Boolean> peersAlive) {
+            this(witnessReachable, answeredBy, peersAlive, OptionalLong.empty());
+        }
     }
 
     private final Link link;
@@ -47,6 +58,7 @@ public final class WitnessWatch implements AutoCloseable {
     private final Duration timeout;
     private final Duration interval;
     private final Consumer<Round> rounds;
+    private final LongSupplier nanos;
     private final Semaphore wake = new Semaphore(0);
     private final Thread thread;
     private volatile boolean urgent;
@@ -56,8 +68,9 @@ public final class WitnessWatch implements AutoCloseable {
     private long lastUnmatchedReport;
     private boolean unmatchedReported;
 
+    /** @param nanos the agent's monotonic clock, the one its isolation coordinator counts on */
     public WitnessWatch(Link link, Inet4Address source, List<Inet4Address> witnesses, Map<String, Inet4Address> peers,
-                        Duration timeout, Duration interval, Consumer<Round> rounds) {
+                        Duration timeout, Duration interval, LongSupplier nanos, Consumer<Round> rounds) {
         this.link = link;
         this.source = source;
         this.witnesses = List.copyOf(witnesses);
@@ -65,6 +78,7 @@ public final class WitnessWatch implements AutoCloseable {
         this.timeout = timeout;
         this.interval = interval;
         this.rounds = rounds;
+        this.nanos = nanos;
         this.thread = new Thread(this::run, "witness-watch");
         thread.setDaemon(true);
         lastAnswering = this.witnesses; // a first round short of that is reported
@@ -85,7 +99,7 @@ public final class WitnessWatch implements AutoCloseable {
 
     private void run() {
         while (running) {
-            rounds.accept(round(urgent));
+            round(urgent);
             try {
                 wake.tryAcquire((urgent ? URGENT_INTERVAL : interval).toMillis(), TimeUnit.MILLISECONDS);
                 wake.drainPermits();
@@ -95,7 +109,14 @@ public final class WitnessWatch implements AutoCloseable {
         }
     }
 
-    private Round round(boolean askPeers) {
+    /**
+     * Asks the witnesses and reports it at once; then, when {@code askPeers}, asks the peers by
+     * ARP and reports that too. The witnesses' answer is not held back behind the peers' (a dead
+     * peer's ARP waits the whole timeout): an arbitration waits for a witness asked after the
+     * peer fell silent.
+     */
+    private void round(boolean askPeers) {
+        OptionalLong asked = OptionalLong.of(nanos.getAsLong());
         List<Inet4Address> answering = List.of();
         try (EchoChannel echo = EchoChannel.open(link, source)) {
             EchoRound round = echo.ask(witnesses, timeout);
@@ -106,16 +127,19 @@ public final class WitnessWatch implements AutoCloseable {
         }
         boolean reachable = WitnessQuorum.reached(answering.size(), witnesses.size());
         reportChange(answering, reachable);
-        Map<String, Boolean> alive = new TreeMap<>();
-        if (askPeers) {
-            try (ArpChannel arp = ArpChannel.open(link)) {
-                peers.forEach((name, address) -> alive.put(name, arp.ping(source, address, timeout)
-                        instanceof Liveness.Alive));
-            } catch (RuntimeException e) {
-                log.debug("peer ARP round failed: {}", e.toString());
-            }
+        String answeredBy = answering.isEmpty() ? null : addresses(answering);
+        rounds.accept(new Round(reachable, answeredBy, Map.of(), asked));
+        if (!askPeers) {
+            return;
         }
-        return new Round(reachable, answering.isEmpty() ? null : addresses(answering), alive);
+        Map<String, Boolean> alive = new TreeMap<>();
+        try (ArpChannel arp = ArpChannel.open(link)) {
+            peers.forEach((name, address) -> alive.put(name, arp.ping(source, address, timeout)
+                    instanceof Liveness.Alive));
+        } catch (RuntimeException e) {
+            log.debug("peer ARP round failed: {}", e.toString());
+        }
+        rounds.accept(new Round(reachable, answeredBy, alive, asked));
     }
 
     private void reportChange(List<Inet4Address> answering, boolean reachable) {

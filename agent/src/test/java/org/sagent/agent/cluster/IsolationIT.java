@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.sagent.netlink.lab.LabProcess;
 import org.sagent.netlink.lab.NetnsLab;
 
 /**
@@ -153,6 +154,38 @@ class IsolationIT {
         String scrape = cluster.scrape("s1");
         assertTrue(scrape.contains("sagent_fence_decisions_total{outcome=\"undecided\"} 1.0"), scrape);
         assertTrue(scrape.contains("sagent_witness_reachable 0.0"), scrape);
+    }
+
+    /**
+     * F16 with the two cables pulled one after the other, as on the VMs, where the isolated node
+     * won and both wrote: the replication cable, then s1's LAN cable 400 ms later, between the
+     * questions of s1's peer check. Its last question goes unanswered because its own LAN is
+     * gone, while its last witness answer (a 1 s witness timeout, as there) predates that. Only
+     * a witness asked after the silence may count, and s1 reaches none: it never wins.
+     */
+    @Test
+    void f16TheLanCutJustAfterTheCableNeverLetsTheIsolatedNodeWin() throws Exception {
+        ClusterLab cluster = new ClusterLab(lab, dir, 2, "auto");
+        cluster.appendConfig(ISOLATION.replace("witness-timeout: 100ms", "witness-timeout: 1s"));
+        cluster.twoNodesHome();
+        // On the slow VMs s0's claim had not reached s1 when it decided; here it would come in
+        // milliseconds and s1 would lose at once. So s0's agent is paused: its kernel still answers
+        // ARP, its claim never comes, and s1 waits, as it did there.
+        LabProcess s0Agent = cluster.agents.get("s0");
+        s0Agent.signal("STOP");
+        lab.ip(cluster.servers.get("s0"), "link", "set", "eth0", "down"); // s1's eth0 loses carrier, stays up
+        Thread.sleep(400);
+        // Out of the LAN switch, its link still up: s1's frames leave and nothing comes back, as
+        // on the VMs (a carrier loss would make its sends fail at once, which the agent reads as
+        // no question asked).
+        lab.ip(cluster.lan, "link", "set", cluster.lanPorts.get("s1"), "nomaster");
+        NetnsLab.Result isolated = fencePeer(cluster, "s1");
+        s0Agent.signal("CONT");
+        assertEquals(1, isolated.exitCode(), "the isolated node's I/O stays frozen: " + isolated.stderr()
+                + cluster.logTails());
+        assertTrue(cluster.logLines("s1", "this node won").isEmpty(), String.join("\n", cluster.log("s1")));
+        assertFalse(cluster.logLines("s1", "s0 taken for dead").isEmpty(), "the peer check's last question went "
+                + "unanswered, as on the VMs: " + String.join("\n", cluster.log("s1")));
     }
 
     @Test

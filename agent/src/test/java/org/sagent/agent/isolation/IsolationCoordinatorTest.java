@@ -2,6 +2,7 @@ package org.sagent.agent.isolation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +16,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +39,8 @@ class IsolationCoordinatorTest {
     private final List<String> outcomes = new ArrayList<>();
     private final List<Duration> freezes = new ArrayList<>();
     private final List<String> drbdCommands = new ArrayList<>();
+    /** Each time the coordinator asked for urgent witness rounds (a fresh one at once). */
+    private int urgentRoundsAsked;
 
     private IsolationCoordinator coordinator(String self, String section) throws Exception {
         SagentConfig config = IsolationFixtures.config(section);
@@ -62,6 +66,9 @@ class IsolationCoordinatorTest {
 
             @Override
             public void urgentRounds(boolean on) {
+                if (on) {
+                    urgentRoundsAsked++;
+                }
             }
 
             @Override
@@ -317,9 +324,13 @@ class IsolationCoordinatorTest {
         clock.advance(Duration.ofMillis(300));
         s1.turn();
         assertEquals(List.of(), drbdCommands, "300 ms of lost carrier with no verdict on the peer: DRBD is not told");
+        int roundsBefore = urgentRoundsAsked;
         s1.peerLiveness("s0", false);
         assertEquals(List.of("disconnect: s0 taken for dead (replication carrier lost, no ARP answer)"), drbdCommands);
-        clock.advance(Duration.ofMillis(200));
+        assertEquals(roundsBefore + 1, urgentRoundsAsked, "a witness round asked at once");
+        clock.advance(Duration.ofMillis(100));
+        s1.witnessRound(new WitnessWatch.Round(true, "198.51.100.1", Map.of(), OptionalLong.of(clock.nanos())));
+        clock.advance(Duration.ofMillis(100));
         IsolationCoordinator.Answer answer = s1.fencePeer("sstorage", false);
         assertEquals(IsolationCoordinator.Outcome.WON, answer.outcome(),
                 "silent since its carrier went, though still in the LAN view: " + answer.message());
@@ -334,6 +345,46 @@ class IsolationCoordinatorTest {
         clock.advance(Duration.ofSeconds(5));
         s1.turn();
         assertEquals(2, drbdCommands.size(), "once: " + drbdCommands);
+    }
+
+    /**
+     * F16 as the VMs showed it: the replication cable goes, then this node's own LAN a second
+     * later, between the peer check's questions. The last question goes unanswered because this
+     * node's LAN is gone, not the peer; the witness answered before that. Only a witness asked
+     * after the silence counts: reached, the peer is dead; not reached, this node never wins.
+     */
+    @Test
+    void aPeerSilentOnlyBecauseThisNodesLanWentIsNoWinOnAWitnessReachedBefore() throws Exception {
+        ManualClock clock = new ManualClock(T0);
+        IsolationCoordinator s1 = survivorAt(clock, SECTION);
+        long askedBeforeTheSilence = clock.nanos();
+        clock.advance(Duration.ofMillis(900));
+        s1.peerLiveness("s0", false);
+        clock.advance(Duration.ofMillis(100));
+        s1.witnessRound(new WitnessWatch.Round(true, "198.51.100.1", Map.of(), OptionalLong.of(askedBeforeTheSilence)));
+        IsolationCoordinator.Answer answer = s1.fencePeer("sstorage", false);
+        assertEquals(IsolationCoordinator.Outcome.WAITING, answer.outcome(),
+                "a witness reached before the peer fell silent: " + answer.message());
+
+        clock.advance(Duration.ofMillis(500));
+        s1.witnessRound(new WitnessWatch.Round(false, null, Map.of(), OptionalLong.of(clock.nanos())));
+        for (int i = 0; i < 20; i++) {
+            clock.advance(Duration.ofMillis(200));
+            answer = s1.fencePeer("sstorage", false);
+            assertNotEquals(IsolationCoordinator.Outcome.WON, answer.outcome(),
+                    "this node reaches no witness since the peer fell silent: " + answer.message());
+        }
+    }
+
+    @Test
+    void aPeerSilentOnTheCarrierPathWithAWitnessAskedSinceIsAWin() throws Exception {
+        ManualClock clock = new ManualClock(T0);
+        IsolationCoordinator s1 = survivorAt(clock, SECTION);
+        s1.peerLiveness("s0", false);
+        clock.advance(Duration.ofMillis(20));
+        s1.witnessRound(new WitnessWatch.Round(true, "198.51.100.1", Map.of(), OptionalLong.of(clock.nanos())));
+        IsolationCoordinator.Answer answer = s1.fencePeer("sstorage", false);
+        assertEquals(IsolationCoordinator.Outcome.WON, answer.outcome(), answer.message());
     }
 
     @Test
