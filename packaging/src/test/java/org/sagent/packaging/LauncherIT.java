@@ -241,6 +241,47 @@ class LauncherIT {
         assertTrue(broken.err().contains(refusal), "the agent ran past a broken archive: " + broken.out() + broken.err());
     }
 
+    /**
+     * A client command maps the daemon's archive when it is current, with the same output as
+     * without it, never writes one, and runs past a broken one without a word on stdout.
+     */
+    @Test
+    void clientCommandsMapTheDaemonsArchiveWhenCurrentAndRunPastABrokenOne(@TempDir Path dir) throws Exception {
+        Path jar = dir.resolve("sagent.jar");
+        Files.copy(JAR, jar);
+        Path archive = dir.resolve("cache/sagent.jsa");
+        Files.createDirectories(archive.getParent());
+        String config = exampleWithASecret(dir).toString();
+        Ran plain = run(dir, java.util.Map.of("SAGENT_JAR", jar.toString(), "SAGENT_CDS_ARCHIVE", ""),
+                "check-config", config);
+        assertEquals(0, plain.status(), plain.err());
+
+        Ran clientFirst = run(dir, java.util.Map.of("SAGENT_JAR", jar.toString(), "SAGENT_CDS_ARCHIVE",
+                archive.toString()), "check-config", config);
+        assertEquals(plain.out(), clientFirst.out());
+        assertFalse(Files.exists(archive), "a client command made an archive");
+
+        Ran daemon = run(dir, java.util.Map.of("SAGENT_JAR", jar.toString(), "SAGENT_CDS_ARCHIVE", archive.toString()),
+                "run", "--config", config);
+        assertEquals(1, daemon.status(), daemon.err());
+        lastedAMinute(archive);
+        Path classes = dir.resolve("classes.log");
+        Ran mapped = run(dir, java.util.Map.of("SAGENT_JAR", jar.toString(), "SAGENT_CDS_ARCHIVE", archive.toString(),
+                "SAGENT_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes), "check-config", config);
+        assertEquals(0, mapped.status(), mapped.err());
+        assertEquals(plain.out(), mapped.out(), "the same answer with the archive");
+        assertTrue(Files.readAllLines(classes).stream().anyMatch(l -> l.contains("org.sagent.agent.config.")
+                && l.contains("shared objects file (top)")), "the agent's classes came from the daemon's archive");
+
+        Files.delete(archive);
+        Files.writeString(archive, "not an archive");
+        lastedAMinute(archive);
+        Ran broken = run(dir, java.util.Map.of("SAGENT_JAR", jar.toString(), "SAGENT_CDS_ARCHIVE", archive.toString()),
+                "check-config", config);
+        assertEquals(0, broken.status(), broken.err());
+        assertEquals(plain.out(), broken.out(), "nothing about the broken archive on stdout");
+    }
+
     /** Makes {@code archive} look written by a run that lasted a minute (its .for file is written at the start). */
     private static void lastedAMinute(Path archive) throws IOException {
         Files.setLastModifiedTime(archive.resolveSibling(archive.getFileName() + ".for"),

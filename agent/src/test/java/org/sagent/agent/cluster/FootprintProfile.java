@@ -37,6 +37,8 @@ class FootprintProfile {
     private static final Duration IDLE_WINDOW = Duration.ofSeconds(Long.getLong("profile.idleSeconds", 60));
     /** strace stops the agent at every system call while attached: children are counted after the CPU window. */
     private static final Duration TRACE_WINDOW = Duration.ofSeconds(20);
+    /** `sagent status` runs per variant: the median of an odd count. */
+    private static final int CLIENT_RUNS = 7;
     private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
     private static final Pattern NMT_CATEGORY =
             Pattern.compile("^-\\s+(.+?) \\(reserved=(\\d+)KB, committed=(\\d+)KB\\)");
@@ -92,6 +94,7 @@ class FootprintProfile {
             report.append(children(pid, dir));
             report.append(nativeMemory(pid));
             report.append(classes(dir.resolve("classes-" + pid + ".log")));
+            report.append(clientLatency(lab, cluster, jar, dir));
             String text = report.toString();
             System.out.println(text);
             Files.writeString(output.resolve("profile.md"), text);
@@ -99,6 +102,35 @@ class FootprintProfile {
                 throw new AssertionError("s0's agent died during the profile:" + cluster.logTails());
             }
         }
+    }
+
+    /**
+     * {@code sagent status} through the launcher, as an administrator runs it on s0, without and
+     * with the daemon's class archive (the one s0's first run wrote): wall time per command, the
+     * JVM's start included.
+     */
+    private static String clientLatency(NetnsLab lab, ClusterLab cluster, Path jar, Path dir) {
+        StringBuilder out = new StringBuilder("## `sagent status` (launcher, JVM start included)\n\n"
+                + "| class archive | runs | median ms | min ms | max ms |\n|---|---:|---:|---:|---:|\n");
+        String launcher = Path.of("../packaging/src/deb/bin/sagent").toAbsolutePath().toString();
+        for (String archive : List.of("", dir.resolve("s0.jsa").toString())) {
+            List<Long> millis = new java.util.ArrayList<>();
+            for (int i = 0; i < CLIENT_RUNS; i++) {
+                long started = System.nanoTime();
+                NetnsLab.Result ran = lab.exec(cluster.servers.get("s0"), "env", "SAGENT_JAR=" + jar,
+                        "SAGENT_CDS_ARCHIVE=" + archive, "sh", launcher, "status", "--runtime-dir",
+                        dir.resolve("s0-run").toString());
+                millis.add((System.nanoTime() - started) / 1_000_000);
+                if (ran.exitCode() != 0) {
+                    throw new AssertionError("sagent status failed: " + ran.stdout() + ran.stderr());
+                }
+            }
+            java.util.Collections.sort(millis);
+            out.append("| ").append(archive.isEmpty() ? "none (the JDK's)" : "the daemon's").append(" | ")
+                    .append(CLIENT_RUNS).append(" | ").append(millis.get(CLIENT_RUNS / 2)).append(" | ")
+                    .append(millis.get(0)).append(" | ").append(millis.get(CLIENT_RUNS - 1)).append(" |\n");
+        }
+        return out.append('\n').toString();
     }
 
     /** The agent's own log lines up to its first address, each with its time since the start. */
