@@ -26,7 +26,8 @@ class DrainIT {
 
         NetnsLab.Result disable = cluster.sagent("s0", "disable");
         assertEquals(0, disable.exitCode(), disable.stderr());
-        assertEquals(ClusterLab.BOTH, cluster.held("s1"));
+        // disable waits for this node's release; the peer's take follows it by milliseconds.
+        cluster.await(() -> cluster.held("s1").equals(ClusterLab.BOTH), Duration.ofSeconds(5), "s1 holding both");
         NetnsLab.Result degraded = cluster.sagent("s1", "status");
         assertEquals(1, degraded.exitCode(), "a disabled node is not fully OK: " + degraded.stdout());
         assertTrue(degraded.stdout().contains("s0           192.0.2.10       DISABLED"), degraded.stdout());
