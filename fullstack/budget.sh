@@ -245,17 +245,7 @@ say "sagent with isolation, DRBD with its fencing handlers ($settings)"
 for n in s0 s1; do g $n 'systemctl stop sagent' >/dev/null 2>&1; done
 if [ "$settings" = recommended ]; then HANDLER_DEADLINE=$RECOMMENDED_DEADLINE; fi
 install_sagent_config 1 || exit 2
-if [ "$settings" = recommended ]; then
-    apply_drbd_res 1 "$TUNED_NET" || exit 2
-    bash "$repo/fullstack/o2cb-tuning.sh" tuned "$RECOMMENDED_THRESHOLD" > "$raw/o2cb-tuning.log" 2>&1 ||
-        { echo "budget.sh: o2cb tuning failed (see $raw/o2cb-tuning.log)" >&2; exit 2; }
-else
-    apply_drbd_res 1 "" || exit 2
-    if [ "$(gt 30 s0 'cat /sys/kernel/config/cluster/scluster/heartbeat/dead_threshold' 2>/dev/null)" != 31 ]; then
-        bash "$repo/fullstack/o2cb-tuning.sh" default > "$raw/o2cb-default.log" 2>&1 ||
-            { echo "budget.sh: o2cb default failed (see $raw/o2cb-default.log)" >&2; exit 2; }
-    fi
-fi
+stack_settings "$settings" || exit 2
 for n in s0 s1; do g $n 'rm -f /var/lib/sagent/fenced /var/lib/sagent/peer-fenced; systemctl enable -q sagent; systemctl restart sagent'; done
 
 for ((rep = 1; rep <= repeat; rep++)); do
@@ -264,8 +254,7 @@ done
 wait_serving "$HEAL_WAIT" || { note "not serving at the end: $why"; failed=1; }
 fi  # not --recompute
 if [ -z "$recompute" ] && [ "$settings" = recommended ]; then
-    apply_drbd_res 1 "" && bash "$repo/fullstack/o2cb-tuning.sh" default > "$raw/o2cb-default.log" 2>&1 ||
-        { note "could not put the defaults back (see $raw/o2cb-default.log)"; failed=1; }
+    settings_back_to_defaults || { note "could not put the defaults back (see $raw)"; failed=1; }
 fi
 
 table=$results/budget-$stamp.md

@@ -157,15 +157,8 @@ case $out in
 esac
 
 
-if [ $settings = recommended ]; then
-    say "o2cb: heartbeat threshold $RECOMMENDED_THRESHOLD, o2net on the LAN (fullstack/o2cb-tuning.sh)"
-    bash "$repo/fullstack/o2cb-tuning.sh" tuned "$RECOMMENDED_THRESHOLD" > "$raw/o2cb-tuning.log" 2>&1 ||
-        { bad "o2cb tuning failed (see $raw/o2cb-tuning.log)"; exit 1; }
-elif [ "$(gt 30 s0 'cat /sys/kernel/config/cluster/scluster/heartbeat/dead_threshold' 2>/dev/null)" != 31 ]; then
-    say "o2cb: back to the test bed's defaults (threshold 31, o2net on the replication cable)"
-    bash "$repo/fullstack/o2cb-tuning.sh" default > "$raw/o2cb-default.log" 2>&1 ||
-        { bad "o2cb defaults failed (see $raw/o2cb-default.log)"; exit 1; }
-fi
+[ $settings = recommended ] && say "o2cb: heartbeat threshold $RECOMMENDED_THRESHOLD, o2net on the LAN (fullstack/o2cb-tuning.sh)"
+o2cb_settings $settings || exit 1
 say "start sagent on both and wait (at most ${READY_WAIT}s) until each serves its address"
 for n in s0 s1; do g $n systemctl restart --no-block sagent; done
 t0=$SECONDS
@@ -519,10 +512,7 @@ for sc in "${scenarios[@]}"; do
 done
 
 if [ $settings = recommended ]; then
-    say "back to the test bed's defaults: DRBD timers, o2cb, the handler deadline"
-    HANDLER_DEADLINE= install_sagent_config 1 && apply_drbd_res 1 "" &&
-        bash "$repo/fullstack/o2cb-tuning.sh" default > "$raw/o2cb-default.log" 2>&1 ||
-        bad "could not put the defaults back (see $raw/o2cb-default.log)"
+    settings_back_to_defaults || bad "could not put the defaults back (see $raw)"
 fi
 
 # --- results --------------------------------------------------------------------------------

@@ -155,6 +155,38 @@ apply_drbd_res() {
     g s0 'drbdsetup show sstorage' > "$raw/drbdsetup-show-s0.txt" 2>&1
 }
 
+# o2cb_settings defaults|recommended: o2cb's heartbeat as the settings want it
+# (fullstack/o2cb-tuning.sh): `recommended` is threshold RECOMMENDED_THRESHOLD with o2net on the
+# LAN, `defaults` the test bed's threshold 31 with o2net on the replication cable (left alone when
+# it is already 31). Logs in $raw.
+o2cb_settings() {
+    if [ "$1" = recommended ]; then
+        bash "$repo/fullstack/o2cb-tuning.sh" tuned "$RECOMMENDED_THRESHOLD" > "$raw/o2cb-tuning.log" 2>&1 ||
+            { bad "o2cb tuning failed (see $raw/o2cb-tuning.log)"; return 1; }
+    elif [ "$(gt 30 s0 'cat /sys/kernel/config/cluster/scluster/heartbeat/dead_threshold' 2>/dev/null)" != 31 ]; then
+        bash "$repo/fullstack/o2cb-tuning.sh" default > "$raw/o2cb-default.log" 2>&1 ||
+            { bad "o2cb defaults failed (see $raw/o2cb-default.log)"; return 1; }
+    fi
+}
+
+# stack_settings defaults|recommended: DRBD (with sagent's fencing) and o2cb as the settings want
+# them: `recommended` is README's "Tuning for fast failover" (DRBD's TUNED_NET, o2cb_settings
+# recommended), `defaults` DRBD's own timers and the test bed's o2cb. sagent's handler deadline
+# goes with the configuration: HANDLER_DEADLINE before install_sagent_config.
+stack_settings() {
+    if [ "$1" = recommended ]; then apply_drbd_res 1 "$TUNED_NET" || return 1
+    else apply_drbd_res 1 "" || return 1; fi
+    o2cb_settings "$1"
+}
+
+# settings_back_to_defaults: what a run with the recommended settings puts back at its end, so the
+# next script finds the test bed as it was: sagent's configuration without a handler deadline,
+# DRBD's timers, o2cb's threshold 31.
+settings_back_to_defaults() {
+    say "back to the test bed's defaults: DRBD timers, o2cb, the handler deadline"
+    HANDLER_DEADLINE= install_sagent_config 1 && stack_settings defaults
+}
+
 # add_durable_share: the [durable] share (strict sync, sync always: an acknowledged write is on
 # stable storage) on /srv/scluster/durable, on both.
 add_durable_share() {

@@ -3,7 +3,8 @@
 # OCFS2 are kept busy for MINUTES minutes while the client copies through both public addresses
 # and pings them. Nothing may move: no false failover, no membership change, no DRBD disconnect,
 # no o2hb self-fence or reboot. The lowest settings README recommends (--settings recommended,
-# the default here) are the ones a loaded node is likeliest to trip.
+# the default here) are the ones a loaded node is likeliest to trip; the script puts the test
+# bed's defaults back at the end, as budget.sh and isolation.sh do.
 #
 #   fullstack/stress.sh [--minutes N] [--settings defaults|recommended] [--fresh]
 #
@@ -62,17 +63,7 @@ for n in s0 s1; do g $n 'systemctl stop sagent' >/dev/null 2>&1; done
 [ "$settings" = recommended ] && HANDLER_DEADLINE=$RECOMMENDED_DEADLINE
 install_sagent_config 1 || exit 2
 add_durable_share || exit 2
-if [ "$settings" = recommended ]; then
-    apply_drbd_res 1 "$TUNED_NET" || exit 2
-    bash "$repo/fullstack/o2cb-tuning.sh" tuned "$RECOMMENDED_THRESHOLD" > "$raw/o2cb-tuning.log" 2>&1 ||
-        { echo "stress.sh: o2cb tuning failed (see $raw/o2cb-tuning.log)" >&2; exit 2; }
-else
-    apply_drbd_res 1 "" || exit 2
-    if [ "$(gt 30 s0 'cat /sys/kernel/config/cluster/scluster/heartbeat/dead_threshold' 2>/dev/null)" != 31 ]; then
-        bash "$repo/fullstack/o2cb-tuning.sh" default > "$raw/o2cb-default.log" 2>&1 ||
-            { echo "stress.sh: o2cb default failed (see $raw/o2cb-default.log)" >&2; exit 2; }
-    fi
-fi
+stack_settings "$settings" || exit 2
 for n in s0 s1; do g $n 'rm -f /var/lib/sagent/fenced /var/lib/sagent/peer-fenced; systemctl enable -q sagent; systemctl restart sagent'; done
 say "waiting (at most ${READY_WAIT}s) until both serve their home address"
 wait_serving "$READY_WAIT" || { bad "not serving before the load: $why"; exit 2; }
@@ -131,6 +122,9 @@ for n in s0 s1; do
     [ "$unhealthy" = 0 ] || note "$n: $unhealthy 'health: UNHEALTHY' lines (see $raw/journal-$n.txt)"
 done
 wait_serving 120 && ok "both addresses home, cluster.sh status healthy" || bad "after the load: $why"
+if [ "$settings" = recommended ]; then
+    settings_back_to_defaults || bad "could not put the defaults back (see $raw)"
+fi
 
 rows=()
 for a in $PUB0 $PUB1; do
