@@ -324,7 +324,8 @@ class FailoverBenchmark {
                 .map(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(0L);
     }
 
-    private static Path runnableJar() throws IOException {
+    /** The runnable jar `mvn package` made, which the packaged launcher runs. */
+    static Path runnableJar() throws IOException {
         try (var files = Files.list(Path.of("target"))) {
             return files.filter(p -> p.getFileName().toString().matches("sagent-agent-.*-all\\.jar")).findFirst()
                     .orElseThrow(() -> new IllegalStateException("no runnable jar in agent/target: run mvn package"))

@@ -52,7 +52,7 @@ class FootprintProfile {
     void profileOneNode() throws Exception {
         NetnsLab.requireRoot();
         Files.createDirectories(output);
-        Path jar = runnableJar();
+        Path jar = FailoverBenchmark.runnableJar();
         StringBuilder report = new StringBuilder();
         try (NetnsLab lab = new NetnsLab()) {
             Path dir = Files.createTempDirectory("sagent-profile-");
@@ -335,13 +335,5 @@ class FootprintProfile {
             process.destroyForcibly();
         }
         return text;
-    }
-
-    private static Path runnableJar() throws IOException {
-        try (var files = Files.list(Path.of("target"))) {
-            return files.filter(p -> p.getFileName().toString().matches("sagent-agent-.*-all\\.jar")).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no runnable jar in agent/target: run mvn package"))
-                    .toAbsolutePath();
-        }
     }
 }
