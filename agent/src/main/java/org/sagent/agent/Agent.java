@@ -316,8 +316,8 @@ public final class Agent {
         isolation = new IsolationCoordinator(settings, config.nodes(), self, config.file(), wallClock,
                 () -> clock.now().nanos(), stateDirectory, new IsolationCoordinator.NodeActions() {
                     @Override
-                    public boolean ok() {
-                        return controller.ok();
+                    public boolean okAtCut() {
+                        return controller.okAtCut();
                     }
 
                     @Override

@@ -22,6 +22,8 @@ final class LocalNode {
 
     private final MonotonicClock clock;
     private Readiness readiness = Readiness.STARTING;
+    /** The checks pass but for DRBD's freeze for fencing (which a cut causes on both nodes). */
+    private boolean healthyButForFencingFreeze;
     private List<String> reasons = List.of("start-up gate not passed yet");
     private Optional<MonotonicInstant> eligibleSince = Optional.empty();
     private boolean draining;
@@ -46,6 +48,7 @@ final class LocalNode {
         };
         reasons = health.checks().stream().filter(c -> !c.healthy()).map(c -> c.name() + ": " + health.whyUnhealthy(c))
                 .toList();
+        healthyButForFencingFreeze = health.healthyButForFencingFreeze();
         if (fenced.isPresent() && fenceEndsWhenResynced && next == Readiness.OK
                 && health.checks().stream().noneMatch(c -> c.degraded())) {
             log.info("fence cleared: every check passed and DRBD is connected and UpToDate again (resynced); "
@@ -112,6 +115,16 @@ final class LocalNode {
     /** OK and serving-fit now: healthy, not disabled, not stopping, not fenced. */
     boolean ok() {
         return readiness == Readiness.OK && !disabledByAdmin && !draining && fenced.isEmpty();
+    }
+
+    /**
+     * OK as an arbitration counts it at the cut: {@link #ok()}, except that DRBD's I/O freeze for
+     * fencing does not count (the cut caused it; DRBD can freeze and fail its check before the
+     * arbitration begins, when this node learns of the cut from DRBD itself).
+     */
+    boolean okAtCut() {
+        return (readiness == Readiness.OK || healthyButForFencingFreeze) && !disabledByAdmin && !draining
+                && fenced.isEmpty();
     }
 
     /** Disabled by an administrator or stopping: published as disabled, so nothing comes to it. */

@@ -455,6 +455,11 @@ public final class NodeController {
         return local.ok();
     }
 
+    /** OK as an arbitration counts it at the cut: DRBD's I/O freeze for fencing set aside. */
+    public boolean okAtCut() {
+        return local.okAtCut();
+    }
+
     /** Publishes this node's state now (its arbitration claim changed). */
     public void publishNow() {
         lastPublishedAt = Optional.empty();

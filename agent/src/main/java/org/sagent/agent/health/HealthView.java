@@ -22,6 +22,16 @@ public record HealthView(List<CheckState> checks, int rise) {
         return checks.stream().allMatch(CheckState::healthy);
     }
 
+    /**
+     * Healthy but for DRBD's I/O freeze for fencing: every check passes, or fails only because
+     * DRBD froze for fencing over a disk otherwise fit ({@link CheckOutcome#frozenForFencing()}).
+     * The freeze is a cut's consequence on both nodes alike; "healthy at the cut" sets it aside.
+     */
+    public boolean healthyButForFencingFreeze() {
+        return gateOpen() && checks.stream().allMatch(c -> c.healthy()
+                || c.last().map(r -> r.outcome().frozenForFencing()).orElse(false));
+    }
+
     public NodeHealth nodeHealth() {
         if (!gateOpen()) {
             return NodeHealth.STARTING;

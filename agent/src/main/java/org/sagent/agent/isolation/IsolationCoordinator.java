@@ -75,8 +75,12 @@ public final class IsolationCoordinator {
      * What the coordinator asks of the rest of the agent. Called on the loop; none may block.
      */
     public interface NodeActions {
-        /** This node is OK now: its checks pass, it is not disabled, stopping or fenced. */
-        boolean ok();
+        /**
+         * This node is OK now as far as the cut is concerned: its checks pass (DRBD's I/O freeze
+         * for fencing set aside: the cut caused it, on both nodes alike), it is not disabled,
+         * stopping or fenced.
+         */
+        boolean okAtCut();
 
         /** Starts the stand-down sequence (off the loop) in favour of {@code winner}. */
         void standDown(String winner, String reason);
@@ -448,7 +452,11 @@ public final class IsolationCoordinator {
         }
         askedWithLinkUp = false;
         askedWithLinkUpGaveUp = false;
-        boolean healthy = node.ok();
+        // Not node health as it is now: a node that learns of the cut from DRBD's fence-peer (its
+        // carrier stayed up) has a DRBD check failing on the freeze already (seen on the VMs in
+        // F16: the healthy survivor counted as not healthy, lost to the isolated node's claim from
+        // before its LAN went, and both stood down).
+        boolean healthy = node.okAtCut();
         episode = new Episode(clock.instant(), nanos.getAsLong(), healthy, why);
         node.urgentRounds(true);
         log.warn("isolation: {}: arbitration begins (this node {} at the cut; witness {})", why,
@@ -543,6 +551,16 @@ public final class IsolationCoordinator {
                     peerOnLan && peerClaim.claim().reachesWitness(), tieBreak());
             decision = Arbitration.decide(view);
             why = ArbitrationText.explain(decision, view);
+            if (decision == Arbitration.Decision.LOSE && !lanView.contains(peerName)
+                    && peerClaim.atNanos() - e.startedNanos < 0) {
+                // Standing down cannot be undone. A claim the peer sent before this arbitration,
+                // from a peer JGroups no longer sees on the LAN, may be from before its own LAN
+                // went (F16 as the VMs showed it: both stood down); a living peer says its side
+                // again within a second, a gone one falls silent and is won over.
+                decision = Arbitration.Decision.WAIT;
+                why = peerName + " has left the LAN view and its claim came before this arbitration: waiting "
+                        + "to hear it again, or for its silence";
+            }
         }
         if (decision != e.decision) {
             e.decision = decision;

@@ -51,7 +51,7 @@ class IsolationCoordinatorTest {
     private IsolationCoordinator coordinator(SagentConfig config, String self, Clock clock) {
         IsolationCoordinator.NodeActions node = new IsolationCoordinator.NodeActions() {
             @Override
-            public boolean ok() {
+            public boolean okAtCut() {
                 return true;
             }
 
@@ -102,6 +102,13 @@ class IsolationCoordinatorTest {
     private static MembershipEvent claimOf(String node, IsolationClaim claim) {
         return new MembershipEvent.StateReceived(MembershipEvent.Path.LAN, new NodeState(node, 1, Readiness.OK,
                 List.of(), false, Set.of(), Set.of(), 0, 0, Set.of(), Map.of(), Map.of(), Set.of(), claim), T0);
+    }
+
+    /** {@link #claimOf(String, IsolationClaim)} received at {@code clock}'s now. */
+    private static MembershipEvent claimOf(String node, IsolationClaim claim, ManualClock clock) {
+        return new MembershipEvent.StateReceived(MembershipEvent.Path.LAN, new NodeState(node, 1, Readiness.OK,
+                List.of(), false, Set.of(), Set.of(), 0, 0, Set.of(), Map.of(), Map.of(), Set.of(), claim), T0,
+                clock.nanos());
     }
 
     private static void cutWithPeerOnLan(IsolationCoordinator c) {
@@ -374,6 +381,60 @@ class IsolationCoordinatorTest {
             assertNotEquals(IsolationCoordinator.Outcome.WON, answer.outcome(),
                     "this node reaches no witness since the peer fell silent: " + answer.message());
         }
+    }
+
+    /**
+     * F16 as the VMs showed it from the survivor, whose carrier stayed up: the isolated peer said
+     * its side (healthy, a witness reached) before its LAN went; this node hears of the cut from
+     * DRBD later, the peer gone from the LAN view. That claim says nothing about now: it is no
+     * loss (the peer, lower-numbered, would win a tie), and the silent peer is won over. Before,
+     * this node stood down and so did the isolated one: nobody served.
+     */
+    @Test
+    void aClaimFromBeforeThisArbitrationOfAPeerGoneFromTheLanViewIsNoLoss() throws Exception {
+        ManualClock clock = new ManualClock(T0);
+        IsolationCoordinator s1 = withPeerInBothViews(clock, SECTION);
+        s1.onMembership(claimOf("s0", new IsolationClaim(true, true, false, null, null, Set.of()), clock));
+        clock.advance(Duration.ofMillis(1000));
+        peerLeavesBothViews(s1);
+        s1.witnessRound(new WitnessWatch.Round(true, "198.51.100.1", Map.of(), OptionalLong.of(clock.nanos())));
+        clock.advance(Duration.ofMillis(1000));
+        IsolationCoordinator.Answer answer = s1.fencePeer("sstorage", false);
+        assertEquals(IsolationCoordinator.Outcome.WAITING, answer.outcome(), answer.message());
+        assertTrue(answer.message().contains("its claim came before this arbitration"), answer.message());
+        assertEquals(List.of(), standDowns);
+
+        clock.advance(Duration.ofMillis(1100));
+        s1.witnessRound(new WitnessWatch.Round(true, "198.51.100.1", Map.of("s0", false),
+                OptionalLong.of(clock.nanos())));
+        answer = s1.fencePeer("sstorage", false);
+        assertEquals(IsolationCoordinator.Outcome.WON, answer.outcome(), "silent for peer-silence: " + answer.message());
+        assertEquals(List.of(), standDowns);
+    }
+
+    /** The same claim from a peer still in the LAN view, or said again since, is a loss as before. */
+    @Test
+    void aClaimOfAPeerStillOnTheLanIsALossAsBefore() throws Exception {
+        ManualClock clock = new ManualClock(T0);
+        IsolationCoordinator s1 = withPeerInBothViews(clock, SECTION);
+        s1.onMembership(claimOf("s0", new IsolationClaim(true, true, false, null, null, Set.of()), clock));
+        clock.advance(Duration.ofMillis(1000));
+        s1.onMembership(new MembershipEvent.ViewChanged(MembershipEvent.Path.REPLICATION, Set.of("s1"), false));
+        clock.advance(Duration.ofMillis(1000));
+        assertEquals(IsolationCoordinator.Outcome.LOST, s1.fencePeer("sstorage", false).outcome(),
+                "in the LAN view: its claim stands");
+
+        ManualClock later = new ManualClock(T0);
+        IsolationCoordinator again = withPeerInBothViews(later, SECTION);
+        again.onMembership(claimOf("s0", new IsolationClaim(true, true, false, null, null, Set.of()), later));
+        later.advance(Duration.ofMillis(1000));
+        peerLeavesBothViews(again);
+        later.advance(Duration.ofMillis(1000));
+        assertEquals(IsolationCoordinator.Outcome.WAITING, again.fencePeer("sstorage", false).outcome());
+        later.advance(Duration.ofMillis(200));
+        again.onMembership(claimOf("s0", new IsolationClaim(true, true, false, null, null, Set.of()), later));
+        assertEquals(IsolationCoordinator.Outcome.LOST, again.fencePeer("sstorage", false).outcome(),
+                "said again during this arbitration: it stands");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.sagent.agent.health.drbd;
 
+import java.util.Optional;
 import org.sagent.agent.health.CheckOutcome;
 import org.sagent.agent.health.HealthCheck;
 
@@ -25,7 +26,9 @@ public final class DrbdCheck implements HealthCheck {
         if (reading instanceof DrbdEventStream.Reading.Unknown unknown) {
             return CheckOutcome.fail("DRBD state unknown: " + unknown.why());
         }
-        DrbdVerdict verdict = DrbdJudge.judge(resource, ((DrbdEventStream.Reading.Known) reading).status());
-        return new CheckOutcome(verdict.healthy(), verdict.degraded(), verdict.reason());
+        Optional<DrbdResourceStatus> status = ((DrbdEventStream.Reading.Known) reading).status();
+        DrbdVerdict verdict = DrbdJudge.judge(resource, status);
+        return new CheckOutcome(verdict.healthy(), verdict.degraded(), verdict.reason(),
+                !verdict.healthy() && DrbdJudge.fitButForFencingFreeze(resource, status));
     }
 }

@@ -74,6 +74,19 @@ public final class DrbdJudge {
                 + (status.peers().size() == 1 ? "peer connected" : "all " + status.peers().size() + " peers connected"));
     }
 
+    /**
+     * Whether the resource's I/O is frozen for fencing (DRBD lost its peer and waits for
+     * fence-peer) and, that freeze apart, it would be healthy: Primary and UpToDate.
+     */
+    public static boolean fitButForFencingFreeze(String resource, Optional<DrbdResourceStatus> found) {
+        if (found.isEmpty() || found.get().suspended().map(s -> !s.contains("fencing")).orElse(true)) {
+            return false;
+        }
+        DrbdResourceStatus s = found.get();
+        return judge(resource, Optional.of(new DrbdResourceStatus(s.name(), s.role(), Optional.empty(), s.volumes(),
+                s.peers()))).healthy();
+    }
+
     private static DrbdVerdict standAlone(String resource) {
         return new DrbdVerdict(true, true, "StandAlone", "DRBD " + resource + " is StandAlone: it does not even try "
                 + "to reach its peer; after a split brain this is the only sign; check drbdadm status on both nodes");
