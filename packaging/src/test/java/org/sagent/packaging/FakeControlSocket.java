@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -87,7 +88,7 @@ final class FakeControlSocket implements AutoCloseable {
         Files.writeString(bin.resolve("logger"), "#!/bin/sh\nexit 0\n");
         Files.setPosixFilePermissions(bin.resolve("logger"), PosixFilePermissions.fromString("rwxr-xr-x"));
         Path stderr = dir.resolve("stderr.txt");
-        List<String> line = new java.util.ArrayList<>(List.of("perl"));
+        List<String> line = new ArrayList<>(List.of("perl"));
         line.addAll(perlOptions);
         line.addAll(List.of(HANDLER.toAbsolutePath().toString(), command, "--runtime-dir", dir.toString(), "r0"));
         ProcessBuilder builder = new ProcessBuilder(line);

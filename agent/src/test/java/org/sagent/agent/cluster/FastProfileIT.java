@@ -2,9 +2,6 @@ package org.sagent.agent.cluster;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,23 +24,8 @@ class FastProfileIT {
     @Test
     void noFalseFailoverUnderLoadAndAFastTakeoverOnPowerLoss() throws Exception {
         ClusterLab cluster = new ClusterLab(lab, dir, 2, "auto", true).twoNodesHome();
-        AtomicBoolean burning = new AtomicBoolean(true);
-        List<Thread> burners = new ArrayList<>();
-        for (int i = 0; i < Runtime.getRuntime().availableProcessors(); i++) {
-            Thread burner = new Thread(() -> {
-                long x = 0;
-                while (burning.get()) {
-                    x += System.nanoTime() % 7;
-                }
-                if (x == 42) {
-                    System.out.print("");
-                }
-            }, "cpu-burner-" + i);
-            burner.setDaemon(true);
-            burner.start();
-            burners.add(burner);
-        }
-        try (ClientProbe probe = new ClientProbe(lab, cluster.client, ClusterLab.PUBLIC_0)) {
+        try (CpuBurners burners = new CpuBurners(Runtime.getRuntime().availableProcessors());
+                ClientProbe probe = new ClientProbe(lab, cluster.client, ClusterLab.PUBLIC_0)) {
             // No false failover while both cores are busy.
             cluster.assertStable(Duration.ofSeconds(10), ClusterLab.FIRST, ClusterLab.SECOND);
             long fault = ClientProbe.nowMicros();
@@ -54,11 +36,6 @@ class FastProfileIT {
                     "the client reaching .120 again");
             System.out.printf("fast profile, CPU loaded: power-loss outage on %s: %d ms%n", probe.address,
                     probe.longestGapAfter(fault).toMillis());
-        } finally {
-            burning.set(false);
-            for (Thread burner : burners) {
-                burner.join(1000);
-            }
         }
     }
 }

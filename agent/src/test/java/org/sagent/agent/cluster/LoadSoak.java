@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.sagent.netlink.lab.NetnsLab;
@@ -45,15 +44,14 @@ class LoadSoak {
             Map<String, Integer> logFrom = new LinkedHashMap<>();
             cluster.agents.forEach((node, agent) -> logFrom.put(node, agent.stderr().size()));
 
-            AtomicBoolean burning = new AtomicBoolean(true);
-            List<Thread> burners = startBurners(burning);
             long startMicros = ClientProbe.nowMicros();
             long start = System.nanoTime();
             long deadline = start + MINUTES.toNanos();
             int samples = 0;
             List<String> moves = new ArrayList<>();
             String loadAverages = "";
-            try (ClientProbe first = new ClientProbe(lab, cluster.client, ClusterLab.PUBLIC_0);
+            try (CpuBurners burners = new CpuBurners(BURNERS);
+                    ClientProbe first = new ClientProbe(lab, cluster.client, ClusterLab.PUBLIC_0);
                     ClientProbe second = new ClientProbe(lab, cluster.client, ClusterLab.PUBLIC_1)) {
                 long nextLoadReading = start;
                 while (System.nanoTime() < deadline && moves.size() < 20) {
@@ -86,31 +84,7 @@ class LoadSoak {
                     throw new AssertionError("under load alone something moved:\n" + String.join("\n", moves) + "\n"
                             + String.join("\n", acted) + cluster.logTails());
                 }
-            } finally {
-                burning.set(false);
-                for (Thread burner : burners) {
-                    burner.join(1000);
-                }
             }
         }
-    }
-
-    private static List<Thread> startBurners(AtomicBoolean burning) {
-        List<Thread> burners = new ArrayList<>();
-        for (int i = 0; i < BURNERS; i++) {
-            Thread burner = new Thread(() -> {
-                long x = 0;
-                while (burning.get()) {
-                    x += System.nanoTime() % 7;
-                }
-                if (x == 42) {
-                    System.out.print("");
-                }
-            }, "cpu-burner-" + i);
-            burner.setDaemon(true);
-            burner.start();
-            burners.add(burner);
-        }
-        return burners;
     }
 }

@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.sagent.agent.time.MonotonicInstant;
 
 /**
  * "Healthy at the cut" sets DRBD's freeze for fencing aside: a cut DRBD found first fails the
@@ -16,25 +14,15 @@ import org.sagent.agent.time.MonotonicInstant;
  */
 class HealthViewFencingFreezeTest {
 
-    private static final MonotonicInstant T0 = new MonotonicInstant(5_000_000_000L);
     private static final CheckOutcome FROZEN = new CheckOutcome(false, false,
             "DRBD sstorage has its I/O suspended (fencing): nothing can be written", true);
-
-    private static CheckState feed(String name, CheckOutcome... outcomes) {
-        CheckState state = CheckState.initial(name);
-        int second = 0;
-        for (CheckOutcome outcome : outcomes) {
-            state = state.next(new CheckResult(outcome, T0.plus(Duration.ofSeconds(second++)), Duration.ofMillis(5)), 2, 3);
-        }
-        return state;
-    }
 
     private static final CheckOutcome PASS = CheckOutcome.pass("fine");
 
     @Test
     void aDrbdCheckFailingOnlyOnTheFencingFreezeLeavesTheNodeHealthyAtTheCut() {
-        CheckState drbd = feed("drbd:sstorage", PASS, PASS, FROZEN, FROZEN, FROZEN);
-        CheckState samba = feed("samba:smbd.service", PASS, PASS);
+        CheckState drbd = CheckStates.fed("drbd:sstorage", PASS, PASS, FROZEN, FROZEN, FROZEN);
+        CheckState samba = CheckStates.fed("samba:smbd.service", PASS, PASS);
         HealthView view = new HealthView(List.of(drbd, samba), 2);
         assertFalse(drbd.healthy(), "three failures in a row: the check is down");
         assertEquals(HealthView.NodeHealth.UNHEALTHY, view.nodeHealth(), "nothing can be written: not fit to serve");
@@ -43,14 +31,14 @@ class HealthViewFencingFreezeTest {
 
     @Test
     void anyOtherFailureStillCounts() {
-        CheckState drbd = feed("drbd:sstorage", PASS, PASS, FROZEN, FROZEN, FROZEN);
-        CheckState sambaDown = feed("samba:smbd.service", PASS, PASS, CheckOutcome.fail("smbd is inactive"),
+        CheckState drbd = CheckStates.fed("drbd:sstorage", PASS, PASS, FROZEN, FROZEN, FROZEN);
+        CheckState sambaDown = CheckStates.fed("samba:smbd.service", PASS, PASS, CheckOutcome.fail("smbd is inactive"),
                 CheckOutcome.fail("smbd is inactive"), CheckOutcome.fail("smbd is inactive"));
         assertFalse(new HealthView(List.of(drbd, sambaDown), 2).healthyButForFencingFreeze(), "Samba down as well");
-        CheckState outdated = feed("drbd:sstorage", PASS, PASS, CheckOutcome.fail("disk is Outdated"),
+        CheckState outdated = CheckStates.fed("drbd:sstorage", PASS, PASS, CheckOutcome.fail("disk is Outdated"),
                 CheckOutcome.fail("disk is Outdated"), CheckOutcome.fail("disk is Outdated"));
         assertFalse(new HealthView(List.of(outdated), 2).healthyButForFencingFreeze(), "an Outdated disk");
-        CheckState starting = feed("drbd:sstorage", FROZEN);
+        CheckState starting = CheckStates.fed("drbd:sstorage", FROZEN);
         assertFalse(new HealthView(List.of(starting), 2).healthyButForFencingFreeze(), "the gate never opened");
     }
 }

@@ -100,15 +100,18 @@ class IsolationCoordinatorTest {
     private static final String SECTION = "isolation:\n  witnesses: [198.51.100.1]\n";
 
     private static MembershipEvent claimOf(String node, IsolationClaim claim) {
-        return new MembershipEvent.StateReceived(MembershipEvent.Path.LAN, new NodeState(node, 1, Readiness.OK,
-                List.of(), false, Set.of(), Set.of(), 0, 0, Set.of(), Map.of(), Map.of(), Set.of(), claim), T0);
+        return claimOf(node, claim, System.nanoTime());
     }
 
     /** {@link #claimOf(String, IsolationClaim)} received at {@code clock}'s now. */
     private static MembershipEvent claimOf(String node, IsolationClaim claim, ManualClock clock) {
+        return claimOf(node, claim, clock.nanos());
+    }
+
+    private static MembershipEvent claimOf(String node, IsolationClaim claim, long receivedNanos) {
         return new MembershipEvent.StateReceived(MembershipEvent.Path.LAN, new NodeState(node, 1, Readiness.OK,
                 List.of(), false, Set.of(), Set.of(), 0, 0, Set.of(), Map.of(), Map.of(), Set.of(), claim), T0,
-                clock.nanos());
+                receivedNanos);
     }
 
     private static void cutWithPeerOnLan(IsolationCoordinator c) {
