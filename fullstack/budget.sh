@@ -35,7 +35,8 @@
 # defaults with sagent's isolation (fencing handlers, the client as witness), as fullstack/suite.sh
 # runs it; `recommended` applies README's "Tuning for fast failover" (DRBD net timings TUNED_NET,
 # `fullstack/o2cb-tuning.sh tuned RECOMMENDED_THRESHOLD`, default 11, with `isolation.handler-deadline:
-# RECOMMENDED_DEADLINE`, default 12s, the pair `sagent doctor` accepts) and puts the defaults back at
+# RECOMMENDED_DEADLINE`, default 12s, the pair `sagent doctor` accepts, and `isolation.peer-silence:
+# RECOMMENDED_PEER_SILENCE`, README's 3s, where the bed's own runs use 6s) and puts the defaults back at
 # the end.
 # Results: stdout and fullstack/results/budget-DATE.md (raw data, the journals included, in
 # fullstack/results/budget-DATE/). Not part of `mvn verify`. As root, from the repository, after
@@ -243,7 +244,7 @@ want=$(dpkg-deb -f "$deb" Version)
 printf 'repeat=%s\nscenarios=%q\nsettings=%s\nwant=%q\n' "$repeat" "$scenarios" "$settings" "$want" > "$raw/meta"
 say "sagent with isolation, DRBD with its fencing handlers ($settings)"
 for n in s0 s1; do g $n 'systemctl stop sagent' >/dev/null 2>&1; done
-if [ "$settings" = recommended ]; then HANDLER_DEADLINE=$RECOMMENDED_DEADLINE; fi
+if [ "$settings" = recommended ]; then sagent_settings recommended; fi
 install_sagent_config 1 || exit 2
 stack_settings "$settings" || exit 2
 for n in s0 s1; do g $n 'rm -f /var/lib/sagent/fenced /var/lib/sagent/peer-fenced; systemctl enable -q sagent; systemctl restart sagent'; done

@@ -18,7 +18,7 @@
 # the same with README's recommended settings, as `fullstack/budget.sh --settings recommended`
 # applies them: DRBD's net timings TUNED_NET ('ping-int 3; ping-timeout 10; timeout 25;'), o2cb's
 # heartbeat threshold RECOMMENDED_THRESHOLD (11, o2net on the LAN) and isolation.handler-deadline
-# RECOMMENDED_DEADLINE (12 s); the script puts the defaults back at the end. sagent-tuned, the
+# RECOMMENDED_DEADLINE (12 s) with peer-silence RECOMMENDED_PEER_SILENCE (3 s); the script puts the defaults back at the end. sagent-tuned, the
 # earlier runs' contender (the same timers without isolation), is kept for comparison. (The o2cb
 # half alone is unsafe: with DRBD's default detection the survivor's own heartbeat writes hung past
 # the 20 s threshold and o2hb reset it, measured.)
@@ -188,7 +188,7 @@ for c in $contenders; do
     # sagent's configuration and DRBD's fencing for this contender: isolation (fencing, handlers)
     # except for CTDB and the earlier runs' sagent-tuned; the recommended handler deadline.
     fencing=1; case $c in ctdb|sagent-tuned) fencing=0 ;; esac
-    HANDLER_DEADLINE=; [ "$c" = sagent-recommended ] && HANDLER_DEADLINE=$RECOMMENDED_DEADLINE
+    if [ "$c" = sagent-recommended ]; then sagent_settings recommended; else sagent_settings defaults; fi
     install_sagent_config $fencing || exit 2
     for n in s0 s1; do g $n 'rm -f /var/lib/sagent/fenced /var/lib/sagent/peer-fenced'; done
     case $c in
@@ -226,7 +226,7 @@ for c in $contenders; do
     done
 done
 stop_all
-HANDLER_DEADLINE= install_sagent_config 1
+sagent_settings defaults; install_sagent_config 1
 apply_drbd_res 1 ""
 if [ "$tuned_now" != 0 ]; then bash "$repo/fullstack/o2cb-tuning.sh" default > "$raw/o2cb-default.log" 2>&1; fi
 for n in s0 s1; do g $n 'systemctl enable -q sagent; systemctl start --no-block sagent'; done

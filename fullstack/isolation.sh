@@ -25,7 +25,8 @@
 #   --settings recommended
 #                README's recommended settings, as budget.sh applies them: --tuned, o2cb's
 #                heartbeat threshold RECOMMENDED_THRESHOLD (11) with o2net on the LAN, and
-#                isolation.handler-deadline RECOMMENDED_DEADLINE (12 s); put back to the test
+#                isolation.handler-deadline RECOMMENDED_DEADLINE (12 s) and peer-silence
+#                RECOMMENDED_PEER_SILENCE (3 s, the bed's own runs use 6 s); put back to the test
 #                bed's defaults at the end. `defaults` (the default) changes none of them.
 #   --fresh      `cluster.sh up` first even if the cluster is healthy
 #   --baseline   no `isolation:` section and DRBD without fencing or handlers (the test bed as set
@@ -86,7 +87,8 @@ while [ $# -gt 0 ]; do
 done
 if [ $settings = recommended ]; then
     [ $baseline = 0 ] || { echo "isolation.sh: --settings recommended needs sagent's isolation, not --baseline" >&2; exit 2; }
-    tuned=1 HANDLER_DEADLINE=$RECOMMENDED_DEADLINE
+    tuned=1
+    sagent_settings recommended
 fi
 [ ${#scenarios[@]} -gt 0 ] || scenarios=(F14 F15 F16 F17 F18 F4)
 
@@ -518,7 +520,7 @@ fi
 # --- results --------------------------------------------------------------------------------
 drbd_setup=$( [ $baseline = 1 ] && echo "without fencing (--baseline)" || echo "fencing resource-and-stonith + sagent handlers")
 drbd_timers=$( [ $tuned = 1 ] && echo ", tuned net: $TUNED_NET" || echo ", default DRBD timers")
-[ $settings = recommended ] && drbd_timers+="; recommended settings: o2cb threshold $RECOMMENDED_THRESHOLD, handler deadline $RECOMMENDED_DEADLINE"
+[ $settings = recommended ] && drbd_timers+="; recommended settings: o2cb threshold $RECOMMENDED_THRESHOLD, handler deadline $RECOMMENDED_DEADLINE, peer-silence $RECOMMENDED_PEER_SILENCE"
 {
     echo "# Isolation scenarios on the test VMs, $(date '+%F %T')"
     echo

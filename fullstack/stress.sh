@@ -60,7 +60,7 @@ install_deb_if_needed "$deb"
 want=$(dpkg-deb -f "$deb" Version)
 say "sagent with isolation, DRBD with its fencing handlers ($settings settings)"
 for n in s0 s1; do g $n 'systemctl stop sagent' >/dev/null 2>&1; done
-[ "$settings" = recommended ] && HANDLER_DEADLINE=$RECOMMENDED_DEADLINE
+[ "$settings" = recommended ] && sagent_settings recommended
 install_sagent_config 1 || exit 2
 add_durable_share || exit 2
 stack_settings "$settings" || exit 2
