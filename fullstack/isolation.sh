@@ -19,7 +19,7 @@
 # repository:
 #   fullstack/isolation.sh [F14|F15|F16|F17|F18|F4|all ...] [--repeat N] [--tuned]
 #                          [--settings defaults|recommended] [--fresh] [--baseline] [--f18-tc]
-#   --repeat N   run each chosen scenario N times (default 1)
+#   --repeat N   run each chosen scenario N times (default 1); a scenario may also be named again
 #   --tuned      shorter DRBD peer-loss detection (TUNED_NET: ping-int 3 s, ping-timeout 1 s,
 #                timeout 2.5 s) instead of DRBD's defaults
 #   --settings recommended
@@ -509,8 +509,13 @@ run_scenario() {
     fi
 }
 
+# A scenario named more than once (F16 F14 F16: the same fault between others) keeps counting its runs.
+declare -A runs_of
 for sc in "${scenarios[@]}"; do
-    for ((r = 1; r <= repeat; r++)); do run_scenario "$sc" "$r"; done
+    for ((r = 1; r <= repeat; r++)); do
+        runs_of[$sc]=$((${runs_of[$sc]:-0} + 1))
+        run_scenario "$sc" "${runs_of[$sc]}"
+    done
 done
 
 if [ $settings = recommended ]; then
