@@ -31,6 +31,9 @@
 #                  round's end (the figure the graceful stop's target is about);
 #   SMB steady gap not a phase: the median time between acknowledged copies before the fault, what
 #                  one copy costs on these guests (a gap after the fault cannot be shorter).
+# Before a graceful stop the round also times one file copied through s0's address, then through
+# s1's: the first copy through the other node, with no address moving, is OCFS2 moving the locks,
+# the part of the stop's gap that is the storage stack's (a table after the phases).
 # A phase that did not happen within the round is "-". Settings: `defaults` is DRBD's and o2cb's
 # defaults with sagent's isolation (fencing handlers, the client as witness), as fullstack/suite.sh
 # runs it; `recommended` applies README's "Tuning for fast failover" (DRBD net timings TUNED_NET,
@@ -159,6 +162,28 @@ phases() {
     printf '\n'
 }
 
+# timed_copy ADDR NAME DIR: ms one `smbclient put` of DIR/payload as NAME through ADDR takes
+# (client clock, in the client namespace); "fail" when it failed.
+timed_copy() {
+    "$C" client "s=\$(date +%s%3N); timeout 30 smbclient -N //$1/scluster -c 'put $3/payload $2' >> '$3/smbclient.log' 2>&1 &&
+        echo \$((\$(date +%s%3N) - s)) || echo fail"
+}
+
+# other_node_copies DIR: before a graceful stop, what the first copy through the other node costs
+# without any address moving: three copies of one file through s0's address, then two through
+# s1's. The first through s1 waits for OCFS2 to move the file's and the directory's locks from s0
+# (o2dlm over o2net, s0 writing back what it holds); the second shows a copy with the locks there.
+# A graceful stop's first copy through the new holder pays the same. DIR/other-node.txt gets
+# "s0 MS MS MS s1 FIRST-MS SECOND-MS".
+other_node_copies() {
+    local d=$1 a b c f s
+    head -c 65536 /dev/urandom > "$d/payload"
+    a=$(timed_copy $PUB0 budget-copy-0 "$d") b=$(timed_copy $PUB0 budget-copy-0 "$d") c=$(timed_copy $PUB0 budget-copy-0 "$d")
+    f=$(timed_copy $PUB1 budget-copy-0 "$d") s=$(timed_copy $PUB1 budget-copy-0 "$d")
+    echo "s0 $a $b $c s1 $f $s" > "$d/other-node.txt"
+    echo "one file copied through s0's address: $a, $b, $c ms; then through s1's: $f ms (the locks move), $s ms"
+}
+
 round() {  # SCENARIO REP
     local sc=$1 rep=$2 dir=$raw/$1-$2 victim=s0 off0 off1 t_fault t_done t_end until i
     mkdir -p "$dir"
@@ -171,6 +196,7 @@ round() {  # SCENARIO REP
     echo "guest clocks: s0 ${off0} ms (read in ${rtt0} ms), s1 ${off1} ms (read in ${rtt1} ms) from the host's" | tee "$dir/clocks.txt"
     until=$(( $(date +%s) + RESUME_WAIT + FREEZE + 120 ))
     bg "$C" client "exec timeout --foreground $((until - $(date +%s))) ping -D -n -i 0.01 -W 1 $PUB0 > '$dir/ping.txt' 2>&1"
+    [ "$sc" = graceful-stop ] && other_node_copies "$dir"
     bg "$C" client "exec bash '$repo/fullstack/copy-loop.sh' $PUB0 '$dir' $until log budget-copy"
     sleep 15
     grep -q ' ack ' "$dir/log" 2>/dev/null || note "no acknowledged copy before the fault (see $dir/smbclient.log)"
@@ -276,6 +302,17 @@ table=$results/budget-$stamp.md
             END { if (!rows) exit; printf "| %s | %d |", s, rows; for (c = 3; c <= np + 2; c++) printf " %s |", med(c); printf "\n" }' \
             "$raw/phases.csv"
     done
+    other=$(for f in "$raw"/graceful-stop-*/other-node.txt; do [ -f "$f" ] && cat "$f"; done)
+    if [ -n "$other" ]; then
+        echo
+        echo "Graceful stop, before the fault: one file copied three times through s0's address, then twice through"
+        echo "s1's, ms per copy (the first through s1 waits for OCFS2 to move the file's and the directory's locks from s0):"
+        echo
+        echo "| round | through s0 | through s1, first | through s1, second |"
+        echo "|---:|---|---:|---:|"
+        r=0
+        while read -r _ a b c _ f s; do r=$((r + 1)); echo "| $r | $a, $b, $c | $f | $s |"; done <<< "$other"
+    fi
 } > "$table"
 cat "$table"
 exit $failed
