@@ -11,10 +11,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The loser's stand-down (spec 7.3), in order, one log line per step: release the public
- * addresses (the winner takes and announces them), stop Samba so no client keeps writing to a
- * frozen share, record the fence on local storage outside DRBD, tell the winner over the LAN
- * and wait briefly for its acknowledgement, then the configured action. Runs on a thread of
- * its own: it waits, and the agent loop must not.
+ * addresses (the winner takes and announces them), record the fence on local storage outside
+ * DRBD, tell the winner over the LAN, stop Samba so no client keeps writing to a frozen share,
+ * wait briefly for the winner's acknowledgement, then the configured action. Samba is stopped
+ * after the winner is told: the winner's I/O stays frozen until it is, and stopping smbd on a
+ * frozen share takes seconds (systemctl, processes blocked on the share) while nothing on the
+ * winner depends on it; the loser's own I/O is frozen either way. Runs on a thread of its own:
+ * it waits, and the agent loop must not.
  */
 public final class StandDown {
 
@@ -80,23 +83,24 @@ public final class StandDown {
             log.error("isolation: standing down (2/5): {} public addresses still on this node after {} ms; going on",
                     left, millis(start));
         }
-        stopSamba();
         try {
             new FenceRecord(Instant.now().toString(), winner, reason, resource).write(record);
-            log.warn("isolation: standing down (4/5): fence recorded in {}: this node will not serve until resynced",
+            log.warn("isolation: standing down (3/5): fence recorded in {}: this node will not serve until resynced",
                     record);
         } catch (java.io.IOException e) {
             // Without the record this node could come back after a reboot, find its disk looking fine
             // and win a later cut alone on stale data. So it claims nothing and stays frozen: the
             // winner keeps waiting for the stand-down (its I/O frozen too), which is safe, not split.
-            log.error("isolation: standing down (4/5): could not write the fence record {}: {}; this node does NOT "
+            log.error("isolation: standing down (3/5): could not write the fence record {}: {}; this node does NOT "
                     + "tell {} it stood down and does not reboot: it stays frozen with its addresses released. Fix "
                     + "the state directory (disk full, read-only?), then reboot this node: {} resumes once it is "
                     + "gone from the LAN", record, e.getMessage(), winner, winner);
+            stopSamba();
             return;
         }
         steps.stoodDown(reason);
         long asked = System.nanoTime();
+        stopSamba();
         long ackDeadline = asked + ACK_WAIT.toNanos();
         while (!steps.acknowledged() && System.nanoTime() < ackDeadline) {
             steps.sleep(Duration.ofMillis(50));
@@ -125,13 +129,13 @@ public final class StandDown {
 
     private void stopSamba() {
         if (sambaUnit.isEmpty()) {
-            log.warn("isolation: standing down (3/5): no Samba unit configured (health.samba.unit): nothing to stop");
+            log.warn("isolation: standing down (4/5): no Samba unit configured (health.samba.unit): nothing to stop");
             return;
         }
         String unit = sambaUnit.get();
         long start = System.nanoTime();
         // --no-block and a short wait: smbd processes stuck on the frozen share may never end, the
-        // addresses are gone already, and the winner's I/O stays frozen until this sequence ends.
+        // addresses are gone already, and the reboot (or the frozen stay) follows.
         CommandRunner.Result stop = steps.run(List.of("systemctl", "stop", "--no-block", unit), Duration.ofSeconds(3));
         long deadline = System.nanoTime() + SAMBA_WAIT.toNanos();
         boolean inactive = false;
@@ -149,12 +153,12 @@ public final class StandDown {
             }
         }
         if (inactive) {
-            log.warn("isolation: standing down (3/5): {} stopped in {} ms", unit, millis(start));
+            log.warn("isolation: standing down (4/5): {} stopped in {} ms", unit, millis(start));
         } else if (stop.exitCode() != 0) {
-            log.error("isolation: standing down (3/5): systemctl stop {} failed ({}): {}; going on", unit,
+            log.error("isolation: standing down (4/5): systemctl stop {} failed ({}): {}; going on", unit,
                     stop.exitCode(), stop.lastLine());
         } else {
-            log.warn("isolation: standing down (3/5): {} is still stopping after {} ms (processes blocked on the "
+            log.warn("isolation: standing down (4/5): {} is still stopping after {} ms (processes blocked on the "
                     + "frozen share); going on", unit, millis(start));
         }
     }

@@ -63,12 +63,14 @@ class StandDownTest {
     };
 
     @Test
-    void releasesStopsSambaRecordsTellsTheWinnerThenReboots() throws Exception {
+    void releasesRecordsTellsTheWinnerStopsSambaThenReboots() throws Exception {
         new StandDown(steps, IsolationSettings.Action.REBOOT, Optional.of("smbd.service"), dir.resolve("fenced"))
                 .run("s0", "s0 keeps writing: lower node number", "sstorage");
+        // Samba after the claim: the winner's I/O is frozen until the claim, and nothing on the
+        // winner waits for smbd to stop (seconds on a frozen share).
         assertEquals(List.of("fence: stood down for s0 (s0 keeps writing: lower node number)",
-                "systemctl stop --no-block smbd.service", "systemctl is-active smbd.service",
-                "stood down, record present: true", "reboot"), calls);
+                "stood down, record present: true",
+                "systemctl stop --no-block smbd.service", "systemctl is-active smbd.service", "reboot"), calls);
         String record = Files.readString(dir.resolve("fenced"));
         assertTrue(record.contains("\"peer\":\"s0\"") && record.contains("\"resource\":\"sstorage\""), record);
         assertEquals("s0", FenceRecord.read(dir.resolve("fenced")).orElseThrow().peer());
