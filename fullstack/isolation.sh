@@ -13,7 +13,8 @@
 # exact content, that DRBD is Connected UpToDate/UpToDate again without a manual step and that no
 # split brain happened; it prints the winner's I/O freeze, the client-visible outage per address
 # and the time until both nodes are back to full redundancy, as a Markdown table (stdout and
-# fullstack/results/isolation-DATE.md; raw logs in fullstack/results/isolation-DATE/).
+# fullstack/results/isolation-DATE.md; raw logs, the agents' journals included, in
+# fullstack/results/isolation-DATE/).
 #
 # Not part of `mvn verify` (the VMs take minutes to boot under emulation). Run as root from the
 # repository:
@@ -144,6 +145,9 @@ done
 EOF
 for n in s0 s1; do "$C" put $n "$smp" /root/isolation-sampler.sh >/dev/null || exit 2; done
 rm -f "$smp"
+
+say "the guests' journal kept on disk, synced every second (a reset node's last lines are read after it)"
+journal_survives_reset || exit 2
 
 say "sagent: /etc/sagent/sagent.yaml and a shared secret on both"
 install_sagent_config $((1 - baseline)) || exit 2
@@ -378,6 +382,10 @@ run_scenario() {
         && ok "$sc: DRBD Connected, Primary/Primary, UpToDate/UpToDate on both" || bad "$sc: DRBD not Connected UpToDate/UpToDate on both"
     console_since s0 "$off0" | grep -a -v '^ISOSAMPLE' > "$dir/console-s0.txt"
     console_since s1 "$off1" | grep -a -v '^ISOSAMPLE' > "$dir/console-s1.txt"
+    # the agents' journals from 30 s before the fault, a reset node's previous boot included (guest clocks)
+    for n in s0 s1; do
+        gt 60 $n "journalctl -u sagent -o short-precise --no-pager --since @$(( t_fault / 1000 - 30 ))" > "$dir/sagent-$n.txt" 2>&1
+    done
     states s0 "$off0" > "$dir/state-s0.txt"
     states s1 "$off1" > "$dir/state-s1.txt"
     if grep -q -a 'Split-Brain detected' "$dir/console-s0.txt" "$dir/console-s1.txt"; then

@@ -163,6 +163,18 @@ apply_drbd_res() {
     g s0 'drbdsetup show sstorage' > "$raw/drbdsetup-show-s0.txt" 2>&1
 }
 
+# journal_survives_reset: the guests' journald keeps the journal on disk and syncs it every
+# second, so that what a node logged up to a reset (a loser's stand-down, the reboot's cause) can be
+# read after it; the test bed's default keeps it in memory and a reset loses the last minutes.
+journal_survives_reset() {
+    local n
+    for n in s0 s1; do
+        gt 60 $n 'mkdir -p /etc/systemd/journald.conf.d &&
+            printf "[Journal]\nStorage=persistent\nSyncIntervalSec=1s\n" > /etc/systemd/journald.conf.d/sync.conf &&
+            systemctl restart systemd-journald' >/dev/null 2>&1 || { bad "$n: journald could not be set to keep its journal"; return 1; }
+    done
+}
+
 # o2cb_settings defaults|recommended: o2cb's heartbeat as the settings want it
 # (fullstack/o2cb-tuning.sh): `recommended` is threshold RECOMMENDED_THRESHOLD with o2net on the
 # LAN, `defaults` the test bed's threshold 31 with o2net on the replication cable (left alone when
