@@ -131,6 +131,16 @@ final class DoctorCommand implements Callable<Integer> {
                 errors++;
             }
         }
+        // and the silence a survivor that keeps its replication carrier waits out before all that
+        Optional<String> silent = config.isolation().enabled()
+                ? o2cb.flatMap(live -> FailoverTuningCheck.silentPeerOutlastsHeartbeat(live,
+                        config.failover().failureTimeout(), config.isolation().peerSilence(),
+                        config.isolation().handlerDeadline()))
+                : Optional.empty();
+        if (silent.isPresent()) {
+            err.println("error: " + silent.get());
+            errors++;
+        }
         o2cb.ifPresent(live -> printO2cbAdvice(live, config, handlerDeadline, out));
         out.flush();
         err.flush();

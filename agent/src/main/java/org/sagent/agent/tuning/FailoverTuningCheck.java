@@ -255,6 +255,45 @@ public final class FailoverTuningCheck {
                 + "to at least " + lowestThresholdOutlasting(drbdWorst + deadline) + " in /etc/default/o2cb");
     }
 
+    /**
+     * A survivor whose replication carrier stays up when its peer goes (a switch between the two,
+     * a NIC kept powered, a hung peer) has no carrier loss to go by: it finds the peer gone when it
+     * leaves the replication view ({@code failover.failure-timeout}) and has then been silent on
+     * the LAN for {@code isolation.peer-silence}; DRBD then freezes its I/O until the fence-peer
+     * handler answers, for up to {@code isolation.handler-deadline}. Its o2hb heartbeat write
+     * issued at the cut hangs from the cut (protocol C waits for the lost peer), so all three must
+     * fit in the heartbeat's dead time. Measured on the reference VMs: threshold 11 (20 s) with a
+     * 3 s failure timeout, a 6 s peer-silence and a 12 s deadline, o2hb reset the winner 21.6 s
+     * into the cut (F16), just after it had won; with 3 s of peer-silence it resumed 8-11 s in.
+     * Empty when it fits or when o2cb's threshold is unknown.
+     */
+    public static Optional<String> silentPeerOutlastsHeartbeat(O2cbLiveSettings o2cb, java.time.Duration failureTimeout,
+                                                               java.time.Duration peerSilence,
+                                                               java.time.Duration handlerDeadline) {
+        if (o2cb.deadThreshold().isEmpty()) {
+            return Optional.empty();
+        }
+        int threshold = o2cb.deadThreshold().getAsInt();
+        int deadSeconds = (threshold - 1) * 2;
+        double failure = failureTimeout.toMillis() / 1000.0;
+        double silence = peerSilence.toMillis() / 1000.0;
+        double deadline = handlerDeadline.toMillis() / 1000.0;
+        if (deadSeconds > failure + silence + deadline) {
+            return Optional.empty();
+        }
+        long longestSilence = (long) Math.ceil(deadSeconds - failure - deadline) - 1;
+        String lower = longestSilence >= 1
+                ? "lower isolation.peer-silence to at most " + longestSilence + "s or " : "";
+        return Optional.of("o2cb heartbeat dead threshold " + threshold + " (" + deadSeconds + " s) is not longer than "
+                + "failover.failure-timeout (" + DurationText.format(failureTimeout) + ") plus isolation.peer-silence ("
+                + DurationText.format(peerSilence) + ") plus isolation.handler-deadline ("
+                + DurationText.format(handlerDeadline) + "): a node whose replication carrier stays up when its peer "
+                + "goes (a switch on the replication link, a NIC kept powered, a hung peer) finds the peer gone only "
+                + "after that silence, its own heartbeat writes hung since the cut, and o2hb would reset it before it "
+                + "could win; " + lower + "raise O2CB_HEARTBEAT_THRESHOLD to at least "
+                + lowestThresholdOutlasting(failure + silence + deadline) + " in /etc/default/o2cb");
+    }
+
     /** How long DRBD may take to declare a dead peer lost: two ping intervals plus the ping timeout. */
     private static double drbdWorstDetectionSeconds(DrbdConfigParser.ResourceConfig config) {
         int pingInt = number(config.option("net", "ping-int")).orElse(DRBD_DEFAULT_PING_INT_S);

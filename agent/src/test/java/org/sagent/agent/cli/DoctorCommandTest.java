@@ -72,9 +72,16 @@ class DoctorCommandTest {
      * DRBD tuned and fenced as README says, with o2net on the LAN and the given heartbeat threshold.
      */
     private static CheckConfigCommandTest.Run doctorWithIsolation(Path root, int threshold) throws Exception {
+        return doctorWithIsolation(root, threshold, "1s", "");
+    }
+
+    /** The same with good.yaml's failure-timeout replaced and more lines in the isolation: section. */
+    private static CheckConfigCommandTest.Run doctorWithIsolation(Path root, int threshold, String failureTimeout,
+                                                                  String isolationLines) throws Exception {
         Path config = root.resolve("isolated.yaml");
         Files.writeString(config, Files.readString(TestSecret.goodConfig())
-                + "isolation:\n  witnesses: [198.51.100.100]\n");
+                .replace("failure-timeout: 1s", "failure-timeout: " + failureTimeout)
+                + "isolation:\n  witnesses: [198.51.100.100]\n" + isolationLines);
         return CheckConfigCommandTest.sagent("doctor", "--config", config.toString(),
                 "--drbd-dump", resource("/fixtures/vm-drbd84/drbdadm-84-dump-sstorage-fencing-tuned.txt"),
                 "--o2cb-configfs", configfs(root.resolve("configfs"), threshold, "198.51.100.20", "198.51.100.21").toString());
@@ -93,6 +100,23 @@ class DoctorCommandTest {
         assertTrue(run.out().contains("README recommends 20 with isolation.handler-deadline 30 s"), run.out());
         assertTrue(run.out().contains("ok: isolation.drbd-disconnect-after 1s: the agent tells DRBD of a dead peer or "
                 + "a cut cable itself"), run.out());
+    }
+
+    @Test
+    void aSilentPeersWaitThatOutlastsTheHeartbeatIsAnError(@TempDir Path root) throws Exception {
+        // the reference VMs' F16 that reset the winner: 3 s + 6 s + 12 s against threshold 11's 20 s
+        CheckConfigCommandTest.Run run = doctorWithIsolation(root, 11, "3s",
+                "  handler-deadline: 12s\n  peer-silence: 6s\n");
+        assertEquals(ExitCodes.FAILED, run.status(), run.out() + run.err());
+        assertTrue(run.err().contains("error: o2cb heartbeat dead threshold 11 (20 s) is not longer than "
+                + "failover.failure-timeout (3s) plus isolation.peer-silence (6s) plus isolation.handler-deadline (12s)"),
+                run.err());
+        assertTrue(!run.err().contains("worst DRBD detection"), "7 + 12 s fit: only the silence is wrong: " + run.err());
+        // README's recommendation: 1 s + 3 s + 12 s
+        CheckConfigCommandTest.Run recommended = doctorWithIsolation(Files.createDirectory(root.resolve("recommended")),
+                11, "1s",
+                "  handler-deadline: 12s\n");
+        assertEquals(ExitCodes.OK, recommended.status(), recommended.out() + recommended.err());
     }
 
     @Test

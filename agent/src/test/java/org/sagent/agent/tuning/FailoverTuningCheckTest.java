@@ -230,6 +230,30 @@ class FailoverTuningCheckTest {
     }
 
     /** A live o2cb with only a heartbeat dead threshold. */
+    @Test
+    void aSilentPeersDetectionAndTheHandlerMustEndBeforeTheHeartbeatGivesUp() {
+        java.time.Duration second = java.time.Duration.ofSeconds(1);
+        // the test bed's F16 that reset the winner: 3 s failure timeout, 6 s peer-silence, 12 s deadline, threshold 11
+        String error = FailoverTuningCheck.silentPeerOutlastsHeartbeat(threshold(11), second.multipliedBy(3),
+                second.multipliedBy(6), second.multipliedBy(12)).orElseThrow();
+        assertTrue(error.contains("threshold 11 (20 s)") && error.contains("failover.failure-timeout (3s)")
+                && error.contains("isolation.peer-silence (6s)") && error.contains("isolation.handler-deadline (12s)")
+                && error.contains("at most 4s") && error.contains("at least 12"), error);
+        // the same bed with README's 3 s, which passed: 18 s fit in 20 s
+        assertEquals(Optional.empty(), FailoverTuningCheck.silentPeerOutlastsHeartbeat(threshold(11),
+                second.multipliedBy(3), second.multipliedBy(3), second.multipliedBy(12)));
+        // README's recommendation: 1 + 3 + 12 s
+        assertEquals(Optional.empty(), FailoverTuningCheck.silentPeerOutlastsHeartbeat(threshold(11), second,
+                second.multipliedBy(3), second.multipliedBy(12)));
+        // the defaults: 1 + 3 + 30 s in o2cb's 60 s
+        assertEquals(Optional.empty(), FailoverTuningCheck.silentPeerOutlastsHeartbeat(threshold(31), second,
+                second.multipliedBy(3), second.multipliedBy(30)));
+        // a deadline that leaves no room for any silence proposes only the threshold
+        String noRoom = FailoverTuningCheck.silentPeerOutlastsHeartbeat(threshold(11), second,
+                second.multipliedBy(3), second.multipliedBy(19)).orElseThrow();
+        assertTrue(!noRoom.contains("peer-silence to at most") && noRoom.contains("at least 13"), noRoom);
+    }
+
     private static O2cbLiveSettings threshold(int deadThreshold) {
         return new O2cbLiveSettings(OptionalInt.of(deadThreshold), OptionalInt.empty(), OptionalInt.empty(), Map.of());
     }
